@@ -1,0 +1,49 @@
+# Local targets run on the embedded defaults (SQLite + filesystem broker under var/).
+# Set DATABASE_URL / CELERY_BROKER_URL / REDIS_URL to use PostgreSQL and Redis instead.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DEBUG ?= 1
+
+.PHONY: run test lint format bench messages install clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo
+	@echo "  vanke_crm: http://$(HOST):$(PORT)/   API docs: http://$(HOST):$(PORT)/api/docs/   Ctrl-C stops web, worker and beat"
+	@echo
+	HOST=$(HOST) PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/run.py
+
+# Re-extract the zh-hans catalogue after changing strings, translate, then compile.
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,20 @@
+import django_filters
+
+from core.filters import IdFilter
+
+from .models import Category, Channel, Complaint, Status, Tier
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    company = IdFilter(field_name="company_id")
+    project = IdFilter(field_name="project_id")
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    tier = django_filters.ChoiceFilter(choices=Tier.choices)
+    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+
+    class Meta:
+        model = Complaint
+        fields = ["company", "project", "channel", "category", "status", "tier"]

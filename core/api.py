@@ -1,0 +1,46 @@
+"""Shared pieces of the REST API: the scoped viewset and the schema's error responses."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import viewsets
+
+# Ids are 64-bit; a longer number in a URL is a 404 instead of a database overflow.
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only endpoint over ``queryset.visible_to(request.user)``; out of scope is 404."""
+
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+
+ERROR_RESPONSES = {
+    "400": _("The request is invalid; the body says which field and why."),
+    "401": _("No valid credentials were sent."),
+    "403": _("The caller lacks the permission for this operation."),
+    "404": _("Not found, or outside the caller's companies."),
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Document the error statuses every operation can answer with (a drf-spectacular hook)."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+        "additionalProperties": True,
+    }
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": str(description),
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
+    return result

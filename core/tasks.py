@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .services import WORKER, heartbeat_record
+
+
+@shared_task(name="core.tasks.heartbeat")
+def heartbeat() -> None:
+    """Scheduled by beat every 30 s and run by a worker: a fresh row proves both are alive."""
+    heartbeat_record(component=WORKER)

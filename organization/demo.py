@@ -1,0 +1,258 @@
+"""Realistic demo data: the organisation tree, one user per role, and bulk complaints.
+
+Used by ``manage.py seed_demo`` and by the benchmarks; everything except the
+complaints is created idempotently, so running it twice adds complaints only.
+"""
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from complaints.models import Category, Channel, Complaint, Status, Tier
+
+from . import roles
+from .models import Building, Company, Holding, Project, Region, Unit, User
+
+HOLDING = "万科集团"
+# region → [(company, city, price per m² in CNY, [projects])]
+ORGANISATION = {
+    "南方区域": [("深圳万科", "深圳", 62000, ["四季花城", "第五园", "东海岸"])],
+    "北方区域": [("北京万科", "北京", 68000, ["城市花园", "西山庭院", "蓝山"])],
+    "上海区域": [("上海万科", "上海", 71000, ["金色家园", "翡翠公园", "城花新园"])],
+    "中西部区域": [("武汉万科", "武汉", 21000, ["四季花城", "金色城市", "城市花园"])],
+}
+BUILDINGS_PER_PROJECT = 6
+FLOORS = 18
+UNITS_PER_FLOOR = 4
+LAYOUTS = [("两室两厅", Decimal("89")), ("三室两厅", Decimal("118")), ("四室两厅", Decimal("143"))]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    name: str
+    role: str
+    company: str | None
+    is_staff: bool = False
+    is_superuser: bool = False
+
+
+DEMO_USERS = [
+    DemoUser("admin", "系统管理员", roles.GROUP_CENTRE, None, is_staff=True, is_superuser=True),
+    DemoUser("staff_sz", "陈晓丽", roles.FRONTLINE_STAFF, "深圳万科"),
+    DemoUser("staff_bj", "王建国", roles.FRONTLINE_STAFF, "北京万科"),
+    DemoUser("manager_sz", "李明华", roles.COMPANY_MANAGER, "深圳万科"),
+    DemoUser("group_cr", "张慧敏", roles.GROUP_CENTRE, None, is_staff=True),
+    DemoUser("auditor", "赵审计", roles.AUDITOR, None),
+    DemoUser("integrator", "销售系统接口", roles.INTEGRATOR, "深圳万科"),
+]
+
+# category → (share of complaints, [(sub-category, title)])
+COMPLAINT_TOPICS = {
+    Category.CONSTRUCTION: (
+        45,
+        [
+            ("渗漏水", "卫生间天花板渗漏水"),
+            ("渗漏水", "外窗雨天渗水"),
+            ("渗漏水", "地下车库顶板渗水"),
+            ("裂缝", "客厅墙面出现裂缝"),
+            ("裂缝", "外墙瓷砖开裂"),
+            ("功能", "入户门关闭不严"),
+            ("功能", "排水管堵塞反味"),
+            ("观感", "地板起拱变形"),
+            ("耐久性", "阳台栏杆锈蚀"),
+        ],
+    ),
+    Category.DESIGN: (
+        20,
+        [
+            ("规划", "小区车位配比不足"),
+            ("户型", "厨房通风设计不合理"),
+            ("配套", "承诺的幼儿园未建成"),
+            ("景观", "园林绿化与宣传不符"),
+        ],
+    ),
+    Category.PROPERTY: (
+        15,
+        [
+            ("安保", "夜间门岗无人值守"),
+            ("保洁", "电梯厅清洁不及时"),
+            ("收费", "物业费收费标准有异议"),
+        ],
+    ),
+    Category.SALES: (8, [("合同", "合同面积与实测面积不符"), ("承诺", "销售承诺的赠送面积未兑现")]),
+    Category.SERVICE: (7, [("态度", "客服人员答复推诿"), ("时效", "报修后一周无人处理")]),
+    Category.OTHER: (5, [("其他", "周边施工噪音扰民")]),
+}
+CHANNEL_WEIGHTS = {
+    Channel.HOTLINE: 40,
+    Channel.WALK_IN: 20,
+    Channel.ONLINE_FORM: 15,
+    Channel.EMAIL: 8,
+    Channel.FORUM: 8,
+    Channel.LETTER: 4,
+    Channel.MEDIA: 3,
+    Channel.CHAIRMAN: 2,
+}
+TIER_WEIGHTS = {Tier.NORMAL: 85, Tier.IMPORTANT: 8, Tier.HOT: 5, Tier.MAJOR: 2}
+HISTORY_DAYS = 730
+
+
+@transaction.atomic
+def seed_organisation() -> None:
+    holding, _created = Holding.objects.get_or_create(name=HOLDING)
+    for region_name, companies in ORGANISATION.items():
+        region, _created = Region.objects.get_or_create(name=region_name, defaults={"holding": holding})
+        for company_name, city, price_per_m2, project_names in companies:
+            company, _created = Company.objects.get_or_create(
+                name=company_name, defaults={"region": region, "city": city}
+            )
+            for project_name in project_names:
+                project, created = Project.objects.get_or_create(
+                    company=company, name=project_name, defaults={"address": f"{city}市{project_name}"}
+                )
+                if created:
+                    _seed_buildings(project, Decimal(price_per_m2))
+
+
+def _seed_buildings(project: Project, price_per_m2: Decimal) -> None:
+    buildings = Building.objects.bulk_create(
+        Building(project=project, name=f"{number}栋") for number in range(1, BUILDINGS_PER_PROJECT + 1)
+    )
+    units = []
+    for building in buildings:
+        for floor in range(1, FLOORS + 1):
+            for position in range(1, UNITS_PER_FLOOR + 1):
+                layout, area = LAYOUTS[(position - 1) % len(LAYOUTS)]
+                floor_premium = Decimal(1) + Decimal(floor) / Decimal(200)
+                units.append(
+                    Unit(
+                        building=building,
+                        number=f"{floor}{position:02d}",
+                        floor=floor,
+                        layout=layout,
+                        area=area,
+                        list_price=(area * price_per_m2 * floor_premium).quantize(Decimal("1")),
+                    )
+                )
+    Unit.objects.bulk_create(units)
+
+
+@transaction.atomic
+def seed_users() -> list[DemoUser]:
+    roles.sync_roles()
+    companies = {company.name: company for company in Company.objects.all()}
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={
+                "name": demo.name,
+                "company": companies.get(demo.company) if demo.company else None,
+                "is_staff": demo.is_staff,
+                "is_superuser": demo.is_superuser,
+            },
+        )
+        if created:
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=demo.role))
+        if demo.role == roles.INTEGRATOR:
+            Token.objects.get_or_create(user=user)
+    return DEMO_USERS
+
+
+def _weighted(rng: random.Random, weights: dict) -> Callable[[], object]:
+    population, cumulative = list(weights), []
+    total = 0
+    for weight in weights.values():
+        total += weight
+        cumulative.append(total)
+    return lambda: rng.choices(population, cum_weights=cumulative)[0]
+
+
+def _status_for(rng: random.Random, age_days: float) -> str:
+    if age_days > 60:
+        return Status.CLOSED if rng.random() < 0.97 else Status.RESOLVED
+    if age_days > 14:
+        return rng.choice([Status.CLOSED, Status.CLOSED, Status.RESOLVED, Status.INVESTIGATING])
+    return rng.choice([Status.RECEIVED, Status.INVESTIGATING, Status.INVESTIGATING, Status.AWAITING_CUSTOMER])
+
+
+def generate_complaints(
+    count: int, *, batch_size: int = 5000, seed: int = 2026, now: datetime | None = None
+) -> Iterator[int]:
+    """Insert ``count`` complaints in bulk, yielding the running total after each batch."""
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    projects = list(Project.objects.values_list("id", "company_id"))
+    if not projects:
+        raise ValueError("Seed the organisation before complaints.")
+    units_by_project: dict[int, list[int]] = {}
+    for unit_id, project_id in Unit.objects.values_list("id", "building__project_id"):
+        units_by_project.setdefault(project_id, []).append(unit_id)
+
+    topics = {category: items for category, (_share, items) in COMPLAINT_TOPICS.items()}
+    pick_category = _weighted(
+        rng, {category: share for category, (share, _items) in COMPLAINT_TOPICS.items()}
+    )
+    pick_channel = _weighted(rng, CHANNEL_WEIGHTS)
+    pick_tier = _weighted(rng, TIER_WEIGHTS)
+    next_number = _next_numbers()
+
+    made = 0
+    while made < count:
+        batch = []
+        for _index in range(min(batch_size, count - made)):
+            # Recent months are busier: the square biases ages toward zero.
+            age_days = HISTORY_DAYS * rng.random() ** 2
+            received_at = now - timedelta(days=age_days, seconds=rng.randrange(86400))
+            project_id, company_id = rng.choice(projects)
+            category = pick_category()
+            sub_category, title = rng.choice(topics[category])
+            units = units_by_project.get(project_id)
+            batch.append(
+                Complaint(
+                    number=next_number(received_at),
+                    company_id=company_id,
+                    project_id=project_id,
+                    unit_id=rng.choice(units) if units and rng.random() < 0.8 else None,
+                    channel=pick_channel(),
+                    category=category,
+                    status=_status_for(rng, age_days),
+                    tier=pick_tier(),
+                    title=title,
+                    description=f"【{sub_category}】业主反映：{title}，希望尽快安排处理并告知进展。",
+                    received_at=received_at,
+                )
+            )
+        with transaction.atomic():
+            Complaint.objects.bulk_create(batch)
+        made += len(batch)
+        yield made
+
+
+def _next_numbers() -> Callable[[datetime], str]:
+    """Complaint numbers TSyyyymm-nnnnnn, continuing each month's sequence from what is stored."""
+    counters: dict[str, int] = {}
+    local = timezone.get_current_timezone()
+
+    def number_for(received_at: datetime) -> str:
+        month = received_at.astimezone(local).strftime("%Y%m")
+        if month not in counters:
+            highest = Complaint.objects.filter(number__startswith=f"TS{month}-").aggregate(
+                highest=Max("number")
+            )["highest"]
+            counters[month] = int(highest.split("-")[1]) if highest else 0
+        counters[month] += 1
+        return f"TS{month}-{counters[month]:06d}"
+
+    return number_for

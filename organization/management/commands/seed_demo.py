@@ -1,0 +1,52 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from organization import demo
+from organization.models import User
+
+
+def progress_bar(done: int, total: int, started: float, width: int = 40) -> str:
+    filled = width * done // total if total else width
+    elapsed = time.monotonic() - started
+    rate = done / elapsed if elapsed else 0
+    return f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {rate:,.0f}/s"
+
+
+class Command(BaseCommand):
+    help = "Load realistic Chinese demo data: organisation, one user per role, and complaints."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--complaints", type=int, default=2000, help="How many complaints to add.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when the database already has users."
+        )
+
+    def handle(self, *args, complaints: int, if_empty: bool, **options):
+        if complaints < 0:
+            raise CommandError(_("--complaints must be zero or more."))
+        if if_empty and User.objects.exists():
+            self.stdout.write(_("Demo data already loaded; nothing to do."))
+            self.print_logins()
+            return
+        demo.seed_organisation()
+        demo.seed_users()
+        self.stdout.write(_("Organisation and demo users are ready."))
+        if complaints:
+            started = time.monotonic()
+            for made in demo.generate_complaints(complaints):
+                self.stdout.write(progress_bar(made, complaints, started), ending="")
+                self.stdout.flush()
+            self.stdout.write("")
+            self.stdout.write(
+                _("Added %(count)s complaints in %(seconds).1f s.")
+                % {"count": f"{complaints:,}", "seconds": time.monotonic() - started}
+            )
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write(_("Demo logins (password %(password)s):") % {"password": settings.DEMO_PASSWORD})
+        for user in demo.DEMO_USERS:
+            self.stdout.write(f"  {user.username:<12} {user.role:<16} {user.company or _('group level')}")

@@ -1,0 +1,170 @@
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedManager
+
+
+class Holding(models.Model):
+    """The group (集团) at the top of the tree."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    company_lookup = "regions__companies"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    holding = models.ForeignKey(
+        Holding, on_delete=models.PROTECT, related_name="regions", verbose_name=_("group")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    company_lookup = "companies"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Company(models.Model):
+    """A regional company (一线公司), the unit of data ownership."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="companies", verbose_name=_("region")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    city = models.CharField(_("city"), max_length=50)
+    company_lookup = "pk"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["id"]
+        permissions = [
+            ("view_all_companies", _("Can see the records of every company")),
+            ("use_staff_ui", _("Can use the staff web interface")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    """A residential development (项目/楼盘)."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="projects", verbose_name=_("company")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    company_lookup = "company"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "name"], name="project_name_unique_per_company"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("project")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    company_lookup = "project__company"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="building_name_unique_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.name}"
+
+
+class Unit(models.Model):
+    """A home (房屋) in a building."""
+
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("building")
+    )
+    number = models.CharField(_("unit number"), max_length=20)
+    floor = models.SmallIntegerField(_("floor"))
+    layout = models.CharField(
+        _("layout"), max_length=50, help_text=_("For example 3 bedrooms, 2 living rooms.")
+    )
+    area = models.DecimalField(
+        _("area (m²)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("1"))]
+    )
+    list_price = models.DecimalField(
+        _("list price (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    company_lookup = "building__project__company"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "number"], name="unit_number_unique_per_building"),
+            models.CheckConstraint(condition=models.Q(area__gt=0), name="unit_area_positive"),
+            models.CheckConstraint(condition=models.Q(list_price__gte=0), name="unit_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building} {self.number}"
+
+
+class User(AbstractUser):
+    """A member of staff or an integration account; ``company`` is empty for group-level users."""
+
+    name = models.CharField(_("full name"), max_length=50, blank=True)
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("company"),
+        help_text=_("Staff see this company's records; leave empty for group-level users."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.name or self.username

@@ -1,0 +1,86 @@
+"""Roles are Django groups whose permissions are defined here, in code.
+
+``sync_roles`` runs after every migrate, so a role's permissions are exactly the
+list below; grant a single user something extra through the admin instead.
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+FRONTLINE_STAFF = "frontline_staff"
+COMPANY_MANAGER = "company_manager"
+GROUP_CENTRE = "group_centre"
+AUDITOR = "auditor"
+INTEGRATOR = "integrator"
+
+ROLE_LABELS = {
+    FRONTLINE_STAFF: _("Frontline customer-relations staff"),
+    COMPANY_MANAGER: _("Company customer-relations manager"),
+    GROUP_CENTRE: _("Group customer-relations centre"),
+    AUDITOR: _("Auditor"),
+    INTEGRATOR: _("Integrator (API only)"),
+}
+
+_VIEW_ORGANISATION = [
+    "organization.view_holding",
+    "organization.view_region",
+    "organization.view_company",
+    "organization.view_project",
+    "organization.view_building",
+    "organization.view_unit",
+]
+_VIEW_COMPLAINTS = ["complaints.view_complaint"]
+_STAFF_UI = ["organization.use_staff_ui"]
+_ALL_COMPANIES = ["organization.view_all_companies"]
+_EDIT_UNITS = ["organization.change_unit"]
+_EDIT_ORGANISATION = [
+    "organization.add_project",
+    "organization.change_project",
+    "organization.add_building",
+    "organization.change_building",
+    "organization.add_unit",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    FRONTLINE_STAFF: _STAFF_UI + _VIEW_ORGANISATION + _VIEW_COMPLAINTS,
+    COMPANY_MANAGER: _STAFF_UI + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _EDIT_UNITS,
+    GROUP_CENTRE: _STAFF_UI
+    + _ALL_COMPANIES
+    + _VIEW_ORGANISATION
+    + _VIEW_COMPLAINTS
+    + _EDIT_UNITS
+    + _EDIT_ORGANISATION,
+    AUDITOR: _STAFF_UI + _ALL_COMPANIES + _VIEW_ORGANISATION + _VIEW_COMPLAINTS,
+    INTEGRATOR: _VIEW_ORGANISATION + _VIEW_COMPLAINTS,
+}
+
+
+def _permissions(codes: list[str]) -> list[Permission]:
+    condition = Q()
+    for code in codes:
+        app_label, codename = code.split(".")
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(condition))
+    if len(found) != len(set(codes)):
+        missing = set(codes) - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+        raise LookupError(f"Unknown permissions in ROLE_PERMISSIONS: {sorted(missing)}")
+    return found
+
+
+def sync_roles() -> None:
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set(_permissions(codes))
+
+
+def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
+    if app_config is None or app_config.label != "organization":
+        return
+    # Apps after this one in INSTALLED_APPS get their permissions later in the same
+    # post_migrate round; create them all now (idempotent) so every role resolves.
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    sync_roles()

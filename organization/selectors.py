@@ -1,0 +1,77 @@
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+
+from .models import Building, Company, Holding, Project, Region, Unit
+
+
+@dataclass
+class CompanyNode:
+    company: Company
+    projects: list[Project] = field(default_factory=list)
+
+
+@dataclass
+class RegionNode:
+    region: Region
+    companies: list[CompanyNode] = field(default_factory=list)
+
+
+@dataclass
+class HoldingNode:
+    holding: Holding
+    regions: list[RegionNode] = field(default_factory=list)
+
+
+def organisation_tree(*, user) -> list[HoldingNode]:
+    """The group → region → company → project tree the user may see, in three queries."""
+    companies = (
+        Company.objects.visible_to(user)
+        .select_related("region__holding")
+        .order_by("region__holding_id", "region_id", "name")
+    )
+    projects = (
+        Project.objects.visible_to(user)
+        .annotate(building_count=Count("buildings", distinct=True), unit_count=Count("buildings__units"))
+        .order_by("name")
+    )
+    projects_by_company: dict[int, list[Project]] = {}
+    for project in projects:
+        projects_by_company.setdefault(project.company_id, []).append(project)
+
+    holdings: dict[int, HoldingNode] = {}
+    regions: dict[int, RegionNode] = {}
+    for company in companies:
+        region = company.region
+        holding_node = holdings.setdefault(region.holding_id, HoldingNode(region.holding))
+        if region.id not in regions:
+            regions[region.id] = RegionNode(region)
+            holding_node.regions.append(regions[region.id])
+        regions[region.id].companies.append(CompanyNode(company, projects_by_company.get(company.id, [])))
+    return list(holdings.values())
+
+
+def project_with_units(*, user, project_id: int) -> Project:
+    """One project and all its buildings and units; raises Project.DoesNotExist outside the user's scope."""
+    buildings = Building.objects.order_by("name").prefetch_related(
+        Prefetch("units", queryset=Unit.objects.order_by("floor", "number"))
+    )
+    return (
+        Project.objects.visible_to(user)
+        .select_related("company__region")
+        .prefetch_related(Prefetch("buildings", queryset=buildings))
+        .get(pk=project_id)
+    )
+
+
+def unit_for_user(*, user, unit_id: int) -> Unit:
+    return Unit.objects.visible_to(user).select_related("building__project__company").get(pk=unit_id)
+
+
+def units_for_export(*, user, project_id: int):
+    return (
+        Unit.objects.visible_to(user)
+        .filter(building__project_id=project_id)
+        .select_related("building__project")
+        .order_by("building__name", "floor", "number")
+    )

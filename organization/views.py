@@ -1,0 +1,90 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.services import worker_status
+
+from . import selectors, services
+from .forms import STAFF_UI, UnitForm
+from .models import Project, Unit
+
+
+def staff_ui(view):
+    return login_required(permission_required(STAFF_UI, raise_exception=True)(view))
+
+
+@staff_ui
+def home(request):
+    return render(
+        request,
+        "organization/home.html",
+        {"tree": selectors.organisation_tree(user=request.user), "worker": worker_status()},
+    )
+
+
+@staff_ui
+@permission_required("organization.view_unit", raise_exception=True)
+def project_detail(request, project_id: int):
+    try:
+        project = selectors.project_with_units(user=request.user, project_id=project_id)
+    except Project.DoesNotExist:
+        raise Http404 from None
+    return render(request, "organization/project_detail.html", {"project": project})
+
+
+@staff_ui
+@permission_required("organization.view_unit", raise_exception=True)
+def project_units_export(request, project_id: int):
+    if not Project.objects.visible_to(request.user).filter(pk=project_id).exists():
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="units-{project_id}.csv"'
+    response.write("\ufeff")  # a byte-order mark so that Excel reads the Chinese text as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Project"),
+            _("Building"),
+            _("Unit number"),
+            _("Floor"),
+            _("Layout"),
+            _("Area (m²)"),
+            _("List price (CNY)"),
+        ]
+    )
+    for unit in selectors.units_for_export(user=request.user, project_id=project_id).iterator(
+        chunk_size=2000
+    ):
+        writer.writerow(
+            [
+                unit.building.project.name,
+                unit.building.name,
+                unit.number,
+                unit.floor,
+                unit.layout,
+                unit.area,
+                unit.list_price,
+            ]
+        )
+    return response
+
+
+@staff_ui
+@permission_required("organization.change_unit", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, unit_id: int):
+    try:
+        unit = selectors.unit_for_user(user=request.user, unit_id=unit_id)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        services.unit_update(unit=unit, **form.cleaned_data)
+        messages.success(request, _("Unit %(unit)s saved.") % {"unit": unit.number})
+        return redirect("project-detail", project_id=unit.building.project_id)
+    return render(request, "organization/unit_form.html", {"form": form, "unit": unit})

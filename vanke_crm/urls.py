@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from complaints.api import ComplaintViewSet
+from core.health import healthz
+from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
+from organization.forms import StaffAuthenticationForm
+
+admin.site.site_header = _("vanke_crm administration")
+admin.site.site_title = _("vanke_crm administration")
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("companies", CompanyViewSet)
+router.register("projects", ProjectViewSet)
+router.register("buildings", BuildingViewSet)
+router.register("units", UnitViewSet)
+router.register("complaints", ComplaintViewSet)
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=StaffAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include("organization.urls")),
+]
