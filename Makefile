@@ -43,7 +43,7 @@ bench: install
 # Re-extract the zh-hans catalogue after changing strings, translate, then compile.
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var

@@ -48,5 +48,6 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         self.stdout.write(_("Demo logins (password %(password)s):") % {"password": settings.DEMO_PASSWORD})
+        group_level = _("group level")
         for user in demo.DEMO_USERS:
-            self.stdout.write(f"  {user.username:<12} {user.role:<16} {user.company or _('group level')}")
+            self.stdout.write(f"  {user.username:<12} {user.role:<16} {user.company or group_level}")

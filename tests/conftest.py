@@ -1,0 +1,57 @@
+import pytest
+from rest_framework.test import APIClient
+
+from organization import roles
+
+from .factories import CompanyFactory, UserFactory
+
+
+@pytest.fixture
+def company_a(db):
+    return CompanyFactory(name="深圳万科", city="深圳")
+
+
+@pytest.fixture
+def company_b(db):
+    return CompanyFactory(name="北京万科", city="北京")
+
+
+@pytest.fixture
+def staff_a(company_a):
+    return UserFactory(username="staff_a", company=company_a, role=roles.FRONTLINE_STAFF)
+
+
+@pytest.fixture
+def staff_b(company_b):
+    return UserFactory(username="staff_b", company=company_b, role=roles.FRONTLINE_STAFF)
+
+
+@pytest.fixture
+def manager_a(company_a):
+    return UserFactory(username="manager_a", company=company_a, role=roles.COMPANY_MANAGER)
+
+
+@pytest.fixture
+def group_user(db):
+    return UserFactory(username="group_cr", company=None, role=roles.GROUP_CENTRE)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="auditor", company=None, role=roles.AUDITOR)
+
+
+@pytest.fixture
+def integrator_a(company_a):
+    return UserFactory(username="integrator_a", company=company_a, role=roles.INTEGRATOR)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def api_as(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

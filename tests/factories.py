@@ -1,0 +1,96 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from complaints.models import Category, Channel, Complaint
+from organization.models import Building, Company, Holding, Project, Region, Unit, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class HoldingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Holding
+        django_get_or_create = ["name"]
+
+    name = "万科集团"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    holding = factory.SubFactory(HoldingFactory)
+    name = factory.Sequence(lambda n: f"区域{n}")
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"城市{n}万科")
+    city = factory.Sequence(lambda n: f"城市{n}")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"四季花城{n}期")
+
+
+class BuildingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Building
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"{n + 1}栋")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    building = factory.SubFactory(BuildingFactory)
+    number = factory.Sequence(lambda n: f"{n + 101}")
+    floor = 1
+    layout = "三室两厅"
+    area = Decimal("118.50")
+    list_price = Decimal("3200000.00")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"员工{n}")
+    company = factory.SubFactory(CompanyFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+class ComplaintFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Complaint
+
+    number = factory.Sequence(lambda n: f"TS202611-{n + 1:06d}")
+    project = factory.SubFactory(ProjectFactory)
+    company = factory.SelfAttribute("project.company")
+    channel = Channel.HOTLINE
+    category = Category.CONSTRUCTION
+    title = "卫生间天花板渗漏水"
+    description = "业主反映卫生间天花板渗漏水，希望尽快处理。"
+    received_at = factory.Sequence(lambda n: timezone.now() - timedelta(hours=n))
