@@ -46,7 +46,10 @@ def test_organisation_endpoints_are_read_only(endpoint, org, group_user):
     obj = objects_of(org["a"])[endpoint]
     client = api_as(group_user)
     # Without the model permission DRF answers 403 before it looks at the method; either way nothing changes.
-    assert client.patch(f"/api/v1/{endpoint}/{obj.pk}/", {"name": "x"}, format="json").status_code in {403, 405}
+    assert client.patch(f"/api/v1/{endpoint}/{obj.pk}/", {"name": "x"}, format="json").status_code in {
+        403,
+        405,
+    }
     assert client.delete(f"/api/v1/{endpoint}/{obj.pk}/").status_code in {403, 405}
     assert str(type(obj).objects.get(pk=obj.pk)) == str(obj)
 

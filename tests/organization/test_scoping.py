@@ -20,7 +20,9 @@ def test_company_staff_see_only_their_company(model, two_companies, staff_a, com
     visible = model.objects.visible_to(staff_a)
     assert visible.count() == 1
     assert model.objects.count() == 2
-    assert {obj.pk for obj in visible} == set(model.objects.filter(**{model.company_lookup: company_a.pk}).values_list("pk", flat=True))
+    assert {obj.pk for obj in visible} == set(
+        model.objects.filter(**{model.company_lookup: company_a.pk}).values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.parametrize("fixture", ["group_user", "auditor"])

@@ -124,7 +124,9 @@ def test_frontline_staff_may_not_edit_units(client, org, staff_a):
         ("layout", "", "该字段是必填项"),
     ],
 )
-def test_bad_unit_values_get_translated_errors_and_change_nothing(client, org, manager_a, field, value, message):
+def test_bad_unit_values_get_translated_errors_and_change_nothing(
+    client, org, manager_a, field, value, message
+):
     login(client, manager_a)
     unit = org["a"]
     data = {"floor": unit.floor, "layout": unit.layout, "area": unit.area, "list_price": unit.list_price}
@@ -136,7 +138,9 @@ def test_bad_unit_values_get_translated_errors_and_change_nothing(client, org, m
     assert (fresh.area, fresh.list_price, fresh.layout) == (unit.area, unit.list_price, unit.layout)
 
 
-def test_home_tree_query_count_does_not_grow_with_projects(client, django_assert_max_num_queries, company_a, staff_a):
+def test_home_tree_query_count_does_not_grow_with_projects(
+    client, django_assert_max_num_queries, company_a, staff_a
+):
     for _ in range(10):
         UnitFactory(building__project__company=company_a)
     login(client, staff_a)

@@ -1,0 +1,81 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from complaints.models import Category, Status
+from tests.conftest import api_as
+from tests.factories import ComplaintFactory, ProjectFactory
+
+
+@pytest.fixture
+def complaints(company_a, company_b):
+    project_a = ProjectFactory(company=company_a)
+    project_b = ProjectFactory(company=company_b)
+    return {
+        "a": [ComplaintFactory(project=project_a) for _ in range(3)],
+        "b": [ComplaintFactory(project=project_b)],
+    }
+
+
+def test_list_is_scoped_and_newest_first(complaints, staff_a):
+    response = api_as(staff_a).get("/api/v1/complaints/")
+    assert response.status_code == 200
+    ids = [row["id"] for row in response.json()["results"]]
+    expected = sorted(complaints["a"], key=lambda c: c.received_at, reverse=True)
+    assert ids == [c.pk for c in expected]
+
+
+def test_retrieve_outside_scope_is_404(complaints, staff_a):
+    client = api_as(staff_a)
+    assert client.get(f"/api/v1/complaints/{complaints['a'][0].pk}/").status_code == 200
+    assert client.get(f"/api/v1/complaints/{complaints['b'][0].pk}/").status_code == 404
+
+
+def test_stable_lowercase_codes_in_the_body(complaints, staff_a):
+    row = api_as(staff_a).get(f"/api/v1/complaints/{complaints['a'][0].pk}/").json()
+    assert (row["channel"], row["category"], row["status"], row["tier"]) == (
+        "hotline",
+        "construction",
+        "received",
+        "normal",
+    )
+
+
+def test_filters(complaints, group_user):
+    target = complaints["a"][0]
+    target.category = Category.PROPERTY
+    target.status = Status.CLOSED
+    target.received_at = timezone.now() - timedelta(minutes=5)
+    target.save()
+    old = timezone.now() - timedelta(days=3)
+    type(target).objects.exclude(pk=target.pk).update(received_at=old)
+    client = api_as(group_user)
+    rows = client.get("/api/v1/complaints/?category=property&status=closed").json()["results"]
+    assert [row["id"] for row in rows] == [target.pk]
+    since = (timezone.now() - timedelta(minutes=30)).isoformat()
+    recent = client.get("/api/v1/complaints/", {"received_after": since}).json()["results"]
+    assert [row["id"] for row in recent] == [target.pk]
+
+
+def test_unknown_code_in_a_filter_is_a_400(complaints, group_user):
+    response = api_as(group_user).get("/api/v1/complaints/?tier=urgent")
+    assert response.status_code == 400
+    assert "tier" in response.json()
+
+
+def test_queries_per_page_do_not_depend_on_page_size(company_a, group_user):
+    project = ProjectFactory(company=company_a)
+    ComplaintFactory.create_batch(30, project=project)
+    client = api_as(group_user)
+    client.get("/api/v1/complaints/")
+    counts = []
+    for size in (1, 10, 30):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/api/v1/complaints/?page_size={size}").json()
+        assert len(body["results"]) == size
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)

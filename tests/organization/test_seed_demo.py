@@ -1,0 +1,64 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import F
+from rest_framework.authtoken.models import Token
+
+from complaints.models import Complaint
+from organization import demo
+from organization.models import Company, Project, Unit, User
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_builds_the_organisation_users_and_complaints(db):
+    output = seed("--complaints", "300")
+    assert set(Company.objects.values_list("name", flat=True)) >= {
+        "深圳万科",
+        "北京万科",
+        "上海万科",
+        "武汉万科",
+    }
+    assert {"四季花城", "城市花园", "金色家园"} <= set(Project.objects.values_list("name", flat=True))
+    assert Unit.objects.count() == Project.objects.count() * demo.BUILDINGS_PER_PROJECT * demo.FLOORS * 4
+    assert set(User.objects.values_list("username", flat=True)) == {u.username for u in demo.DEMO_USERS}
+    assert Complaint.objects.count() == 300
+    assert Token.objects.filter(user__username="integrator").exists()
+    assert "300/300" in output
+    assert "staff_sz" in output
+
+
+def test_complaints_belong_to_their_projects_company_and_have_unique_numbers(db):
+    seed("--complaints", "500")
+    seed("--complaints", "500")
+    assert Complaint.objects.count() == 1000
+    assert Complaint.objects.values("number").distinct().count() == 1000
+    assert not Complaint.objects.exclude(company_id=F("project__company_id")).exists()
+
+
+def test_rerun_adds_complaints_only(db):
+    seed("--complaints", "0")
+    counts = (Company.objects.count(), Unit.objects.count(), User.objects.count())
+    seed("--complaints", "0")
+    assert (Company.objects.count(), Unit.objects.count(), User.objects.count()) == counts
+
+
+def test_if_empty_skips_a_seeded_database(db):
+    seed("--complaints", "10")
+    assert "演示数据已加载" in seed("--if-empty")
+    assert Complaint.objects.count() == 10
+
+
+def test_demo_users_can_sign_in_with_the_documented_password(db, client, settings):
+    seed("--complaints", "0")
+    assert client.login(username="staff_sz", password=settings.DEMO_PASSWORD)
+
+
+def test_negative_count_is_refused(db):
+    with pytest.raises(CommandError):
+        seed("--complaints", "-1")
