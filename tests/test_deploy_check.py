@@ -1,11 +1,11 @@
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 
-import pytest
 from django.conf import settings
+
+from tests.tooling import require_tool
 
 PRODUCTION_ENV = {
     "DEBUG": "false",
@@ -38,9 +38,7 @@ def test_missing_secret_key_fails_at_start_when_debug_is_off():
 
 
 def test_compose_file_validates():
-    compose = shutil.which("docker-compose")
-    if compose is None:
-        pytest.skip("docker-compose (Debian package docker-compose) is not installed; .ci/run installs it")
+    compose = require_tool("docker-compose", "docker-compose")
     result = subprocess.run(
         [compose, "-f", "docker-compose.yml", "config", "-q"],
         cwd=settings.BASE_DIR,

@@ -4,9 +4,10 @@ import shutil
 from pathlib import Path
 
 import polib
-import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from tests.tooling import require_tool
 
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
@@ -26,8 +27,7 @@ def test_compiled_catalogue_matches_the_source():
 
 
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path, monkeypatch, settings):
-    if shutil.which("xgettext") is None:
-        pytest.skip("xgettext (Debian package gettext) is not installed; .ci/run installs it")
+    require_tool("xgettext", "gettext")
     # makemessages writes into the first LOCALE_PATHS entry: point it at a copy of the catalogue.
     copy = tmp_path / "zh_Hans" / "LC_MESSAGES"
     copy.mkdir(parents=True)
