@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint format bench messages install clean
+.PHONY: run test lint format bench messages install clean backup restore
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ test: lint
 
 bench: install
 	$(PY) bench/run.py
+
+backup: install
+	$(PY) manage.py backup
+
+# make restore FILE=var/backups/vanke_crm-20261122-101500.sqlite3
+restore: install
+	$(PY) manage.py restore "$(FILE)"
 
 # Re-extract the zh-hans catalogue after changing strings, translate, then compile.
 messages: install

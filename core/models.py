@@ -15,3 +15,59 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.component
+
+
+class Job(models.Model):
+    """Long work run by a Celery task (an import, an export) whose progress the user watches."""
+
+    class Kind(models.TextChoices):
+        CUSTOMER_IMPORT = "customer_import", _("Customer import")
+        CUSTOMER_EXPORT = "customer_export", _("Customer export")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    created_by = models.ForeignKey(
+        "organization.User", on_delete=models.PROTECT, related_name="jobs", verbose_name=_("created by")
+    )
+    company = models.ForeignKey(
+        "organization.Company", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("company"),
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    input_file = models.FileField(_("input file"), upload_to="jobs/in/%Y/%m/", blank=True)
+    result_file = models.FileField(_("result file"), upload_to="jobs/out/%Y/%m/", blank=True)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    failure = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["created_by", "-id"], name="job_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, 100 * self.processed // self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -33,6 +33,16 @@ _VIEW_ORGANISATION = [
     "organization.view_unit",
 ]
 _VIEW_COMPLAINTS = ["complaints.view_complaint"]
+_VIEW_CUSTOMERS = ["customers.view_customer", "customers.view_purchase", "customers.view_communication"]
+_WORK_WITH_CUSTOMERS = _VIEW_CUSTOMERS + [
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.add_purchase",
+    "customers.add_communication",
+]
+_PERSONAL_DATA = ["customers.view_personal_data"]
+_MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
+_AUDIT = ["customers.view_accesslog"]
 _STAFF_UI = ["organization.use_staff_ui"]
 _ALL_COMPANIES = ["organization.view_all_companies"]
 _EDIT_UNITS = ["organization.change_unit"]
@@ -45,16 +55,28 @@ _EDIT_ORGANISATION = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    FRONTLINE_STAFF: _STAFF_UI + _VIEW_ORGANISATION + _VIEW_COMPLAINTS,
-    COMPANY_MANAGER: _STAFF_UI + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _EDIT_UNITS,
+    FRONTLINE_STAFF: _STAFF_UI + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _WORK_WITH_CUSTOMERS + _PERSONAL_DATA,
+    COMPANY_MANAGER: _STAFF_UI
+    + _VIEW_ORGANISATION
+    + _VIEW_COMPLAINTS
+    + _EDIT_UNITS
+    + _WORK_WITH_CUSTOMERS
+    + _PERSONAL_DATA
+    + _MANAGE_CUSTOMERS,
     GROUP_CENTRE: _STAFF_UI
     + _ALL_COMPANIES
     + _VIEW_ORGANISATION
     + _VIEW_COMPLAINTS
     + _EDIT_UNITS
-    + _EDIT_ORGANISATION,
-    AUDITOR: _STAFF_UI + _ALL_COMPANIES + _VIEW_ORGANISATION + _VIEW_COMPLAINTS,
-    INTEGRATOR: _VIEW_ORGANISATION + _VIEW_COMPLAINTS,
+    + _EDIT_ORGANISATION
+    + _WORK_WITH_CUSTOMERS
+    + _PERSONAL_DATA
+    + _MANAGE_CUSTOMERS
+    + _AUDIT,
+    # Auditors read everything but personal data stays masked for them; they browse the access log.
+    AUDITOR: _STAFF_UI + _ALL_COMPANIES + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _VIEW_CUSTOMERS + _AUDIT,
+    # Integrators push and pull records; personal data in their responses is masked.
+    INTEGRATOR: _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _WORK_WITH_CUSTOMERS,
 }
 
 

@@ -94,3 +94,32 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     title = "卫生间天花板渗漏水"
     description = "业主反映卫生间天花板渗漏水，希望尽快处理。"
     received_at = factory.Sequence(lambda n: timezone.now() - timedelta(hours=n))
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.Customer"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"客户{n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    phone_tail = factory.LazyAttribute(lambda c: c.phone[-4:])
+
+    @factory.post_generation
+    def company(self, create, extracted, **kwargs):
+        if create and extracted:
+            from customers.models import CustomerCompany
+
+            CustomerCompany.objects.create(customer=self, company=extracted)
+
+
+class PurchaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.Purchase"
+
+    customer = factory.SubFactory(CustomerFactory)
+    unit = factory.SubFactory(UnitFactory)
+    contract_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
+    price = Decimal("3000000")
+    area = Decimal("118.50")
+    layout = "三室两厅"

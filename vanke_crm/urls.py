@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
+from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from core.health import healthz
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
@@ -20,6 +21,9 @@ router.register("projects", ProjectViewSet)
 router.register("buildings", BuildingViewSet)
 router.register("units", UnitViewSet)
 router.register("complaints", ComplaintViewSet)
+router.register("customers", CustomerViewSet)
+router.register("purchases", PurchaseViewSet)
+router.register("communications", CommunicationViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -36,5 +40,6 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include("customers.urls")),
     path("", include("organization.urls")),
 ]

@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ScopedAdmin
+
+from . import rules
+from .models import AccessLog, Communication, Customer
+
+
+@admin.register(Customer)
+class CustomerAdmin(ScopedAdmin):
+    list_display = ["name", "masked_phone", "stage", "segment"]
+    list_filter = ["stage", "segment"]
+    search_fields = ["name", "=phone"]
+    show_full_result_count = False
+    readonly_fields = ["phone", "id_number", "stage", "moved_in_on", "version"]
+    exclude = ["companies"]
+
+    @admin.display(description=_("mobile phone"))
+    def masked_phone(self, customer):
+        return rules.mask_phone(customer.phone)
+
+
+@admin.register(Communication)
+class CommunicationAdmin(ScopedAdmin):
+    list_display = ["customer", "channel", "occurred_at", "staff"]
+    list_select_related = ["customer", "staff"]
+    raw_id_fields = ["customer"]
+    show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the communication log is append-only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "customer", "action", "full_data", "ip_address"]
+    list_filter = ["action", "full_data"]
+    list_select_related = ["user", "customer"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,170 @@
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from core.api import ID_PATTERN
+from organization.models import Company
+
+from . import privacy, services
+from .filters import CommunicationFilter, CustomerFilter, PurchaseFilter
+from .models import AccessAction, Communication, Customer, Purchase
+from .serializers import (
+    CommunicationSerializer,
+    CustomerSerializer,
+    CustomerUpdateInput,
+    CustomerUpsertInput,
+    PurchaseSerializer,
+    SegmentInput,
+)
+
+UNMASK = OpenApiParameter(
+    "unmask", bool, description=str(_("Show full phone and ID numbers (needs the permission; every read is audited)."))
+)
+
+
+def company_for_write(request, requested: Company | None, customer: Customer | None = None) -> Company:
+    """The company a write is recorded under: the caller's own, or for group-level callers the one
+    they name (or the customer's only company)."""
+    if request.user.company_id:
+        if requested and requested.pk != request.user.company_id:
+            raise ValidationError({"company": [_("You can only record for your own company.")]})
+        return request.user.company
+    if requested and Company.objects.visible_to(request.user).filter(pk=requested.pk).exists():
+        return requested
+    if customer is not None:
+        companies = list(customer.companies.all()[:2])
+        if len(companies) == 1:
+            return companies[0]
+    raise ValidationError({"company": [_("Group-level callers must say which company this is for.")]})
+
+
+class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Customer files (客户档案). POST is an upsert by phone: the same person pushed twice is one customer."""
+
+    queryset = Customer.objects.all()
+    serializer_class = CustomerSerializer
+    filterset_class = CustomerFilter
+    lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Customer.objects.visible_to(self.request.user)
+
+    def unmask_requested(self) -> bool:
+        if self.request.query_params.get("unmask", "").lower() not in {"1", "true", "yes"}:
+            return False
+        if not privacy.can_see_personal_data(self.request.user):
+            raise PermissionDenied(_("You may not see full personal data."))
+        return True
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "unmasked": self.unmask_requested()}
+
+    @extend_schema(parameters=[UNMASK])
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if self.unmask_requested():
+            ids = [row["id"] for row in response.data["results"]]
+            privacy.record_access(request, [Customer(pk=pk) for pk in ids], AccessAction.API_READ, full_data=True,
+                                  detail="list")
+        return response
+
+    @extend_schema(parameters=[UNMASK])
+    def retrieve(self, request, *args, **kwargs):
+        customer = self.get_object()
+        unmasked = self.unmask_requested()
+        privacy.record_access(request, [customer], AccessAction.API_READ, full_data=unmasked)
+        return Response(self.get_serializer(customer).data)
+
+    @extend_schema(request=CustomerUpsertInput, responses={200: CustomerSerializer, 201: CustomerSerializer})
+    def create(self, request, *args, **kwargs):
+        data = CustomerUpsertInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        phone, source = values.pop("phone"), values.pop("source")
+        company = company_for_write(request, values.pop("company", None))
+        exists = Customer.objects.filter(phone=phone).exists()
+        if exists and not request.user.has_perm("customers.change_customer"):
+            raise PermissionDenied(_("This phone belongs to an existing customer and you may not change customers."))
+        customer, created = services.customer_upsert(company=company, phone=phone, source=source, profile=values)
+        body = CustomerSerializer(customer, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=CustomerUpdateInput, responses=CustomerSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        customer = self.get_object()
+        data = CustomerUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "version" not in values:
+            raise ValidationError({"version": [_("Send the version you read, so that concurrent edits are caught.")]})
+        updated = services.customer_update(
+            customer=customer, expected_version=values.pop("version"), phone=values.pop("phone", None),
+            profile=values,
+        )
+        return Response(CustomerSerializer(updated, context=self.get_serializer_context()).data)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(request=SegmentInput, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def segment(self, request, pk=None):
+        """Choose the segment by hand (with a reason), or send an empty segment to return to the rules."""
+        customer = self.get_object()
+        if not request.user.has_perm("customers.change_customer"):
+            raise PermissionDenied
+        data = SegmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = services.customer_set_segment(customer=customer, **data.validated_data)
+        return Response(CustomerSerializer(updated, context=self.get_serializer_context()).data)
+
+
+class PurchaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Purchases; POST with a (customer, unit) pair that exists corrects it (200) instead of adding one."""
+
+    queryset = Purchase.objects.select_related("unit__building")
+    serializer_class = PurchaseSerializer
+    filterset_class = PurchaseFilter
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    @extend_schema(responses={200: PurchaseSerializer, 201: PurchaseSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        purchase, created = services.purchase_record(**data.validated_data)
+        return Response(self.get_serializer(purchase).data, status=201 if created else 200)
+
+
+class CommunicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The communication log (沟通记录): append-only, so there is no update or delete."""
+
+    queryset = Communication.objects.select_related("staff")
+    serializer_class = CommunicationSerializer
+    filterset_class = CommunicationFilter
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        customer = serializer.validated_data["customer"]
+        serializer.instance = services.communication_log(
+            customer=customer,
+            company=company_for_write(self.request, None, customer),
+            channel=serializer.validated_data["channel"],
+            content=serializer.validated_data["content"],
+            occurred_at=serializer.validated_data.get("occurred_at"),
+            staff=self.request.user,
+        )
+
+

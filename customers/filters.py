@@ -1,0 +1,58 @@
+import django_filters
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import IdFilter
+
+from . import selectors
+from .models import Communication, Customer, OwnerPhase, Purchase, Segment, Stage
+
+
+class CustomerFilter(django_filters.FilterSet):
+    """The API's customer filters; they feed the same selector as the staff list page."""
+
+    q = django_filters.CharFilter(method="noop", max_length=50, help_text=_("A name prefix or the phone's last digits."))
+    phone_tail = django_filters.CharFilter(
+        method="noop",
+        help_text=_("The last 4 or more digits of the phone."),
+        validators=[RegexValidator(r"^\d{4,11}$", _("Enter the last 4 to 11 digits of the phone."))],
+    )
+    project = IdFilter(method="noop")
+    segment = django_filters.ChoiceFilter(choices=Segment.choices, method="noop")
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, method="noop")
+    owner_phase = django_filters.ChoiceFilter(choices=OwnerPhase.choices, method="noop")
+
+    class Meta:
+        model = Customer
+        fields = []
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        filters = selectors.CustomerFilters(
+            query=data.get("phone_tail") or data.get("q") or "",
+            project_id=data.get("project"),
+            segment=data.get("segment") or "",
+            stage=data.get("stage") or "",
+            owner_phase=data.get("owner_phase") or "",
+        )
+        return selectors.customer_list(user=self.request.user, filters=filters)
+
+
+class PurchaseFilter(django_filters.FilterSet):
+    customer = IdFilter(field_name="customer_id")
+    project = IdFilter(field_name="unit__building__project_id")
+
+    class Meta:
+        model = Purchase
+        fields = ["customer", "project"]
+
+
+class CommunicationFilter(django_filters.FilterSet):
+    customer = IdFilter(field_name="customer_id")
+
+    class Meta:
+        model = Communication
+        fields = ["customer"]

@@ -1,0 +1,289 @@
+"""Customer imports and exports as background jobs with visible progress.
+
+``*_start`` runs in the request: it checks the input, stores a ``core.Job`` and queues the
+task after the commit. ``*_run`` runs in the Celery worker and claims the job exactly once.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Job
+from organization.models import Company, Unit
+
+from . import imports, rules, selectors, services
+from .models import AccessAction, Customer, CustomerCompany, CustomerSource, Purchase
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+MAX_STORED_ERRORS = 1000
+PERSONAL_DATA = "customers.view_personal_data"
+
+
+def claim(job_id: int) -> Job | None:
+    """Move a queued job to running; a redelivered or duplicate task finds nothing to claim."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now()
+    )
+    return Job.objects.get(pk=job_id) if claimed else None
+
+
+def finish(job: Job, *, failure: str = "") -> None:
+    job.status = Job.Status.FAILED if failure else Job.Status.DONE
+    job.failure = failure
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "failure", "finished_at", "result_file"])
+
+
+# --- Import -------------------------------------------------------------------------------------
+
+
+def customer_import_start(*, user, company: Company, name: str, content: bytes) -> Job:
+    imports.check_upload(name, len(content), content[:8])
+    with transaction.atomic():
+        job = Job(kind=Job.Kind.CUSTOMER_IMPORT, created_by=user, company=company, params={"file_name": name})
+        job.input_file.save(name, ContentFile(content), save=False)
+        job.save()
+        transaction.on_commit(lambda: _enqueue("run_customer_import", job.pk))
+    return job
+
+
+def _enqueue(task_name: str, job_id: int) -> None:
+    from . import tasks  # tasks import this module
+
+    getattr(tasks, task_name).delay(job_id)
+
+
+def customer_import_run(job_id: int) -> None:
+    job = claim(job_id)
+    if job is None:
+        return
+    try:
+        with job.input_file.open("rb") as stored:
+            content = stored.read()
+        header, rows = imports.read_rows(job.params["file_name"], content)
+        columns = imports.map_header(header)
+    except imports.UploadRejected as rejected:
+        finish(job, failure=str(rejected))
+        return
+    job.total = len(rows)
+    job.save(update_fields=["total"])
+    units = _unit_index(job.company)
+    today = timezone.localdate()
+    try:
+        for start in range(0, len(rows), CHUNK_SIZE):
+            chunk = [
+                imports.parse_row(start + offset + 2, cells, columns, today)
+                for offset, cells in enumerate(rows[start : start + CHUNK_SIZE])
+                if any(cell not in (None, "") for cell in cells)
+            ]
+            created, updated, errors = _import_chunk(job, chunk, units)
+            Job.objects.filter(pk=job.pk).update(
+                processed=min(start + CHUNK_SIZE, len(rows)),
+                created_count=F("created_count") + created,
+                updated_count=F("updated_count") + updated,
+                error_count=F("error_count") + len(errors),
+            )
+            if errors:
+                job.refresh_from_db(fields=["errors"])
+                job.errors = (job.errors + [error.as_dict() for error in errors])[:MAX_STORED_ERRORS]
+                job.save(update_fields=["errors"])
+    except Exception:
+        logger.exception("Customer import job %s failed", job.pk)
+        job.refresh_from_db()
+        finish(job, failure=_("The import stopped on an unexpected error; the rows before it are saved. "
+                              "Importing the same file again is safe."))
+        return
+    job.refresh_from_db()
+    job.processed = job.total
+    job.save(update_fields=["processed"])
+    finish(job)
+
+
+def _unit_index(company: Company) -> dict[tuple[str, str, str], Unit]:
+    units = Unit.objects.filter(building__project__company=company).select_related("building__project")
+    return {(u.building.project.name, u.building.name, u.number): u for u in units.iterator(chunk_size=5000)}
+
+
+@transaction.atomic
+def _import_chunk(job: Job, chunk: list, units: dict) -> tuple[int, int, list[imports.RowError]]:
+    errors = [row for row in chunk if isinstance(row, imports.RowError)]
+    rows = [row for row in chunk if isinstance(row, imports.ParsedRow)]
+    for row in rows:
+        if row.purchase and row.purchase["key"] not in units:
+            project, building, unit = row.purchase["key"]
+            errors.append(imports.RowError(row.number, [
+                _("No unit %(unit)s in building %(building)s of project %(project)s of this company.")
+                % {"unit": unit, "building": building, "project": project}
+            ]))
+    bad = {error.number for error in errors}
+    rows = [row for row in rows if row.number not in bad]
+
+    # An ID number identifies one person: a row giving another person's number is refused.
+    id_owners = dict(
+        Customer.objects.filter(id_number__in=[r.profile["id_number"] for r in rows if r.profile.get("id_number")])
+        .values_list("id_number", "phone")
+    )
+    accepted = []
+    for row in rows:
+        id_number = row.profile.get("id_number")
+        if id_number and (id_owners.get(id_number) or id_owners.setdefault(id_number, row.phone)) != row.phone:
+            errors.append(imports.RowError(row.number, [_("This ID number already belongs to another customer.")]))
+        else:
+            accepted.append(row)
+    rows = accepted
+
+    # Several rows of one phone are one person: their values merge, later rows winning.
+    by_phone: dict[str, dict] = {}
+    for row in rows:
+        by_phone.setdefault(row.phone, {}).update({k: v for k, v in row.profile.items() if v not in (None, "")})
+    existing = {c.phone: c for c in Customer.objects.select_for_update().filter(phone__in=by_phone)}
+
+    today = timezone.localdate()
+    new, changed = [], []
+    for phone, profile in by_phone.items():
+        customer = existing.get(phone)
+        if customer is None:
+            customer = Customer(phone=phone, phone_tail=rules.phone_tail(phone), **profile)
+            services.apply_suggested_segment(customer, today)
+            new.append(customer)
+            continue
+        before = [getattr(customer, name) for name in services.PROFILE_FIELDS] + [customer.segment]
+        for name, value in profile.items():
+            setattr(customer, name, value)
+        services.apply_suggested_segment(customer, today)
+        if before != [getattr(customer, name) for name in services.PROFILE_FIELDS] + [customer.segment]:
+            customer.version += 1
+            changed.append(customer)
+    Customer.objects.bulk_create(new, batch_size=500)
+    if changed:
+        Customer.objects.bulk_update(
+            changed, [*services.PROFILE_FIELDS, "segment", "segment_reasons", "version", "updated_at"], batch_size=500
+        )
+    customers = {**existing, **{c.phone: c for c in new}}
+
+    CustomerCompany.objects.bulk_create(
+        [CustomerCompany(customer=customers[phone], company=job.company) for phone in by_phone],
+        ignore_conflicts=True,
+    )
+    CustomerSource.objects.bulk_create(
+        {(row.phone, row.source): CustomerSource(customer=customers[row.phone], company=job.company,
+                                                 channel=row.source) for row in rows}.values(),
+        ignore_conflicts=True,
+    )
+    _import_purchases(rows, customers, units)
+    return len(new), len(changed), errors
+
+
+def _import_purchases(rows: list, customers: dict, units: dict) -> None:
+    wanted = {}
+    for row in rows:
+        if row.purchase:
+            unit = units[row.purchase["key"]]
+            wanted[(customers[row.phone].pk, unit.pk)] = (row.purchase, unit)
+    if not wanted:
+        return
+    customer_ids = {customer_id for customer_id, _unit in wanted}
+    existing = {
+        (p.customer_id, p.unit_id): p
+        for p in Purchase.objects.filter(customer_id__in=customer_ids, unit_id__in={u for _c, u in wanted})
+    }
+    new, changed = [], []
+    for (customer_id, unit_id), (data, unit) in wanted.items():
+        values = {
+            "contract_date": data["contract_date"],
+            "price": data["price"],
+            "area": data["area"] or unit.area,
+            "layout": data["layout"] or unit.layout,
+            "delivery_date": data["delivery_date"],
+        }
+        purchase = existing.get((customer_id, unit_id))
+        if purchase is None:
+            new.append(Purchase(customer_id=customer_id, unit_id=unit_id, **values))
+        elif any(getattr(purchase, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(purchase, name, value)
+            changed.append(purchase)
+    Purchase.objects.bulk_create(new, batch_size=500)
+    Purchase.objects.bulk_update(changed, ["contract_date", "price", "area", "layout", "delivery_date"],
+                                 batch_size=500)
+    services.refresh_stages(customer_ids)
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("name", "phone", "gender", "birth_date", "email", "occupation", "id_number", "stage",
+                  "segment", "moved_in_on")
+
+
+def customer_export_start(*, user, filters: selectors.CustomerFilters, ip_address: str | None) -> Job:
+    full = user.has_perm(PERSONAL_DATA)
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=Job.Kind.CUSTOMER_EXPORT,
+            created_by=user,
+            company=user.company,
+            params={"filters": filters.__dict__, "full_personal_data": full},
+        )
+        services.access_log_record(
+            user=user, customer_ids=[None], action=AccessAction.EXPORT, full_data=full, ip_address=ip_address,
+            detail=f"job #{job.pk}; filters {_describe(filters)}",
+        )
+        transaction.on_commit(lambda: _enqueue("run_customer_export", job.pk))
+    return job
+
+
+def _describe(filters: selectors.CustomerFilters) -> str:
+    return ", ".join(f"{k}={v}" for k, v in filters.__dict__.items() if v) or "none"
+
+
+def customer_export_run(job_id: int) -> None:
+    from openpyxl import Workbook
+
+    job = claim(job_id)
+    if job is None:
+        return
+    filters = selectors.CustomerFilters(**job.params["filters"])
+    full = job.params["full_personal_data"]
+    customers = selectors.customer_list(user=job.created_by, filters=filters)
+    job.total = customers.count()
+    job.save(update_fields=["total"])
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Customers"))
+    sheet.append([str(Customer._meta.get_field(name).verbose_name) for name in EXPORT_COLUMNS])
+    written = 0
+    for customer in customers.only(*EXPORT_COLUMNS).iterator(chunk_size=5000):
+        sheet.append(export_row(customer, full))
+        written += 1
+        if written % 5000 == 0:
+            Job.objects.filter(pk=job.pk).update(processed=written)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job.result_file.save(f"customers-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
+    job.processed = written
+    job.save(update_fields=["processed"])
+    finish(job)
+
+
+def export_row(customer: Customer, full: bool) -> list:
+    phone = customer.phone if full else rules.mask_phone(customer.phone)
+    id_number = customer.id_number if full or not customer.id_number else rules.mask_id_number(customer.id_number)
+    return [
+        customer.name, phone, customer.get_gender_display(), customer.birth_date, customer.email,
+        customer.occupation, id_number, customer.get_stage_display(), customer.get_segment_display(),
+        customer.moved_in_on,
+    ]
+
+
+def job_for(*, user, job_id: int) -> Job:
+    return Job.objects.get(pk=job_id, created_by=user)
+

@@ -1,0 +1,141 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from organization.models import Company, Unit
+
+from . import privacy, rules
+from .models import Communication, Customer, Purchase, Segment, SourceChannel
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    """A customer as the API shows it: phone and ID number masked unless the caller asked to unmask
+    and may (the view records that in the access log)."""
+
+    phone = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField()
+    age = serializers.SerializerMethodField()
+    owner_phase = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id", "name", "phone", "gender", "birth_date", "age", "email", "occupation", "id_number",
+            "children_count", "elderly_at_home", "income_band", "purchase_motive", "decoration_style",
+            "facility_preferences", "service_preferences", "stage", "owner_phase", "moved_in_on", "segment",
+            "segment_overridden", "segment_override_reason", "segment_reasons", "version", "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def _unmasked(self) -> bool:
+        return self.context.get("unmasked", False)
+
+    def get_phone(self, customer) -> str:
+        return privacy.shown_phone(customer, self._unmasked())
+
+    def get_id_number(self, customer) -> str:
+        return privacy.shown_id_number(customer, self._unmasked())
+
+    def get_age(self, customer) -> int | None:
+        return rules.age_on(customer.birth_date, timezone.localdate()) if customer.birth_date else None
+
+    def get_owner_phase(self, customer) -> str | None:
+        return rules.owner_phase(customer.moved_in_on, timezone.localdate())
+
+
+class CustomerProfileInput(serializers.ModelSerializer):
+    """The profile fields a caller may write; every value is checked by the same rules as the forms."""
+
+    class Meta:
+        model = Customer
+        fields = [
+            "name", "gender", "birth_date", "email", "occupation", "id_number", "children_count",
+            "elderly_at_home", "income_band", "purchase_motive", "decoration_style", "facility_preferences",
+            "service_preferences",
+        ]
+        extra_kwargs = {"id_number": {"validators": []}}
+
+    def validate_birth_date(self, value):
+        if value:
+            problem = rules.birth_date_problem(value, timezone.localdate())
+            if problem:
+                raise serializers.ValidationError(problem)
+        return value
+
+    def validate_id_number(self, value):
+        if not value:
+            return ""
+        try:
+            return rules.normalise_id_number(value)
+        except rules.InvalidIdNumber:
+            raise serializers.ValidationError(_("Enter a valid 18-character resident ID number.")) from None
+
+
+def validate_phone(value: str) -> str:
+    try:
+        return rules.normalise_phone(value)
+    except rules.InvalidPhone:
+        raise serializers.ValidationError(
+            _("Enter a mainland mobile number: 11 digits starting with 1, optionally with +86.")
+        ) from None
+
+
+class CustomerUpsertInput(CustomerProfileInput):
+    phone = serializers.CharField(max_length=20, validators=[validate_phone])
+    source = serializers.ChoiceField(choices=SourceChannel.choices, default=SourceChannel.SALES)
+    company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.all(), required=False)
+
+    class Meta(CustomerProfileInput.Meta):
+        fields = [*CustomerProfileInput.Meta.fields, "phone", "source", "company"]
+
+
+class CustomerUpdateInput(CustomerProfileInput):
+    phone = serializers.CharField(max_length=20, validators=[validate_phone], required=False)
+    version = serializers.IntegerField(
+        min_value=1, help_text=_("The version you read; a newer save in between answers 409.")
+    )
+
+    class Meta(CustomerProfileInput.Meta):
+        fields = [*CustomerProfileInput.Meta.fields, "phone", "version"]
+
+
+class SegmentInput(serializers.Serializer):
+    segment = serializers.ChoiceField(choices=[("", "—"), *Segment.choices], allow_blank=True)
+    reason = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+
+class PurchaseSerializer(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="unit.building.project_id", read_only=True)
+
+    class Meta:
+        model = Purchase
+        fields = ["id", "customer", "unit", "project", "contract_date", "price", "area", "layout",
+                  "delivery_date", "created_at"]
+        read_only_fields = ["id", "project", "created_at"]
+        extra_kwargs = {"area": {"required": False}, "layout": {"required": False}}
+        validators = []  # the (customer, unit) pair is an upsert key, not an error
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["customer"].queryset = Customer.objects.visible_to(request.user)
+            self.fields["unit"].queryset = Unit.objects.visible_to(request.user).select_related("building__project")
+
+
+class CommunicationSerializer(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.__str__", read_only=True, default="")
+
+    class Meta:
+        model = Communication
+        fields = ["id", "customer", "company", "occurred_at", "channel", "content", "staff", "staff_name",
+                  "created_at"]
+        read_only_fields = ["id", "company", "staff", "staff_name", "created_at"]
+        extra_kwargs = {"occurred_at": {"required": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["customer"].queryset = Customer.objects.visible_to(request.user)
