@@ -123,7 +123,9 @@ def main() -> int:
     print(f"  {'case':<34}{args.small:>12,}{args.large:>14,}{'ratio':>9}")
     for case, small_ms in small.items():
         print(f"  {case:<34}{small_ms:>12.1f}{large[case]:>14.1f}{large[case] / small_ms:>9.2f}")
-    print("\nQueries per list page: " + ", ".join(f"page_size={size}: {n}" for size, n in page_queries.items()))
+    print(
+        "\nQueries per list page: " + ", ".join(f"page_size={size}: {n}" for size, n in page_queries.items())
+    )
     if len(set(page_queries.values())) != 1:
         print("FAIL: the number of queries depends on the page size")
         return 1

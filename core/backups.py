@@ -65,8 +65,19 @@ def backup(target: Path, alias: str = "default") -> Path:
         source.close()
     elif vendor == "postgresql":
         result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-            [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *_pg_args(db), db["NAME"]],
-            env=_pg_env(db), capture_output=True, text=True, check=False,
+            [
+                _tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(target),
+                *_pg_args(db),
+                db["NAME"],
+            ],
+            env=_pg_env(db),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode:
             raise BackupError(result.stderr.strip())
@@ -89,9 +100,21 @@ def restore(source: Path, alias: str = "default") -> None:
         backup_db.close()
     elif vendor == "postgresql":
         result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-            [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-             "--dbname", db["NAME"], *_pg_args(db), str(source)],
-            env=_pg_env(db), capture_output=True, text=True, check=False,
+            [
+                _tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+                db["NAME"],
+                *_pg_args(db),
+                str(source),
+            ],
+            env=_pg_env(db),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode:
             raise BackupError(result.stderr.strip())

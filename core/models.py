@@ -36,7 +36,11 @@ class Job(models.Model):
         "organization.User", on_delete=models.PROTECT, related_name="jobs", verbose_name=_("created by")
     )
     company = models.ForeignKey(
-        "organization.Company", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "organization.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("company"),
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)

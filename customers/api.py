@@ -22,7 +22,9 @@ from .serializers import (
 )
 
 UNMASK = OpenApiParameter(
-    "unmask", bool, description=str(_("Show full phone and ID numbers (needs the permission; every read is audited)."))
+    "unmask",
+    bool,
+    description=str(_("Show full phone and ID numbers (needs the permission; every read is audited).")),
 )
 
 
@@ -69,8 +71,9 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         response = super().list(request, *args, **kwargs)
         if self.unmask_requested():
             ids = [row["id"] for row in response.data["results"]]
-            privacy.record_access(request, [Customer(pk=pk) for pk in ids], AccessAction.API_READ, full_data=True,
-                                  detail="list")
+            privacy.record_access(
+                request, [Customer(pk=pk) for pk in ids], AccessAction.API_READ, full_data=True, detail="list"
+            )
         return response
 
     @extend_schema(parameters=[UNMASK])
@@ -89,8 +92,12 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         company = company_for_write(request, values.pop("company", None))
         exists = Customer.objects.filter(phone=phone).exists()
         if exists and not request.user.has_perm("customers.change_customer"):
-            raise PermissionDenied(_("This phone belongs to an existing customer and you may not change customers."))
-        customer, created = services.customer_upsert(company=company, phone=phone, source=source, profile=values)
+            raise PermissionDenied(
+                _("This phone belongs to an existing customer and you may not change customers.")
+            )
+        customer, created = services.customer_upsert(
+            company=company, phone=phone, source=source, profile=values
+        )
         body = CustomerSerializer(customer, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -101,9 +108,13 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "version" not in values:
-            raise ValidationError({"version": [_("Send the version you read, so that concurrent edits are caught.")]})
+            raise ValidationError(
+                {"version": [_("Send the version you read, so that concurrent edits are caught.")]}
+            )
         updated = services.customer_update(
-            customer=customer, expected_version=values.pop("version"), phone=values.pop("phone", None),
+            customer=customer,
+            expected_version=values.pop("version"),
+            phone=values.pop("phone", None),
             profile=values,
         )
         return Response(CustomerSerializer(updated, context=self.get_serializer_context()).data)
@@ -166,5 +177,3 @@ class CommunicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             occurred_at=serializer.validated_data.get("occurred_at"),
             staff=self.request.user,
         )
-
-

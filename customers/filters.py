@@ -11,7 +11,9 @@ from .models import Communication, Customer, OwnerPhase, Purchase, Segment, Stag
 class CustomerFilter(django_filters.FilterSet):
     """The API's customer filters; they feed the same selector as the staff list page."""
 
-    q = django_filters.CharFilter(method="noop", max_length=50, help_text=_("A name prefix or the phone's last digits."))
+    q = django_filters.CharFilter(
+        method="noop", max_length=50, help_text=_("A name prefix or the phone's last digits.")
+    )
     phone_tail = django_filters.CharFilter(
         method="noop",
         help_text=_("The last 4 or more digits of the phone."),

@@ -74,10 +74,13 @@ class NewCustomerForm(CustomerForm):
 class CustomerSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or phone tail"), required=False, max_length=50)
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
-    segment = forms.ChoiceField(label=_("segment"), choices=[("", _("All")), *Segment.choices], required=False)
+    segment = forms.ChoiceField(
+        label=_("segment"), choices=[("", _("All")), *Segment.choices], required=False
+    )
     stage = forms.ChoiceField(label=_("stage"), choices=[("", _("All")), *Stage.choices], required=False)
-    owner_phase = forms.ChoiceField(label=_("owner phase"), choices=[("", _("All")), *OwnerPhase.choices],
-                                    required=False)
+    owner_phase = forms.ChoiceField(
+        label=_("owner phase"), choices=[("", _("All")), *OwnerPhase.choices], required=False
+    )
     after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
@@ -97,8 +100,9 @@ class CommunicationForm(forms.Form):
 
 
 class SegmentForm(forms.Form):
-    segment = forms.ChoiceField(label=_("segment"), choices=[("", _("Use the rules")), *Segment.choices],
-                                required=False)
+    segment = forms.ChoiceField(
+        label=_("segment"), choices=[("", _("Use the rules")), *Segment.choices], required=False
+    )
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
 
@@ -139,7 +143,9 @@ class ImportForm(forms.Form):
 class AccessLogFilterForm(forms.Form):
     user = forms.CharField(label=_("user name"), required=False, max_length=150)
     customer = forms.IntegerField(label=_("customer number"), required=False, min_value=1)
-    action = forms.ChoiceField(label=_("action"), choices=[("", _("All")), *AccessAction.choices], required=False)
+    action = forms.ChoiceField(
+        label=_("action"), choices=[("", _("All")), *AccessAction.choices], required=False
+    )
     since = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

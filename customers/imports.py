@@ -44,12 +44,28 @@ HEADERS = {
 }
 REQUIRED = ("name", "phone")
 PURCHASE_REQUIRED = ("project", "building", "unit", "contract_date", "price")
-GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "male": Gender.MALE, "female": Gender.FEMALE,
-           "m": Gender.MALE, "f": Gender.FEMALE}
-SOURCES = {**{code: code for code in SourceChannel.values},
-           **{str(label): code for code, label in SourceChannel.choices}}
-ZH_SOURCES = {"销售": "sales", "案场": "sales", "网上咨询": "online_enquiry", "看房预约": "viewing_appointment",
-              "客服": "service_contact", "社区活动": "community_event", "推荐": "referral", "老带新": "referral"}
+GENDERS = {
+    "男": Gender.MALE,
+    "女": Gender.FEMALE,
+    "male": Gender.MALE,
+    "female": Gender.FEMALE,
+    "m": Gender.MALE,
+    "f": Gender.FEMALE,
+}
+SOURCES = {
+    **{code: code for code in SourceChannel.values},
+    **{str(label): code for code, label in SourceChannel.choices},
+}
+ZH_SOURCES = {
+    "销售": "sales",
+    "案场": "sales",
+    "网上咨询": "online_enquiry",
+    "看房预约": "viewing_appointment",
+    "客服": "service_contact",
+    "社区活动": "community_event",
+    "推荐": "referral",
+    "老带新": "referral",
+}
 
 
 class UploadRejected(ValueError):
@@ -80,7 +96,8 @@ def check_upload(name: str, size: int, head: bytes) -> None:
         raise UploadRejected(_("Upload a .csv or .xlsx file."))
     if size > MAX_UPLOAD_BYTES:
         raise UploadRejected(
-            _("The file is larger than %(limit)s MB; split it into smaller files.") % {"limit": MAX_UPLOAD_BYTES // 2**20}
+            _("The file is larger than %(limit)s MB; split it into smaller files.")
+            % {"limit": MAX_UPLOAD_BYTES // 2**20}
         )
     if size == 0:
         raise UploadRejected(_("The file is empty."))
@@ -132,7 +149,9 @@ def map_header(header: list[str]) -> dict[str, int]:
             columns[field_name] = index
     missing = [HEADERS[name][0] for name in REQUIRED if name not in columns]
     if missing:
-        raise UploadRejected(_("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)})
+        raise UploadRejected(
+            _("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)}
+        )
     return columns
 
 
@@ -155,7 +174,9 @@ def _date(value, label, errors: list[str]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        errors.append(_("%(field)s: “%(value)s” is not a date like 2024-06-30.") % {"field": label, "value": text[:20]})
+        errors.append(
+            _("%(field)s: “%(value)s” is not a date like 2024-06-30.") % {"field": label, "value": text[:20]}
+        )
         return None
 
 
@@ -192,8 +213,10 @@ def parse_row(number: int, cells: list, columns: dict[str, int], today: date) ->
     try:
         phone = rules.normalise_phone(_text(cell("phone")))
     except rules.InvalidPhone:
-        errors.append(_("“%(value)s” is not a mainland mobile number (11 digits starting with 1).")
-                      % {"value": _text(cell("phone"))[:20]})
+        errors.append(
+            _("“%(value)s” is not a mainland mobile number (11 digits starting with 1).")
+            % {"value": _text(cell("phone"))[:20]}
+        )
 
     profile: dict = {"name": name}
     gender = _text(cell("gender")).lower()

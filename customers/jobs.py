@@ -99,8 +99,13 @@ def customer_import_run(job_id: int) -> None:
     except Exception:
         logger.exception("Customer import job %s failed", job.pk)
         job.refresh_from_db()
-        finish(job, failure=_("The import stopped on an unexpected error; the rows before it are saved. "
-                              "Importing the same file again is safe."))
+        finish(
+            job,
+            failure=_(
+                "The import stopped on an unexpected error; the rows before it are saved. "
+                "Importing the same file again is safe."
+            ),
+        )
         return
     job.refresh_from_db()
     job.processed = job.total
@@ -120,23 +125,34 @@ def _import_chunk(job: Job, chunk: list, units: dict) -> tuple[int, int, list[im
     for row in rows:
         if row.purchase and row.purchase["key"] not in units:
             project, building, unit = row.purchase["key"]
-            errors.append(imports.RowError(row.number, [
-                _("No unit %(unit)s in building %(building)s of project %(project)s of this company.")
-                % {"unit": unit, "building": building, "project": project}
-            ]))
+            errors.append(
+                imports.RowError(
+                    row.number,
+                    [
+                        _("No unit %(unit)s in building %(building)s of project %(project)s of this company.")
+                        % {"unit": unit, "building": building, "project": project}
+                    ],
+                )
+            )
     bad = {error.number for error in errors}
     rows = [row for row in rows if row.number not in bad]
 
     # An ID number identifies one person: a row giving another person's number is refused.
     id_owners = dict(
-        Customer.objects.filter(id_number__in=[r.profile["id_number"] for r in rows if r.profile.get("id_number")])
-        .values_list("id_number", "phone")
+        Customer.objects.filter(
+            id_number__in=[r.profile["id_number"] for r in rows if r.profile.get("id_number")]
+        ).values_list("id_number", "phone")
     )
     accepted = []
     for row in rows:
         id_number = row.profile.get("id_number")
-        if id_number and (id_owners.get(id_number) or id_owners.setdefault(id_number, row.phone)) != row.phone:
-            errors.append(imports.RowError(row.number, [_("This ID number already belongs to another customer.")]))
+        if (
+            id_number
+            and (id_owners.get(id_number) or id_owners.setdefault(id_number, row.phone)) != row.phone
+        ):
+            errors.append(
+                imports.RowError(row.number, [_("This ID number already belongs to another customer.")])
+            )
         else:
             accepted.append(row)
     rows = accepted
@@ -144,7 +160,9 @@ def _import_chunk(job: Job, chunk: list, units: dict) -> tuple[int, int, list[im
     # Several rows of one phone are one person: their values merge, later rows winning.
     by_phone: dict[str, dict] = {}
     for row in rows:
-        by_phone.setdefault(row.phone, {}).update({k: v for k, v in row.profile.items() if v not in (None, "")})
+        by_phone.setdefault(row.phone, {}).update(
+            {k: v for k, v in row.profile.items() if v not in (None, "")}
+        )
     existing = {c.phone: c for c in Customer.objects.select_for_update().filter(phone__in=by_phone)}
 
     today = timezone.localdate()
@@ -166,7 +184,9 @@ def _import_chunk(job: Job, chunk: list, units: dict) -> tuple[int, int, list[im
     Customer.objects.bulk_create(new, batch_size=500)
     if changed:
         Customer.objects.bulk_update(
-            changed, [*services.PROFILE_FIELDS, "segment", "segment_reasons", "version", "updated_at"], batch_size=500
+            changed,
+            [*services.PROFILE_FIELDS, "segment", "segment_reasons", "version", "updated_at"],
+            batch_size=500,
         )
     customers = {**existing, **{c.phone: c for c in new}}
 
@@ -175,12 +195,16 @@ def _import_chunk(job: Job, chunk: list, units: dict) -> tuple[int, int, list[im
         ignore_conflicts=True,
     )
     CustomerSource.objects.bulk_create(
-        {(row.phone, row.source): CustomerSource(customer=customers[row.phone], company=job.company,
-                                                 channel=row.source) for row in rows}.values(),
+        {
+            (row.phone, row.source): CustomerSource(
+                customer=customers[row.phone], company=job.company, channel=row.source
+            )
+            for row in rows
+        }.values(),
         ignore_conflicts=True,
     )
     _import_purchases(rows, customers, units)
-    return len(new), len(changed), errors
+    return len(new), len(changed), sorted(errors, key=lambda error: error.number)
 
 
 def _import_purchases(rows: list, customers: dict, units: dict) -> None:
@@ -213,15 +237,26 @@ def _import_purchases(rows: list, customers: dict, units: dict) -> None:
                 setattr(purchase, name, value)
             changed.append(purchase)
     Purchase.objects.bulk_create(new, batch_size=500)
-    Purchase.objects.bulk_update(changed, ["contract_date", "price", "area", "layout", "delivery_date"],
-                                 batch_size=500)
+    Purchase.objects.bulk_update(
+        changed, ["contract_date", "price", "area", "layout", "delivery_date"], batch_size=500
+    )
     services.refresh_stages(customer_ids)
 
 
 # --- Export -------------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = ("name", "phone", "gender", "birth_date", "email", "occupation", "id_number", "stage",
-                  "segment", "moved_in_on")
+EXPORT_COLUMNS = (
+    "name",
+    "phone",
+    "gender",
+    "birth_date",
+    "email",
+    "occupation",
+    "id_number",
+    "stage",
+    "segment",
+    "moved_in_on",
+)
 
 
 def customer_export_start(*, user, filters: selectors.CustomerFilters, ip_address: str | None) -> Job:
@@ -234,7 +269,11 @@ def customer_export_start(*, user, filters: selectors.CustomerFilters, ip_addres
             params={"filters": filters.__dict__, "full_personal_data": full},
         )
         services.access_log_record(
-            user=user, customer_ids=[None], action=AccessAction.EXPORT, full_data=full, ip_address=ip_address,
+            user=user,
+            customer_ids=[None],
+            action=AccessAction.EXPORT,
+            full_data=full,
+            ip_address=ip_address,
             detail=f"job #{job.pk}; filters {_describe(filters)}",
         )
         transaction.on_commit(lambda: _enqueue("run_customer_export", job.pk))
@@ -276,14 +315,22 @@ def customer_export_run(job_id: int) -> None:
 
 def export_row(customer: Customer, full: bool) -> list:
     phone = customer.phone if full else rules.mask_phone(customer.phone)
-    id_number = customer.id_number if full or not customer.id_number else rules.mask_id_number(customer.id_number)
+    id_number = (
+        customer.id_number if full or not customer.id_number else rules.mask_id_number(customer.id_number)
+    )
     return [
-        customer.name, phone, customer.get_gender_display(), customer.birth_date, customer.email,
-        customer.occupation, id_number, customer.get_stage_display(), customer.get_segment_display(),
+        customer.name,
+        phone,
+        customer.get_gender_display(),
+        customer.birth_date,
+        customer.email,
+        customer.occupation,
+        id_number,
+        customer.get_stage_display(),
+        customer.get_segment_display(),
         customer.moved_in_on,
     ]
 
 
 def job_for(*, user, job_id: int) -> Job:
     return Job.objects.get(pk=job_id, created_by=user)
-

@@ -142,12 +142,17 @@ class CustomerCompany(models.Model):
             models.UniqueConstraint(fields=["company", "customer"], name="customer_company_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.customer_id} @ {self.company_id}"
+
 
 class CustomerSource(models.Model):
     """Every channel through which the person reached a company; a merge keeps them all."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="sources")
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company"))
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company")
+    )
     channel = models.CharField(_("source"), max_length=30, choices=SourceChannel.choices)
     first_seen_at = models.DateTimeField(_("first seen at"), auto_now_add=True)
 
@@ -157,6 +162,9 @@ class CustomerSource(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["customer", "company", "channel"], name="customer_source_unique"),
         ]
+
+    def __str__(self) -> str:
+        return self.get_channel_display()
 
 
 class Purchase(models.Model):
@@ -168,7 +176,9 @@ class Purchase(models.Model):
     price = models.DecimalField(
         _("price (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    area = models.DecimalField(_("area (m²)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(1)])
+    area = models.DecimalField(
+        _("area (m²)"), max_digits=7, decimal_places=2, validators=[MinValueValidator(1)]
+    )
     layout = models.CharField(_("layout"), max_length=50)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -183,7 +193,8 @@ class Purchase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["customer", "unit"], name="purchase_customer_unit_unique"),
             models.CheckConstraint(
-                condition=models.Q(delivery_date__isnull=True) | models.Q(delivery_date__gte=models.F("contract_date")),
+                condition=models.Q(delivery_date__isnull=True)
+                | models.Q(delivery_date__gte=models.F("contract_date")),
                 name="purchase_delivery_after_contract",
             ),
         ]
@@ -205,12 +216,18 @@ class Communication(models.Model):
     """An entry of the communication log (沟通记录). Append-only: there is no edit or delete."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="communications")
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company"))
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company")
+    )
     occurred_at = models.DateTimeField(_("time"))
     channel = models.CharField(_("channel"), max_length=20, choices=CommunicationChannel.choices)
     content = models.TextField(_("content"), max_length=5000)
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("staff")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("staff"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     company_lookup = "company"
@@ -222,6 +239,9 @@ class Communication(models.Model):
         verbose_name_plural = _("communications")
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["customer", "-occurred_at"], name="communication_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.occurred_at:%Y-%m-%d}"
 
 
 class AccessAction(models.TextChoices):
@@ -240,7 +260,12 @@ class AccessLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
     )
     customer = models.ForeignKey(
-        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("customer")
+        Customer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
     )
     action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
     full_data = models.BooleanField(_("full personal data shown"), default=False)
@@ -255,3 +280,6 @@ class AccessLog(models.Model):
             models.Index(fields=["customer", "-at"], name="access_customer"),
             models.Index(fields=["user", "-at"], name="access_user"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.customer_id}"

@@ -41,4 +41,3 @@ def record_access(request, customers, action: str, *, full_data: bool, detail: s
         ip_address=client_ip(request),
         detail=detail,
     )
-

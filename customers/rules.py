@@ -165,7 +165,9 @@ def suggest_segment(facts: HouseholdFacts) -> SegmentSuggestion | None:
             reasons.append("school_motive")
         return SegmentSuggestion("family_children", tuple(reasons))
     if facts.purchase_motive in {"price", "convenience"} or facts.income_band == "low":
-        reasons = [f"{facts.purchase_motive}_motive"] if facts.purchase_motive in {"price", "convenience"} else []
+        reasons = (
+            [f"{facts.purchase_motive}_motive"] if facts.purchase_motive in {"price", "convenience"} else []
+        )
         if facts.income_band == "low":
             reasons.append("low_income")
         return SegmentSuggestion("pragmatic", tuple(reasons))

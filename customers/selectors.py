@@ -43,7 +43,11 @@ def customer_list(*, user, filters: CustomerFilters) -> QuerySet[Customer]:
         customers = customers.filter(name__startswith=query)
     if filters.project_id:
         customers = customers.filter(
-            Exists(Purchase.objects.filter(customer=OuterRef("pk"), unit__building__project_id=filters.project_id))
+            Exists(
+                Purchase.objects.filter(
+                    customer=OuterRef("pk"), unit__building__project_id=filters.project_id
+                )
+            )
         )
     if filters.segment:
         customers = customers.filter(segment=filters.segment)
@@ -96,8 +100,15 @@ def segment_shares(*, user) -> list[SegmentShare]:
     )
     counts: dict[int, dict[str, int]] = {}
     for row in rows:
-        counts.setdefault(row["unit__building__project_id"], {})[row["customer__segment"] or ""] = row["customers"]
-    projects = Project.objects.visible_to(user).filter(pk__in=counts).select_related("company").order_by("company", "name")
+        counts.setdefault(row["unit__building__project_id"], {})[row["customer__segment"] or ""] = row[
+            "customers"
+        ]
+    projects = (
+        Project.objects.visible_to(user)
+        .filter(pk__in=counts)
+        .select_related("company")
+        .order_by("company", "name")
+    )
     return [
         SegmentShare(project=project, total=sum(counts[project.pk].values()), counts=counts[project.pk])
         for project in projects
@@ -107,8 +118,14 @@ def segment_shares(*, user) -> list[SegmentShare]:
 SEGMENT_CODES = [code for code, _label in Segment.choices]
 
 
-def access_log_list(*, username: str = "", customer_id: int | None = None, action: str = "",
-                    since: date | None = None, until: date | None = None) -> QuerySet[AccessLog]:
+def access_log_list(
+    *,
+    username: str = "",
+    customer_id: int | None = None,
+    action: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AccessLog]:
     entries = AccessLog.objects.select_related("user", "customer")
     if username:
         entries = entries.filter(user__username=username)

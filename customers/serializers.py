@@ -20,10 +20,31 @@ class CustomerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = [
-            "id", "name", "phone", "gender", "birth_date", "age", "email", "occupation", "id_number",
-            "children_count", "elderly_at_home", "income_band", "purchase_motive", "decoration_style",
-            "facility_preferences", "service_preferences", "stage", "owner_phase", "moved_in_on", "segment",
-            "segment_overridden", "segment_override_reason", "segment_reasons", "version", "created_at",
+            "id",
+            "name",
+            "phone",
+            "gender",
+            "birth_date",
+            "age",
+            "email",
+            "occupation",
+            "id_number",
+            "children_count",
+            "elderly_at_home",
+            "income_band",
+            "purchase_motive",
+            "decoration_style",
+            "facility_preferences",
+            "service_preferences",
+            "stage",
+            "owner_phase",
+            "moved_in_on",
+            "segment",
+            "segment_overridden",
+            "segment_override_reason",
+            "segment_reasons",
+            "version",
+            "created_at",
             "updated_at",
         ]
         read_only_fields = fields
@@ -50,8 +71,18 @@ class CustomerProfileInput(serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = [
-            "name", "gender", "birth_date", "email", "occupation", "id_number", "children_count",
-            "elderly_at_home", "income_band", "purchase_motive", "decoration_style", "facility_preferences",
+            "name",
+            "gender",
+            "birth_date",
+            "email",
+            "occupation",
+            "id_number",
+            "children_count",
+            "elderly_at_home",
+            "income_band",
+            "purchase_motive",
+            "decoration_style",
+            "facility_preferences",
             "service_preferences",
         ]
         extra_kwargs = {"id_number": {"validators": []}}
@@ -110,8 +141,18 @@ class PurchaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Purchase
-        fields = ["id", "customer", "unit", "project", "contract_date", "price", "area", "layout",
-                  "delivery_date", "created_at"]
+        fields = [
+            "id",
+            "customer",
+            "unit",
+            "project",
+            "contract_date",
+            "price",
+            "area",
+            "layout",
+            "delivery_date",
+            "created_at",
+        ]
         read_only_fields = ["id", "project", "created_at"]
         extra_kwargs = {"area": {"required": False}, "layout": {"required": False}}
         validators = []  # the (customer, unit) pair is an upsert key, not an error
@@ -121,7 +162,9 @@ class PurchaseSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["customer"].queryset = Customer.objects.visible_to(request.user)
-            self.fields["unit"].queryset = Unit.objects.visible_to(request.user).select_related("building__project")
+            self.fields["unit"].queryset = Unit.objects.visible_to(request.user).select_related(
+                "building__project"
+            )
 
 
 class CommunicationSerializer(serializers.ModelSerializer):
@@ -129,8 +172,17 @@ class CommunicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Communication
-        fields = ["id", "customer", "company", "occurred_at", "channel", "content", "staff", "staff_name",
-                  "created_at"]
+        fields = [
+            "id",
+            "customer",
+            "company",
+            "occurred_at",
+            "channel",
+            "content",
+            "staff",
+            "staff_name",
+            "created_at",
+        ]
         read_only_fields = ["id", "company", "staff", "staff_name", "created_at"]
         extra_kwargs = {"occurred_at": {"required": False}}
 

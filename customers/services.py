@@ -91,19 +91,26 @@ def customer_upsert(*, company: Company, phone: str, source: str, profile: dict)
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, expected_version: int, profile: dict, phone: str | None = None) -> Customer:
+def customer_update(
+    *, customer: Customer, expected_version: int, profile: dict, phone: str | None = None
+) -> Customer:
     """Save an edit made on a copy loaded at ``expected_version``; a newer save in between is a conflict."""
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if locked.version != expected_version:
         raise Conflict(
-            _("Someone else changed this customer while you were editing. Reload the page and apply your changes again."),
+            _(
+                "Someone else changed this customer while you were editing. "
+                "Reload the page and apply your changes again."
+            ),
             code="stale_version",
         )
     if phone is not None:
         phone = rules.normalise_phone(phone)
         if phone != locked.phone and Customer.objects.filter(phone=phone).exists():
-            raise Conflict(_("Another customer already has this phone number; merge the two files instead."),
-                           code="phone_taken")
+            raise Conflict(
+                _("Another customer already has this phone number; merge the two files instead."),
+                code="phone_taken",
+            )
         locked.phone, locked.phone_tail = phone, rules.phone_tail(phone)
     for field in PROFILE_FIELDS:
         if field in profile:
@@ -158,10 +165,14 @@ def check_purchase_dates(*, contract_date: date, delivery_date: date | None, tod
         raise DomainError(_("The contract date is in the future."), code="contract_in_future")
     if delivery_date is not None:
         if delivery_date < contract_date:
-            raise DomainError(_("The delivery date is before the contract date."), code="delivery_before_contract")
+            raise DomainError(
+                _("The delivery date is before the contract date."), code="delivery_before_contract"
+            )
         if delivery_date > today:
-            raise DomainError(_("A delivery date is recorded once the unit is delivered, not in advance."),
-                              code="delivery_in_future")
+            raise DomainError(
+                _("A delivery date is recorded once the unit is delivered, not in advance."),
+                code="delivery_in_future",
+            )
 
 
 @transaction.atomic
@@ -202,7 +213,11 @@ def communication_log(
     if not content.strip():
         raise DomainError(_("Write what was said."), code="empty_content")
     return Communication.objects.create(
-        customer=customer, company=company, channel=channel, content=content.strip(), staff=staff,
+        customer=customer,
+        company=company,
+        channel=channel,
+        content=content.strip(),
+        staff=staff,
         occurred_at=occurred_at,
     )
 
@@ -226,7 +241,9 @@ def customers_merge(*, keep: Customer, duplicate: Customer, user, ip_address: st
     for link in duplicate.company_links.all():
         CustomerCompany.objects.get_or_create(customer=keep, company_id=link.company_id)
     for source in duplicate.sources.all():
-        CustomerSource.objects.get_or_create(customer=keep, company_id=source.company_id, channel=source.channel)
+        CustomerSource.objects.get_or_create(
+            customer=keep, company_id=source.company_id, channel=source.channel
+        )
 
     detail = f"merged customer #{duplicate.pk} into #{keep.pk}"
     duplicate.delete()  # first, so that a unique ID number can move to the kept file
@@ -237,16 +254,29 @@ def customers_merge(*, keep: Customer, duplicate: Customer, user, ip_address: st
     keep.save()
     refresh_stages([keep.pk])
     keep.refresh_from_db(fields=["stage", "moved_in_on"])
-    AccessLog.objects.create(user=user, customer=keep, action=AccessAction.MERGE, detail=detail, ip_address=ip_address)
+    AccessLog.objects.create(
+        user=user, customer=keep, action=AccessAction.MERGE, detail=detail, ip_address=ip_address
+    )
     return keep
 
 
 def access_log_record(
-    *, user, customer_ids: Iterable[int | None], action: str, full_data: bool, ip_address: str | None,
+    *,
+    user,
+    customer_ids: Iterable[int | None],
+    action: str,
+    full_data: bool,
+    ip_address: str | None,
     detail: str = "",
 ) -> None:
     AccessLog.objects.bulk_create(
-        AccessLog(user=user, customer_id=customer_id, action=action, full_data=full_data, detail=detail[:500],
-                  ip_address=ip_address)
+        AccessLog(
+            user=user,
+            customer_id=customer_id,
+            action=action,
+            full_data=full_data,
+            detail=detail[:500],
+            ip_address=ip_address,
+        )
         for customer_id in customer_ids
     )

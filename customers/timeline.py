@@ -41,7 +41,9 @@ def timeline_for(customer, user, limit: int = 100) -> list[TimelineEntry]:
 def communications(customer, user, limit):
     from .models import Communication
 
-    for entry in Communication.objects.visible_to(user).filter(customer=customer).select_related("staff")[:limit]:
+    for entry in (
+        Communication.objects.visible_to(user).filter(customer=customer).select_related("staff")[:limit]
+    ):
         yield TimelineEntry(
             at=entry.occurred_at,
             kind="communication",
@@ -55,16 +57,20 @@ def communications(customer, user, limit):
 def purchases(customer, user, limit):
     from .models import Purchase
 
-    visible = Purchase.objects.visible_to(user).filter(customer=customer).select_related("unit__building__project")
+    visible = (
+        Purchase.objects.visible_to(user).filter(customer=customer).select_related("unit__building__project")
+    )
     for purchase in visible[:limit]:
         yield TimelineEntry(
-            at=_start_of(purchase.contract_date), kind="purchase", title=_("Signed the contract for %(unit)s")
-            % {"unit": purchase.unit},
+            at=_start_of(purchase.contract_date),
+            kind="purchase",
+            title=_("Signed the contract for %(unit)s") % {"unit": purchase.unit},
         )
         if purchase.delivery_date:
             yield TimelineEntry(
-                at=_start_of(purchase.delivery_date), kind="purchase", title=_("Took delivery of %(unit)s")
-                % {"unit": purchase.unit},
+                at=_start_of(purchase.delivery_date),
+                kind="purchase",
+                title=_("Took delivery of %(unit)s") % {"unit": purchase.unit},
             )
 
 

@@ -58,9 +58,16 @@ def customer_list(request):
     next_after = page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None
     query = request.GET.copy()
     query.pop("after", None)
-    return render(request, "customers/list.html", {
-        "form": form, "customers": page[:PAGE_SIZE], "next_after": next_after, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "customers/list.html",
+        {
+            "form": form,
+            "customers": page[:PAGE_SIZE],
+            "next_after": next_after,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @staff_ui
@@ -75,19 +82,28 @@ def customer_detail(request, customer_id: int):
             raise PermissionDenied
         unmasked = True
     customer = selectors.customer_detail(user=request.user, customer_id=customer_id)
-    privacy.record_access(request, [customer], AccessAction.UNMASK if unmasked else AccessAction.VIEW,
-                          full_data=unmasked)
-    return render(request, "customers/detail.html", {
-        "customer": customer,
-        "phone": privacy.shown_phone(customer, unmasked),
-        "id_number": privacy.shown_id_number(customer, unmasked),
-        "unmasked": unmasked,
-        "can_unmask": privacy.can_see_personal_data(request.user),
-        "timeline": timeline_for(customer, request.user),
-        "communication_form": CommunicationForm(),
-        "segment_form": SegmentForm(initial={"segment": customer.segment if customer.segment_overridden else "",
-                                             "reason": customer.segment_override_reason}),
-    })
+    privacy.record_access(
+        request, [customer], AccessAction.UNMASK if unmasked else AccessAction.VIEW, full_data=unmasked
+    )
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "phone": privacy.shown_phone(customer, unmasked),
+            "id_number": privacy.shown_id_number(customer, unmasked),
+            "unmasked": unmasked,
+            "can_unmask": privacy.can_see_personal_data(request.user),
+            "timeline": timeline_for(customer, request.user),
+            "communication_form": CommunicationForm(),
+            "segment_form": SegmentForm(
+                initial={
+                    "segment": customer.segment if customer.segment_overridden else "",
+                    "reason": customer.segment_override_reason,
+                }
+            ),
+        },
+    )
 
 
 @staff_ui
@@ -98,12 +114,17 @@ def customer_create(request):
     if request.method == "POST" and form.is_valid():
         existing = Customer.objects.visible_to(request.user).filter(phone=form.cleaned_data["phone"]).first()
         if existing:
-            form.add_error("phone", _("Customer %(name)s (No. %(id)s) already has this phone.")
-                           % {"name": existing.name, "id": existing.pk})
+            form.add_error(
+                "phone",
+                _("Customer %(name)s (No. %(id)s) already has this phone.")
+                % {"name": existing.name, "id": existing.pk},
+            )
         else:
             company = request.user.company or form.cleaned_data["company"]
             customer, _created = services.customer_upsert(
-                company=company, phone=form.cleaned_data["phone"], source=form.cleaned_data["source"],
+                company=company,
+                phone=form.cleaned_data["phone"],
+                source=form.cleaned_data["source"],
                 profile=form.profile(),
             )
             messages.success(request, _("Customer file saved."))
@@ -120,15 +141,19 @@ def customer_edit(request, customer_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_update(
-                customer=customer, expected_version=form.cleaned_data["version"] or 0,
-                phone=form.cleaned_data["phone"], profile=form.profile(),
+                customer=customer,
+                expected_version=form.cleaned_data["version"] or 0,
+                phone=form.cleaned_data["phone"],
+                profile=form.profile(),
             )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Customer file saved."))
             return redirect("customer-detail", customer_id=customer.pk)
-    return render(request, "customers/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": customer}})
+    return render(
+        request, "customers/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": customer}}
+    )
 
 
 @staff_ui
@@ -139,10 +164,14 @@ def communication_add(request, customer_id: int):
     form = CommunicationForm(request.POST)
     company = request.user.company or customer.companies.first()
     if form.is_valid() and company is not None:
-        services.communication_log(customer=customer, company=company, staff=request.user, **form.cleaned_data)
+        services.communication_log(
+            customer=customer, company=company, staff=request.user, **form.cleaned_data
+        )
         messages.success(request, _("Communication recorded."))
     else:
-        messages.error(request, _("The communication was not recorded: choose a channel and write the content."))
+        messages.error(
+            request, _("The communication was not recorded: choose a channel and write the content.")
+        )
     return redirect("customer-detail", customer_id=customer.pk)
 
 
@@ -168,15 +197,17 @@ def customer_merge(request):
     form = MergeForm(request.POST or request.GET or None)
     pair = None
     if form.is_bound and form.is_valid():
-        visible = Customer.objects.visible_to(request.user).in_bulk([form.cleaned_data["keep"],
-                                                                    form.cleaned_data["duplicate"]])
+        visible = Customer.objects.visible_to(request.user).in_bulk(
+            [form.cleaned_data["keep"], form.cleaned_data["duplicate"]]
+        )
         if len(visible) != 2:
             form.add_error(None, _("Both customer numbers must be files you can see."))
         else:
             pair = (visible[form.cleaned_data["keep"]], visible[form.cleaned_data["duplicate"]])
             if request.method == "POST":
-                kept = services.customers_merge(keep=pair[0], duplicate=pair[1], user=request.user,
-                                                ip_address=privacy.client_ip(request))
+                kept = services.customers_merge(
+                    keep=pair[0], duplicate=pair[1], user=request.user, ip_address=privacy.client_ip(request)
+                )
                 messages.success(request, _("The two files are merged."))
                 return redirect("customer-detail", customer_id=kept.pk)
     return render(request, "customers/merge.html", {"form": form, "pair": pair})
@@ -185,9 +216,14 @@ def customer_merge(request):
 @staff_ui
 @permission_required("customers.view_customer", raise_exception=True)
 def segment_shares(request):
-    return render(request, "customers/segments.html", {
-        "rows": selectors.segment_shares(user=request.user), "segments": Segment.choices,
-    })
+    return render(
+        request,
+        "customers/segments.html",
+        {
+            "rows": selectors.segment_shares(user=request.user),
+            "segments": Segment.choices,
+        },
+    )
 
 
 @staff_ui
@@ -198,7 +234,9 @@ def customer_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = jobs.customer_import_start(
-            user=request.user, company=request.user.company or form.cleaned_data["company"], name=upload.name,
+            user=request.user,
+            company=request.user.company or form.cleaned_data["company"],
+            name=upload.name,
             content=upload.read(),
         )
         return redirect("job-detail", job_id=job.pk)
@@ -210,7 +248,9 @@ def customer_import(request):
 @require_POST
 def customer_export(request):
     form = CustomerSearchForm(request.POST, user=request.user)
-    job = jobs.customer_export_start(user=request.user, filters=_filters(form), ip_address=privacy.client_ip(request))
+    job = jobs.customer_export_start(
+        user=request.user, filters=_filters(form), ip_address=privacy.client_ip(request)
+    )
     return redirect("job-detail", job_id=job.pk)
 
 
@@ -230,11 +270,19 @@ def job_detail(request, job_id: int):
 @require_GET
 def job_status(request, job_id: int):
     job = _own_job(request, job_id)
-    return JsonResponse({
-        "status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
-        "total": job.total, "processed": job.processed, "created": job.created_count,
-        "updated": job.updated_count, "errors": job.error_count, "finished": job.finished,
-    })
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "percent": job.percent,
+            "total": job.total,
+            "processed": job.processed,
+            "created": job.created_count,
+            "updated": job.updated_count,
+            "errors": job.error_count,
+            "finished": job.finished,
+        }
+    )
 
 
 @staff_ui
@@ -242,8 +290,9 @@ def job_download(request, job_id: int):
     job = _own_job(request, job_id)
     if not job.result_file:
         raise Http404
-    return FileResponse(job.result_file.open("rb"), as_attachment=True,
-                        filename=job.result_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
+    )
 
 
 @staff_ui
@@ -252,17 +301,24 @@ def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     entries = selectors.access_log_list(
-        username=data.get("user", ""), customer_id=data.get("customer"), action=data.get("action", ""),
-        since=data.get("since"), until=data.get("until"),
+        username=data.get("user", ""),
+        customer_id=data.get("customer"),
+        action=data.get("action", ""),
+        since=data.get("since"),
+        until=data.get("until"),
     )
     if data.get("before"):
         entries = entries.filter(pk__lt=data["before"])
     page = list(entries[: PAGE_SIZE + 1])
     query = request.GET.copy()
     query.pop("before", None)
-    return render(request, "customers/access_log.html", {
-        "form": form, "entries": page[:PAGE_SIZE],
-        "next_before": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None, "query": query.urlencode(),
-    })
-
-
+    return render(
+        request,
+        "customers/access_log.html",
+        {
+            "form": form,
+            "entries": page[:PAGE_SIZE],
+            "next_before": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
+            "query": query.urlencode(),
+        },
+    )

@@ -34,7 +34,8 @@ _VIEW_ORGANISATION = [
 ]
 _VIEW_COMPLAINTS = ["complaints.view_complaint"]
 _VIEW_CUSTOMERS = ["customers.view_customer", "customers.view_purchase", "customers.view_communication"]
-_WORK_WITH_CUSTOMERS = _VIEW_CUSTOMERS + [
+_WORK_WITH_CUSTOMERS = [
+    *_VIEW_CUSTOMERS,
     "customers.add_customer",
     "customers.change_customer",
     "customers.add_purchase",
@@ -55,7 +56,11 @@ _EDIT_ORGANISATION = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    FRONTLINE_STAFF: _STAFF_UI + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _WORK_WITH_CUSTOMERS + _PERSONAL_DATA,
+    FRONTLINE_STAFF: _STAFF_UI
+    + _VIEW_ORGANISATION
+    + _VIEW_COMPLAINTS
+    + _WORK_WITH_CUSTOMERS
+    + _PERSONAL_DATA,
     COMPANY_MANAGER: _STAFF_UI
     + _VIEW_ORGANISATION
     + _VIEW_COMPLAINTS

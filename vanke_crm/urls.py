@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
-from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from core.health import healthz
+from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
 

@@ -37,7 +37,11 @@ def broker(tmp_path):
         env["VAR_DIR"] = str(tmp_path)
         queue_dir = tmp_path / "broker" / "queue"
         queue_dir.mkdir(parents=True)
-        options = {"data_folder_in": str(queue_dir), "data_folder_out": str(queue_dir)}
+        options = {
+            "data_folder_in": str(queue_dir),
+            "data_folder_out": str(queue_dir),
+            "control_folder": str(tmp_path / "broker" / "control"),
+        }
         return Connection("filesystem://", transport_options=options), env
     return Connection(settings.CELERY_BROKER_URL), env
 

@@ -21,7 +21,9 @@ def test_phone_normalisation(raw, expected):
     assert rules.normalise_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "12812345678", "1381234567", "138123456789", "abc", "0755-88888888", None])
+@pytest.mark.parametrize(
+    "raw", ["", "12812345678", "1381234567", "138123456789", "abc", "0755-88888888", None]
+)
 def test_malformed_phones_are_refused(raw):
     with pytest.raises(rules.InvalidPhone):
         rules.normalise_phone(raw)
@@ -48,8 +50,11 @@ def test_id_number_checksum_and_birth_date():
 
 @pytest.mark.parametrize(
     ("birth", "today", "age"),
-    [(date(1990, 5, 1), date(2026, 4, 30), 35), (date(1990, 5, 1), date(2026, 5, 1), 36),
-     (date(2000, 2, 29), date(2026, 2, 28), 25)],
+    [
+        (date(1990, 5, 1), date(2026, 4, 30), 35),
+        (date(1990, 5, 1), date(2026, 5, 1), 36),
+        (date(2000, 2, 29), date(2026, 2, 28), 25),
+    ],
 )
 def test_age(birth, today, age):
     assert rules.age_on(birth, today) == age
@@ -79,7 +84,13 @@ def test_owner_phase_boundaries(moved_in, phase):
 
 
 def facts(**overrides):
-    base = {"age": 40, "children_count": 0, "elderly_at_home": False, "income_band": "", "purchase_motive": ""}
+    base = {
+        "age": 40,
+        "children_count": 0,
+        "elderly_at_home": False,
+        "income_band": "",
+        "purchase_motive": "",
+    }
     return HouseholdFacts(**{**base, **overrides})
 
 
@@ -93,7 +104,11 @@ def facts(**overrides):
         (facts(children_count=1), "family_children", ("children_0_17",)),
         (facts(purchase_motive="school"), "family_children", ("school_motive",)),
         (facts(purchase_motive="price"), "pragmatic", ("price_motive",)),
-        (facts(purchase_motive="convenience", income_band="low"), "pragmatic", ("convenience_motive", "low_income")),
+        (
+            facts(purchase_motive="convenience", income_band="low"),
+            "pragmatic",
+            ("convenience_motive", "low_income"),
+        ),
         (facts(income_band="low"), "pragmatic", ("low_income",)),
         (facts(age=28), "young_professional", ("young_without_children",)),
         (facts(age=28, children_count=1), "family_children", ("children_0_17",)),

@@ -11,10 +11,18 @@ from vanke_crm.exceptions import Conflict, DomainError
 
 
 def test_same_phone_from_two_sources_is_one_customer(company_a):
-    first, created = services.customer_upsert(company=company_a, phone="138 1234 5678", source="sales",
-                                              profile={"name": "张伟", "occupation": "教师"})
-    again, created_again = services.customer_upsert(company=company_a, phone="+8613812345678",
-                                                    source="community_event", profile={"name": "张伟", "email": ""})
+    first, created = services.customer_upsert(
+        company=company_a,
+        phone="138 1234 5678",
+        source="sales",
+        profile={"name": "张伟", "occupation": "教师"},
+    )
+    again, created_again = services.customer_upsert(
+        company=company_a,
+        phone="+8613812345678",
+        source="community_event",
+        profile={"name": "张伟", "email": ""},
+    )
     assert created and not created_again
     assert first.pk == again.pk
     assert Customer.objects.count() == 1
@@ -23,19 +31,27 @@ def test_same_phone_from_two_sources_is_one_customer(company_a):
 
 
 def test_a_second_company_gets_the_same_file(company_a, company_b):
-    customer, _ = services.customer_upsert(company=company_a, phone="13812345678", source="sales", profile={"name": "张伟"})
+    customer, _ = services.customer_upsert(
+        company=company_a, phone="13812345678", source="sales", profile={"name": "张伟"}
+    )
     services.customer_upsert(company=company_b, phone="13812345678", source="sales", profile={"name": "张伟"})
     assert set(customer.companies.values_list("name", flat=True)) == {"深圳万科", "北京万科"}
 
 
 def test_stage_follows_purchases(customer_a, unit_a):
     today = timezone.localdate()
-    services.purchase_record(customer=customer_a, unit=unit_a, contract_date=today - timedelta(days=30),
-                             price=Decimal("3000000"))
+    services.purchase_record(
+        customer=customer_a, unit=unit_a, contract_date=today - timedelta(days=30), price=Decimal("3000000")
+    )
     customer_a.refresh_from_db()
     assert customer_a.stage == Stage.BUYER
-    services.purchase_record(customer=customer_a, unit=unit_a, contract_date=today - timedelta(days=30),
-                             price=Decimal("3000000"), delivery_date=today - timedelta(days=2))
+    services.purchase_record(
+        customer=customer_a,
+        unit=unit_a,
+        contract_date=today - timedelta(days=30),
+        price=Decimal("3000000"),
+        delivery_date=today - timedelta(days=2),
+    )
     customer_a.refresh_from_db()
     assert (customer_a.stage, customer_a.moved_in_on) == (Stage.OWNER, today - timedelta(days=2))
     assert Purchase.objects.count() == 1
@@ -45,11 +61,15 @@ def test_stage_follows_purchases(customer_a, unit_a):
     ("contract_days_ago", "delivery_days_ago", "code"),
     [(-1, None, "contract_in_future"), (10, 20, "delivery_before_contract"), (10, -3, "delivery_in_future")],
 )
-def test_impossible_purchase_dates_are_refused(customer_a, unit_a, contract_days_ago, delivery_days_ago, code):
+def test_impossible_purchase_dates_are_refused(
+    customer_a, unit_a, contract_days_ago, delivery_days_ago, code
+):
     today = timezone.localdate()
     with pytest.raises(DomainError) as error:
         services.purchase_record(
-            customer=customer_a, unit=unit_a, contract_date=today - timedelta(days=contract_days_ago),
+            customer=customer_a,
+            unit=unit_a,
+            contract_date=today - timedelta(days=contract_days_ago),
             price=Decimal(1),
             delivery_date=None if delivery_days_ago is None else today - timedelta(days=delivery_days_ago),
         )
@@ -59,15 +79,21 @@ def test_impossible_purchase_dates_are_refused(customer_a, unit_a, contract_days
 
 def test_concurrent_edit_is_a_conflict(customer_a):
     loaded_version = customer_a.version
-    services.customer_update(customer=customer_a, expected_version=loaded_version, profile={"occupation": "医生"})
+    services.customer_update(
+        customer=customer_a, expected_version=loaded_version, profile={"occupation": "医生"}
+    )
     with pytest.raises(Conflict):
-        services.customer_update(customer=customer_a, expected_version=loaded_version, profile={"occupation": "律师"})
+        services.customer_update(
+            customer=customer_a, expected_version=loaded_version, profile={"occupation": "律师"}
+        )
     customer_a.refresh_from_db()
     assert customer_a.occupation == "医生"
 
 
 def test_segment_override_needs_a_reason_and_can_be_undone(customer_a):
-    services.customer_update(customer=customer_a, expected_version=customer_a.version, profile={"children_count": 2})
+    services.customer_update(
+        customer=customer_a, expected_version=customer_a.version, profile={"children_count": 2}
+    )
     customer_a.refresh_from_db()
     assert customer_a.segment == "family_children"
     with pytest.raises(DomainError):
@@ -75,7 +101,9 @@ def test_segment_override_needs_a_reason_and_can_be_undone(customer_a):
     services.customer_set_segment(customer=customer_a, segment="affluent", reason="业主自述为改善型高端需求")
     customer_a.refresh_from_db()
     assert (customer_a.segment, customer_a.segment_overridden) == ("affluent", True)
-    services.customer_update(customer=customer_a, expected_version=customer_a.version, profile={"children_count": 3})
+    services.customer_update(
+        customer=customer_a, expected_version=customer_a.version, profile={"children_count": 3}
+    )
     customer_a.refresh_from_db()
     assert customer_a.segment == "affluent"  # an override survives later edits
     services.customer_set_segment(customer=customer_a, segment="", reason="")
@@ -86,7 +114,9 @@ def test_segment_override_needs_a_reason_and_can_be_undone(customer_a):
 def test_merge_moves_everything_to_the_kept_file(customer_a, company_a, unit_a, staff_a):
     duplicate = CustomerFactory(name="张伟", phone="13800000001", occupation="工程师", company=company_a)
     PurchaseFactory(customer=duplicate, unit=unit_a, delivery_date=timezone.localdate() - timedelta(days=5))
-    services.communication_log(customer=duplicate, company=company_a, channel="phone", content="回访", staff=staff_a)
+    services.communication_log(
+        customer=duplicate, company=company_a, channel="phone", content="回访", staff=staff_a
+    )
     kept = services.customers_merge(keep=customer_a, duplicate=duplicate, user=staff_a, ip_address="10.0.0.8")
     assert not Customer.objects.filter(pk=duplicate.pk).exists()
     assert kept.occupation == "工程师"
@@ -103,9 +133,16 @@ def test_merging_a_customer_with_itself_is_refused(customer_a, staff_a):
 
 def test_communications_cannot_be_in_the_future_or_empty(customer_a, company_a, staff_a):
     with pytest.raises(DomainError):
-        services.communication_log(customer=customer_a, company=company_a, channel="phone", content="x",
-                                   staff=staff_a, occurred_at=timezone.now() + timedelta(hours=1))
+        services.communication_log(
+            customer=customer_a,
+            company=company_a,
+            channel="phone",
+            content="x",
+            staff=staff_a,
+            occurred_at=timezone.now() + timedelta(hours=1),
+        )
     with pytest.raises(DomainError):
-        services.communication_log(customer=customer_a, company=company_a, channel="phone", content="  ",
-                                   staff=staff_a)
+        services.communication_log(
+            customer=customer_a, company=company_a, channel="phone", content="  ", staff=staff_a
+        )
     assert not Communication.objects.exists()

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Back up the database (SQLite file copy or PostgreSQL custom-format dump)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", type=Path, help="File to write (default: var/backups/vanke_crm-<time>.*).")
+        parser.add_argument(
+            "--output", type=Path, help="File to write (default: var/backups/vanke_crm-<time>.*)."
+        )
 
     def handle(self, *args, output: Path | None, **options):
         try:

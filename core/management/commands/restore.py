@@ -14,7 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
 
     def handle(self, *args, file: Path, yes: bool, **options):
-        if not yes and input(_("Replace every row of the database with %(file)s? [y/N] ") % {"file": file}) != "y":
+        if (
+            not yes
+            and input(_("Replace every row of the database with %(file)s? [y/N] ") % {"file": file}) != "y"
+        ):
             raise CommandError(_("Restore cancelled."))
         try:
             backups.restore(file)
