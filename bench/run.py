@@ -4,7 +4,9 @@ Runs on its own database (var/bench.sqlite3 unless DATABASE_URL is set; it is
 wiped first, so never point it at real data) and prints:
   - complaint list endpoint time at SMALL vs LARGE rows, for a company user and a
     group-level user, and the ratio between the two sizes;
-  - SQL queries per list page for page sizes 1, 50 and 100 (must be equal).
+  - SQL queries per list page for page sizes 1, 50 and 100 (must be equal);
+  - customer list (API and staff page) time and queries at SMALL vs LARGE customers;
+  - the customer import rate (rows/s) of a 100,000-row sales-system CSV, first run and re-import.
 """
 
 import argparse
@@ -30,8 +32,12 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from rest_framework.test import APIClient  # noqa: E402
 
 from complaints.models import Complaint  # noqa: E402
+from core.models import Job  # noqa: E402
+from customers import jobs  # noqa: E402
+from customers.models import Customer  # noqa: E402
 from organization import demo  # noqa: E402
 from organization.models import User  # noqa: E402
+from vanke_crm.celery import app as celery_app  # noqa: E402
 
 LIST_URL = "/api/v1/complaints/"
 
@@ -90,14 +96,124 @@ def measure(repeats: int) -> dict[str, float]:
     return results
 
 
-def queries_per_page() -> dict[int, int]:
+def queries_per_page(url: str = LIST_URL) -> dict[int, int]:
     client = client_for("group_cr")
     counts = {}
     for size in (1, 50, 100):
         with CaptureQueriesContext(connection) as queries:
-            client.get(f"{LIST_URL}?page_size={size}")
+            client.get(f"{url}?page_size={size}")
         counts[size] = len(queries)
     return counts
+
+
+def grow_customers_to(target: int) -> None:
+    missing = target - Customer.objects.count()
+    started = time.monotonic()
+    for made in demo.generate_customers(missing, batch_size=10000):
+        print(f"\r  seeding customers: {made:,}/{missing:,}", end="", flush=True)
+    print(f"  ({missing / max(time.monotonic() - started, 1e-9):,.0f} rows/s)")
+
+
+def staff_page_ms(username: str, url: str, repeats: int) -> tuple[float, int]:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    client.get(url)
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), len(queries)
+
+
+def measure_customers(repeats: int) -> dict[str, tuple[float, int]]:
+    tail = Customer.objects.order_by("pk").values_list("phone_tail", flat=True)[0]
+    results = {}
+    for username in ("staff_sz", "group_cr"):
+        client = client_for(username)
+        results[f"API {username} first page"] = (
+            median_ms(client, "/api/v1/customers/?page_size=50", repeats),
+            0,
+        )
+        results[f"API {username} phone tail"] = (
+            median_ms(client, f"/api/v1/customers/?phone_tail={tail}", repeats),
+            0,
+        )
+        results[f"page {username} list"] = staff_page_ms(username, "/customers/", repeats)
+        results[f"page {username} segment+stage"] = staff_page_ms(
+            username, "/customers/?segment=affluent&stage=owner", repeats
+        )
+    return results
+
+
+def import_rate(rows: int) -> tuple[float, float]:
+    """Seconds per run for a first import and a re-import of the same file (SQLite by default)."""
+    import csv
+    import io
+
+    from organization.models import Company, Unit
+
+    company = Company.objects.get(name="深圳万科")
+    units = list(
+        Unit.objects.filter(building__project__company=company).select_related("building__project")[:2000]
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "姓名",
+            "手机",
+            "性别",
+            "出生日期",
+            "职业",
+            "来源",
+            "项目",
+            "楼栋",
+            "房号",
+            "签约日期",
+            "成交价",
+            "交付日期",
+        ]
+    )
+    for number in range(rows):
+        unit = units[number] if number < len(units) else None
+        purchase = (
+            [
+                unit.building.project.name,
+                unit.building.name,
+                unit.number,
+                "2024-03-01",
+                "3000000",
+                "2025-01-01",
+            ]
+            if unit
+            else ["", "", "", "", "", ""]
+        )
+        writer.writerow(
+            [
+                f"导入客户{number}",
+                f"188{number:08d}",
+                "男" if number % 2 else "女",
+                "1986-05-04",
+                "工程师",
+                "销售",
+                *purchase,
+            ]
+        )
+    content = buffer.getvalue().encode("utf-8-sig")
+    user = User.objects.get(username="manager_sz")
+    timings = []
+    celery_app.conf.task_always_eager = True  # the import runs here, in the timed call, not in a worker
+    for _ in range(2):
+        started = time.perf_counter()
+        job = jobs.customer_import_start(user=user, company=company, name="bench.csv", content=content)
+        timings.append(time.perf_counter() - started)
+        job.refresh_from_db()
+        assert job.status == Job.Status.DONE and job.error_count == 0, (job.failure, job.errors[:3])
+    return timings[0], timings[1]
 
 
 def main() -> int:
@@ -105,6 +221,7 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=int(os.environ.get("BENCH_LARGE", 1_000_000)))
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--import-rows", type=int, default=100_000)
     args = parser.parse_args()
 
     setup_test_environment()
@@ -119,6 +236,14 @@ def main() -> int:
     grow_complaints_to(args.large)
     large = measure(args.repeats)
 
+    grow_customers_to(args.small)
+    customers_small = measure_customers(args.repeats)
+    customer_page_queries = queries_per_page("/api/v1/customers/")
+    grow_customers_to(args.large)
+    customers_large = measure_customers(args.repeats)
+
+    first_import, reimport = import_rate(args.import_rows)
+
     print(f"\nComplaint list endpoint, median of {args.repeats} requests (ms)")
     print(f"  {'case':<34}{args.small:>12,}{args.large:>14,}{'ratio':>9}")
     for case, small_ms in small.items():
@@ -126,10 +251,33 @@ def main() -> int:
     print(
         "\nQueries per list page: " + ", ".join(f"page_size={size}: {n}" for size, n in page_queries.items())
     )
-    if len(set(page_queries.values())) != 1:
-        print("FAIL: the number of queries depends on the page size")
-        return 1
-    return 0
+
+    print(f"\nCustomer lists, median of {args.repeats} requests (ms; queries per staff page)")
+    print(f"  {'case':<34}{args.small:>12,}{args.large:>14,}{'ratio':>9}{'queries':>12}")
+    for case, (small_ms, small_queries) in customers_small.items():
+        large_ms, large_queries = customers_large[case]
+        queries = f"{small_queries}/{large_queries}" if small_queries else "-"
+        print(f"  {case:<34}{small_ms:>12.1f}{large_ms:>14.1f}{large_ms / small_ms:>9.2f}{queries:>12}")
+    print(
+        "Queries per customer API page: "
+        + ", ".join(f"page_size={size}: {n}" for size, n in customer_page_queries.items())
+    )
+
+    print(
+        f"\nCustomer import of {args.import_rows:,} CSV rows ({connection.vendor}): "
+        f"{first_import:.1f} s = {args.import_rows / first_import:,.0f} rows/s; "
+        f"re-import {reimport:.1f} s = {args.import_rows / reimport:,.0f} rows/s"
+    )
+
+    failed = False
+    for name, counts in (("complaint", page_queries), ("customer", customer_page_queries)):
+        if len(set(counts.values())) != 1:
+            print(f"FAIL: the number of queries per {name} page depends on the page size")
+            failed = True
+    if first_import > 60:
+        print("FAIL: the import took longer than 60 s")
+        failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

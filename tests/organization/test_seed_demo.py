@@ -6,6 +6,7 @@ from django.db.models import F
 from rest_framework.authtoken.models import Token
 
 from complaints.models import Complaint
+from customers.models import Customer, Purchase
 from organization import demo
 from organization.models import Company, Project, Unit, User
 
@@ -16,8 +17,8 @@ def seed(*args) -> str:
     return out.getvalue()
 
 
-def test_seed_builds_the_organisation_users_and_complaints(db):
-    output = seed("--complaints", "300")
+def test_seed_builds_the_organisation_users_customers_and_complaints(db):
+    output = seed("--complaints", "300", "--customers", "400")
     assert set(Company.objects.values_list("name", flat=True)) >= {
         "深圳万科",
         "北京万科",
@@ -28,6 +29,10 @@ def test_seed_builds_the_organisation_users_and_complaints(db):
     assert Unit.objects.count() == Project.objects.count() * demo.BUILDINGS_PER_PROJECT * demo.FLOORS * 4
     assert set(User.objects.values_list("username", flat=True)) == {u.username for u in demo.DEMO_USERS}
     assert Complaint.objects.count() == 300
+    assert Customer.objects.count() == 400
+    assert Customer.objects.filter(stage__in=["buyer", "owner"]).count() == Purchase.objects.count() > 50
+    assert not Customer.objects.filter(companies=None).exists()
+    assert Customer.objects.exclude(segment="").count() > 300
     assert Token.objects.filter(user__username="integrator").exists()
     assert "300/300" in output
     assert "staff_sz" in output
@@ -41,11 +46,12 @@ def test_complaints_belong_to_their_projects_company_and_have_unique_numbers(db)
     assert not Complaint.objects.exclude(company_id=F("project__company_id")).exists()
 
 
-def test_rerun_adds_complaints_only(db):
-    seed("--complaints", "0")
+def test_rerun_adds_customers_and_complaints_only(db):
+    seed("--complaints", "0", "--customers", "50")
     counts = (Company.objects.count(), Unit.objects.count(), User.objects.count())
-    seed("--complaints", "0")
+    seed("--complaints", "0", "--customers", "50")
     assert (Company.objects.count(), Unit.objects.count(), User.objects.count()) == counts
+    assert Customer.objects.count() == 100
 
 
 def test_if_empty_skips_a_seeded_database(db):
@@ -62,3 +68,5 @@ def test_demo_users_can_sign_in_with_the_documented_password(db, client, setting
 def test_negative_count_is_refused(db):
     with pytest.raises(CommandError):
         seed("--complaints", "-1")
+    with pytest.raises(CommandError):
+        seed("--customers", "-1")

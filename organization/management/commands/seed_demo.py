@@ -19,14 +19,15 @@ class Command(BaseCommand):
     help = "Load realistic Chinese demo data: organisation, one user per role, and complaints."
 
     def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=1000, help="How many customers to add.")
         parser.add_argument("--complaints", type=int, default=2000, help="How many complaints to add.")
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when the database already has users."
         )
 
-    def handle(self, *args, complaints: int, if_empty: bool, **options):
-        if complaints < 0:
-            raise CommandError(_("--complaints must be zero or more."))
+    def handle(self, *args, customers: int, complaints: int, if_empty: bool, **options):
+        if complaints < 0 or customers < 0:
+            raise CommandError(_("--customers and --complaints must be zero or more."))
         if if_empty and User.objects.exists():
             self.stdout.write(_("Demo data already loaded; nothing to do."))
             self.print_logins()
@@ -34,17 +35,25 @@ class Command(BaseCommand):
         demo.seed_organisation()
         demo.seed_users()
         self.stdout.write(_("Organisation and demo users are ready."))
-        if complaints:
-            started = time.monotonic()
-            for made in demo.generate_complaints(complaints):
-                self.stdout.write(progress_bar(made, complaints, started), ending="")
-                self.stdout.flush()
-            self.stdout.write("")
+        if customers:
+            seconds = self.run_with_progress(demo.generate_customers(customers), customers)
             self.stdout.write(
-                _("Added %(count)s complaints in %(seconds).1f s.")
-                % {"count": f"{complaints:,}", "seconds": time.monotonic() - started}
+                _("Added %(count)s customers in %(seconds).1f s.") % {"count": f"{customers:,}", "seconds": seconds}
+            )
+        if complaints:
+            seconds = self.run_with_progress(demo.generate_complaints(complaints), complaints)
+            self.stdout.write(
+                _("Added %(count)s complaints in %(seconds).1f s.") % {"count": f"{complaints:,}", "seconds": seconds}
             )
         self.print_logins()
+
+    def run_with_progress(self, steps, total: int) -> float:
+        started = time.monotonic()
+        for made in steps:
+            self.stdout.write(progress_bar(made, total, started), ending="")
+            self.stdout.flush()
+        self.stdout.write("")
+        return time.monotonic() - started
 
     def print_logins(self) -> None:
         self.stdout.write(_("Demo logins (password %(password)s):") % {"password": settings.DEMO_PASSWORD})
