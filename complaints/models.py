@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,10 +29,47 @@ class Category(models.TextChoices):
 
 class Status(models.TextChoices):
     RECEIVED = "received", _("Received")
-    INVESTIGATING = "investigating", _("Investigating")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
     AWAITING_CUSTOMER = "awaiting_customer", _("Waiting on the complainant")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
+
+
+class Litigation(models.TextChoices):
+    NONE = "none", _("None")
+    POSSIBLE = "possible", _("Possible")
+    FILED = "filed", _("Filed")
+
+
+class Media(models.TextChoices):
+    NONE = "none", _("None")
+    POSSIBLE = "possible", _("Possible")
+    EXPOSED = "exposed", _("Exposed")
+
+
+class Department(models.TextChoices):
+    ENGINEERING = "engineering", _("Engineering")
+    DESIGN = "design", _("Design")
+    SALES = "sales", _("Sales")
+    PROPERTY = "property", _("Property management")
+    CUSTOMER_SERVICE = "customer_service", _("Customer-relations centre")
+    OTHER = "other", _("Other")
+
+
+TIER_REASON_LABELS = {
+    "litigation_filed": _("Already in litigation"),
+    "media_exposed": _("Already exposed by the media"),
+    "collective_10_or_more": _("Collective complaint of 10 or more people"),
+    "unresolved_one_month": _("Not resolved one month after it was made (company side)"),
+    "litigation_possible": _("May lead to litigation"),
+    "media_possible": _("May lead to media exposure"),
+    "same_issue_3_complainants": _("3 or more complainants about the same issue within a month"),
+    "collective_3_or_more": _("Collective complaint of 3 or more people"),
+    "unresolved_one_week": _("Not resolved one week after it was made (company side)"),
+    "second_complaint": _("Second complaint after handling"),
+    "needs_outside_support": _("Needs consultants or other group companies"),
+}
 
 
 class Tier(models.TextChoices):
@@ -59,13 +98,59 @@ class Complaint(models.Model):
         related_name="complaints",
         verbose_name=_("unit"),
     )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints",
+        verbose_name=_("customer"),
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    sub_category = models.CharField(_("sub-category"), max_length=30, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.NORMAL)
+    tier_reasons = models.JSONField(_("tier reasons"), default=list, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=10000)
     received_at = models.DateTimeField(_("received at"))
+    complainant_count = models.PositiveIntegerField(
+        _("number of complainants"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100000)]
+    )
+    litigation = models.CharField(_("litigation"), max_length=10, choices=Litigation.choices, default=Litigation.NONE)
+    media = models.CharField(_("media exposure"), max_length=10, choices=Media.choices, default=Media.NONE)
+    needs_outside_support = models.BooleanField(_("needs outside support"), default=False)
+    # The first complaint of the issue group this one belongs to (same issue, 同一问题); itself if first.
+    issue_root = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="issue_members",
+        verbose_name=_("same issue as"),
+    )
+    follows = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="second_complaints",
+        verbose_name=_("second complaint of"),
+    )
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("first responder"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("handler"),
+    )
+    department = models.CharField(_("responsible department"), max_length=30, choices=Department.choices,
+                                  blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=11, blank=True)
+    # The clock: time waiting on the complainant does not count toward one week / one month.
+    paused_seconds = models.PositiveBigIntegerField(default=0, editable=False)
+    paused_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the sweep must look at this complaint next (clock thresholds); NULL when nothing is due.
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    tracking_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     company_lookup = "company"
 
@@ -75,11 +160,95 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         ordering = ["-received_at", "-id"]
+        permissions = [("lower_tier", _("Can lower a complaint's tier"))]
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="complaint_recent"),
             models.Index(fields=["company", "-received_at", "-id"], name="complaint_company_recent"),
             models.Index(fields=["project", "-received_at"], name="complaint_project_recent"),
+            # The sweep reads only what is due; complaints with nothing due are not in this index.
+            models.Index(fields=["next_due_at"], name="complaint_due", condition=models.Q(next_due_at__isnull=False)),
+            models.Index(fields=["issue_root", "received_at"], name="complaint_issue_group"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(complainant_count__gte=1), name="complaint_complainants_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class ComplaintEvent(models.Model):
+    """The complaint's timeline: status changes, tier changes, plans, progress, handovers, notes."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Received")
+        STATUS = "status", _("Status changed")
+        TIER_RAISED = "tier_raised", _("Tier raised")
+        TIER_LOWERED = "tier_lowered", _("Tier lowered")
+        PLAN = "plan", _("Handling plan")
+        PROGRESS = "progress", _("Progress update")
+        HANDOVER = "handover", _("Handed over")
+        FEEDBACK = "feedback", _("Complainant feedback")
+        LINKED = "linked", _("Linked as the same issue")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+", verbose_name=_("by"))
+    from_value = models.CharField(max_length=30, blank=True)
+    to_value = models.CharField(max_length=30, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    note = models.TextField(_("note"), max_length=5000, blank=True)
+    # Plans: what will be done, by when and by whom (told to the complainant).
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    visible_to_complainant = models.BooleanField(_("visible to the complainant"), default=False)
+
+    class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        ordering = ["at", "id"]
+        constraints = [
+            # Exactly one automatic rise per (complaint, tier), however many sweeps run at once.
+            models.UniqueConstraint(
+                fields=["complaint", "to_value"],
+                condition=models.Q(kind="tier_raised", by__isnull=True),
+                name="one_automatic_rise_per_tier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind}"
+
+
+class NumberSequence(models.Model):
+    """The last complaint number handed out in a month (TSyyyymm-nnnnnn), taken under a row lock."""
+
+    month = models.CharField(max_length=6, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.month}: {self.last}"
+
+
+class Notification(models.Model):
+    """An in-app notification; the e-mail copy is sent by a Celery task after commit (an outbox)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["user", "-id"], name="notification_inbox"),
+            models.Index(fields=["id"], name="notification_unsent", condition=models.Q(emailed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

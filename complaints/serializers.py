@@ -1,22 +1,88 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Complaint
+from customers.models import Customer
+from customers.serializers import validate_phone
+from organization.models import Project, Unit
+
+from .models import TIER_REASON_LABELS, Complaint, ComplaintEvent, Status
+
+REASONS_HELP = "; ".join(f"`{code}`: {label}" for code, label in TIER_REASON_LABELS.items())
+
+
+class ComplaintEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.__str__", default=None, read_only=True)
+
+    class Meta:
+        model = ComplaintEvent
+        fields = ["id", "kind", "at", "by", "from_value", "to_value", "reasons", "note", "deadline"]
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
+    tier_reasons = serializers.ListField(child=serializers.CharField(), read_only=True, help_text=REASONS_HELP)
+    tier_reason_labels = serializers.SerializerMethodField()
+
     class Meta:
         model = Complaint
         fields = [
-            "id",
-            "number",
-            "company",
-            "project",
-            "unit",
-            "channel",
-            "category",
-            "status",
-            "tier",
-            "title",
-            "description",
-            "received_at",
+            "id", "number", "company", "project", "unit", "customer", "channel", "category", "sub_category",
+            "status", "tier", "tier_reasons", "tier_reason_labels", "title", "description", "received_at",
+            "complainant_count", "litigation", "media", "needs_outside_support", "issue_root", "follows",
+            "first_responder", "handler", "department", "deadline", "resolved_at", "closed_at", "rating",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_tier_reason_labels(self, complaint) -> list[dict]:
+        return [{"code": code, "label": str(TIER_REASON_LABELS.get(code, code))} for code in complaint.tier_reasons]
+
+
+class ComplaintDetailSerializer(ComplaintSerializer):
+    events = ComplaintEventSerializer(many=True, read_only=True)
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = [*ComplaintSerializer.Meta.fields, "events"]
+
+
+class ComplaintCreateInput(serializers.ModelSerializer):
+    """The public intake contract; related ids must be visible to the caller."""
+
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.none(), required=False, allow_null=True)
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none(), required=False, allow_null=True)
+    same_issue_as = serializers.PrimaryKeyRelatedField(queryset=Complaint.objects.none(), required=False,
+                                                       allow_null=True)
+    follows = serializers.PrimaryKeyRelatedField(queryset=Complaint.objects.none(), required=False, allow_null=True)
+    contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                          validators=[validate_phone])
+    received_at = serializers.DateTimeField(required=False)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "project", "unit", "customer", "channel", "category", "sub_category", "title", "description",
+            "received_at", "complainant_count", "litigation", "media", "needs_outside_support", "same_issue_as",
+            "follows", "contact_name", "contact_phone", "department",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None:
+            return
+        user = request.user
+        self.fields["project"].queryset = Project.objects.visible_to(user)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).select_related("building")
+        self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        self.fields["same_issue_as"].queryset = Complaint.objects.visible_to(user)
+        self.fields["follows"].queryset = Complaint.objects.visible_to(user)
+
+
+class TransitionInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class TransitionConflict(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("Why the flow does not allow it."))
+    code = serializers.CharField()

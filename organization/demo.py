@@ -183,8 +183,8 @@ def _status_for(rng: random.Random, age_days: float) -> str:
     if age_days > 60:
         return Status.CLOSED if rng.random() < 0.97 else Status.RESOLVED
     if age_days > 14:
-        return rng.choice([Status.CLOSED, Status.CLOSED, Status.RESOLVED, Status.INVESTIGATING])
-    return rng.choice([Status.RECEIVED, Status.INVESTIGATING, Status.INVESTIGATING, Status.AWAITING_CUSTOMER])
+        return rng.choice([Status.CLOSED, Status.CLOSED, Status.RESOLVED, Status.IN_PROGRESS])
+    return rng.choice([Status.RECEIVED, Status.ASSIGNED, Status.IN_PROGRESS, Status.AWAITING_CUSTOMER])
 
 
 def generate_complaints(

@@ -33,6 +33,8 @@ _VIEW_ORGANISATION = [
     "organization.view_unit",
 ]
 _VIEW_COMPLAINTS = ["complaints.view_complaint"]
+_HANDLE_COMPLAINTS = ["complaints.view_complaint", "complaints.add_complaint", "complaints.change_complaint"]
+_LOWER_TIERS = ["complaints.lower_tier"]
 _VIEW_CUSTOMERS = ["customers.view_customer", "customers.view_purchase", "customers.view_communication"]
 _WORK_WITH_CUSTOMERS = [
     *_VIEW_CUSTOMERS,
@@ -58,12 +60,13 @@ _EDIT_ORGANISATION = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FRONTLINE_STAFF: _STAFF_UI
     + _VIEW_ORGANISATION
-    + _VIEW_COMPLAINTS
+    + _HANDLE_COMPLAINTS
     + _WORK_WITH_CUSTOMERS
     + _PERSONAL_DATA,
     COMPANY_MANAGER: _STAFF_UI
     + _VIEW_ORGANISATION
-    + _VIEW_COMPLAINTS
+    + _HANDLE_COMPLAINTS
+    + _LOWER_TIERS
     + _EDIT_UNITS
     + _WORK_WITH_CUSTOMERS
     + _PERSONAL_DATA
@@ -71,7 +74,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     GROUP_CENTRE: _STAFF_UI
     + _ALL_COMPANIES
     + _VIEW_ORGANISATION
-    + _VIEW_COMPLAINTS
+    + _HANDLE_COMPLAINTS
+    + _LOWER_TIERS
     + _EDIT_UNITS
     + _EDIT_ORGANISATION
     + _WORK_WITH_CUSTOMERS
@@ -81,7 +85,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Auditors read everything but personal data stays masked for them; they browse the access log.
     AUDITOR: _STAFF_UI + _ALL_COMPANIES + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _VIEW_CUSTOMERS + _AUDIT,
     # Integrators push and pull records; personal data in their responses is masked.
-    INTEGRATOR: _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _WORK_WITH_CUSTOMERS,
+    INTEGRATOR: _VIEW_ORGANISATION + _HANDLE_COMPLAINTS + _WORK_WITH_CUSTOMERS,
 }
 
 

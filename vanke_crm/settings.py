@@ -229,6 +229,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep Django's logging, with its pers
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 30.0},
+    "escalate-complaints": {"task": "complaints.tasks.escalate_due", "schedule": 60.0},
+    "deliver-notifications": {"task": "complaints.tasks.deliver_notifications", "schedule": 60.0},
 }
 # How old the last heartbeat may be before /healthz and the home page call the workers stale.
 HEARTBEAT_STALE_SECONDS = 120
@@ -249,5 +251,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- E-mail -------------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost")
 
 DEMO_PASSWORD = "vanke-demo-2026"  # noqa: S105  (only ever set by seed_demo; documented in README)

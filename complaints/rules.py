@@ -1,0 +1,118 @@
+"""The tier table of DOMAIN.md and the complaint clocks, as pure functions.
+
+Highest tier that applies wins; every rule that applies is a reason. "For reasons on the
+company's side" means time spent waiting on the complainant (awaiting_customer) does not count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+NORMAL, IMPORTANT, HOT, MAJOR = "normal", "important", "hot", "major"
+TIER_RANK = {NORMAL: 0, IMPORTANT: 1, HOT: 2, MAJOR: 3}
+
+MAJOR_COLLECTIVE_MIN = 10  # a collective complaint of 10 or more people
+HOT_COLLECTIVE_MIN = 3  # a collective complaint of 3 or more people
+HOT_REPEATED_COMPLAINANTS_MIN = 3  # complaints about one issue from 3+ different complainants …
+SAME_ISSUE_WINDOW = timedelta(days=30)  # … within one month
+HOT_UNRESOLVED_AFTER = timedelta(days=7)  # still unresolved one week after it was made
+MAJOR_UNRESOLVED_AFTER = timedelta(days=30)  # still unresolved one month after it was made
+
+# Reason code → the tier it gives.
+REASON_TIERS = {
+    "litigation_filed": MAJOR,
+    "media_exposed": MAJOR,
+    "collective_10_or_more": MAJOR,
+    "unresolved_one_month": MAJOR,
+    "litigation_possible": HOT,
+    "media_possible": HOT,
+    "same_issue_3_complainants": HOT,
+    "collective_3_or_more": HOT,
+    "unresolved_one_week": HOT,
+    "second_complaint": IMPORTANT,
+    "needs_outside_support": IMPORTANT,
+}
+
+
+@dataclass(frozen=True)
+class TierFacts:
+    litigation: str  # none / possible / filed
+    media: str  # none / possible / exposed
+    complainant_count: int
+    same_issue_complainants: int  # distinct complainants of the issue group within SAME_ISSUE_WINDOW
+    unresolved_for: timedelta  # company-side time open; zero once resolved
+    second_complaint: bool
+    needs_outside_support: bool
+
+
+def tier_reasons(facts: TierFacts) -> list[str]:
+    checks = {
+        "litigation_filed": facts.litigation == "filed",
+        "media_exposed": facts.media == "exposed",
+        "collective_10_or_more": facts.complainant_count >= MAJOR_COLLECTIVE_MIN,
+        "unresolved_one_month": facts.unresolved_for >= MAJOR_UNRESOLVED_AFTER,
+        "litigation_possible": facts.litigation == "possible",
+        "media_possible": facts.media == "possible",
+        "same_issue_3_complainants": facts.same_issue_complainants >= HOT_REPEATED_COMPLAINANTS_MIN,
+        "collective_3_or_more": HOT_COLLECTIVE_MIN <= facts.complainant_count,
+        "unresolved_one_week": facts.unresolved_for >= HOT_UNRESOLVED_AFTER,
+        "second_complaint": facts.second_complaint,
+        "needs_outside_support": facts.needs_outside_support,
+    }
+    return [code for code, applies in checks.items() if applies]
+
+
+def tier_for(facts: TierFacts) -> tuple[str, list[str]]:
+    reasons = tier_reasons(facts)
+    tier = max((REASON_TIERS[code] for code in reasons), key=TIER_RANK.__getitem__, default=NORMAL)
+    return tier, reasons
+
+
+def higher(tier: str, than: str) -> bool:
+    return TIER_RANK[tier] > TIER_RANK[than]
+
+
+# --- Clocks -----------------------------------------------------------------------------------
+
+
+def company_side_elapsed(
+    *, received_at: datetime, now: datetime, paused_seconds: int, paused_since: datetime | None
+) -> timedelta:
+    """Time since the complaint was made, minus every pause waiting on the complainant."""
+    paused = timedelta(seconds=paused_seconds)
+    if paused_since is not None:
+        paused += max(now - paused_since, timedelta(0))
+    return max(now - received_at - paused, timedelta(0))
+
+
+def next_clock_due(
+    *, received_at: datetime, paused_seconds: int, paused: bool, resolved: bool, tier: str
+) -> datetime | None:
+    """When the clock next lifts the tier (one week → hot, one month → major); None while it is stopped."""
+    if paused or resolved:
+        return None
+    start = received_at + timedelta(seconds=paused_seconds)
+    if TIER_RANK[tier] < TIER_RANK[HOT]:
+        return start + HOT_UNRESOLVED_AFTER
+    if TIER_RANK[tier] < TIER_RANK[MAJOR]:
+        return start + MAJOR_UNRESOLVED_AFTER
+    return None
+
+
+# --- Status flow ---------------------------------------------------------------------------------
+
+TRANSITIONS = {
+    "received": {"assigned"},
+    "assigned": {"in_progress"},
+    "in_progress": {"awaiting_customer", "resolved"},
+    "awaiting_customer": {"in_progress", "resolved"},
+    "resolved": {"closed", "in_progress"},
+    "closed": set(),
+}
+OPEN_STATUSES = ("received", "assigned", "in_progress", "awaiting_customer")
+HANDLED_STATUSES = ("resolved", "closed")
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, set())
