@@ -43,13 +43,16 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         data = ComplaintCreateInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        complaint = services.complaint_create(intake=services.Intake(**data.validated_data), received_by=request.user)
+        complaint = services.complaint_create(
+            intake=services.Intake(**data.validated_data), received_by=request.user
+        )
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Move the complaint along received → assigned → in_progress ⇄ awaiting_customer → resolved → closed."""
+        """Move the complaint along the flow:
+        received → assigned → in_progress ⇄ awaiting_customer → resolved → closed."""
         complaint = self.get_object()
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)

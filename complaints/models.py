@@ -99,7 +99,11 @@ class Complaint(models.Model):
         verbose_name=_("unit"),
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints",
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
         verbose_name=_("customer"),
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -114,28 +118,47 @@ class Complaint(models.Model):
     complainant_count = models.PositiveIntegerField(
         _("number of complainants"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100000)]
     )
-    litigation = models.CharField(_("litigation"), max_length=10, choices=Litigation.choices, default=Litigation.NONE)
+    litigation = models.CharField(
+        _("litigation"), max_length=10, choices=Litigation.choices, default=Litigation.NONE
+    )
     media = models.CharField(_("media exposure"), max_length=10, choices=Media.choices, default=Media.NONE)
     needs_outside_support = models.BooleanField(_("needs outside support"), default=False)
     # The first complaint of the issue group this one belongs to (same issue, 同一问题); itself if first.
     issue_root = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="issue_members",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issue_members",
         verbose_name=_("same issue as"),
     )
     follows = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="second_complaints",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="second_complaints",
         verbose_name=_("second complaint of"),
     )
     first_responder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("first responder"),
     )
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("handler"),
     )
-    department = models.CharField(_("responsible department"), max_length=30, choices=Department.choices,
-                                  blank=True)
+    department = models.CharField(
+        _("responsible department"), max_length=30, choices=Department.choices, blank=True
+    )
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=11, blank=True)
@@ -166,11 +189,15 @@ class Complaint(models.Model):
             models.Index(fields=["company", "-received_at", "-id"], name="complaint_company_recent"),
             models.Index(fields=["project", "-received_at"], name="complaint_project_recent"),
             # The sweep reads only what is due; complaints with nothing due are not in this index.
-            models.Index(fields=["next_due_at"], name="complaint_due", condition=models.Q(next_due_at__isnull=False)),
+            models.Index(
+                fields=["next_due_at"], name="complaint_due", condition=models.Q(next_due_at__isnull=False)
+            ),
             models.Index(fields=["issue_root", "received_at"], name="complaint_issue_group"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(complainant_count__gte=1), name="complaint_complainants_positive"),
+            models.CheckConstraint(
+                condition=models.Q(complainant_count__gte=1), name="complaint_complainants_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,8 +221,14 @@ class ComplaintEvent(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("time"), auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                           related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     from_value = models.CharField(max_length=30, blank=True)
     to_value = models.CharField(max_length=30, blank=True)
     reasons = models.JSONField(default=list, blank=True)
@@ -219,6 +252,20 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind}"
+
+    def _label(self, value: str) -> str:
+        for choices in (Status, Tier):
+            if value in choices.values:
+                return str(choices(value).label)
+        return value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_value)
 
 
 class NumberSequence(models.Model):
@@ -247,8 +294,27 @@ class Notification(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["user", "-id"], name="notification_inbox"),
-            models.Index(fields=["id"], name="notification_unsent", condition=models.Q(emailed_at__isnull=True)),
+            models.Index(
+                fields=["id"], name="notification_unsent", condition=models.Q(emailed_at__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
         return self.message
+
+
+class Attachment(models.Model):
+    """A photo or PDF sent with a complaint; its type was checked from its content, not its name."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="complaints/%Y/%m/")
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.file.name

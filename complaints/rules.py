@@ -55,7 +55,7 @@ def tier_reasons(facts: TierFacts) -> list[str]:
         "litigation_possible": facts.litigation == "possible",
         "media_possible": facts.media == "possible",
         "same_issue_3_complainants": facts.same_issue_complainants >= HOT_REPEATED_COMPLAINANTS_MIN,
-        "collective_3_or_more": HOT_COLLECTIVE_MIN <= facts.complainant_count,
+        "collective_3_or_more": facts.complainant_count >= HOT_COLLECTIVE_MIN,
         "unresolved_one_week": facts.unresolved_for >= HOT_UNRESOLVED_AFTER,
         "second_complaint": facts.second_complaint,
         "needs_outside_support": facts.needs_outside_support,

@@ -20,21 +20,51 @@ class ComplaintEventSerializer(serializers.ModelSerializer):
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
-    tier_reasons = serializers.ListField(child=serializers.CharField(), read_only=True, help_text=REASONS_HELP)
+    tier_reasons = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=REASONS_HELP
+    )
     tier_reason_labels = serializers.SerializerMethodField()
 
     class Meta:
         model = Complaint
         fields = [
-            "id", "number", "company", "project", "unit", "customer", "channel", "category", "sub_category",
-            "status", "tier", "tier_reasons", "tier_reason_labels", "title", "description", "received_at",
-            "complainant_count", "litigation", "media", "needs_outside_support", "issue_root", "follows",
-            "first_responder", "handler", "department", "deadline", "resolved_at", "closed_at", "rating",
+            "id",
+            "number",
+            "company",
+            "project",
+            "unit",
+            "customer",
+            "channel",
+            "category",
+            "sub_category",
+            "status",
+            "tier",
+            "tier_reasons",
+            "tier_reason_labels",
+            "title",
+            "description",
+            "received_at",
+            "complainant_count",
+            "litigation",
+            "media",
+            "needs_outside_support",
+            "issue_root",
+            "follows",
+            "first_responder",
+            "handler",
+            "department",
+            "deadline",
+            "resolved_at",
+            "closed_at",
+            "rating",
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_tier_reason_labels(self, complaint) -> list[dict]:
-        return [{"code": code, "label": str(TIER_REASON_LABELS.get(code, code))} for code in complaint.tier_reasons]
+        return [
+            {"code": code, "label": str(TIER_REASON_LABELS.get(code, code))}
+            for code in complaint.tier_reasons
+        ]
 
 
 class ComplaintDetailSerializer(ComplaintSerializer):
@@ -49,20 +79,41 @@ class ComplaintCreateInput(serializers.ModelSerializer):
 
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.none(), required=False, allow_null=True)
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none(), required=False, allow_null=True)
-    same_issue_as = serializers.PrimaryKeyRelatedField(queryset=Complaint.objects.none(), required=False,
-                                                       allow_null=True)
-    follows = serializers.PrimaryKeyRelatedField(queryset=Complaint.objects.none(), required=False, allow_null=True)
-    contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True,
-                                          validators=[validate_phone])
+    customer = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.none(), required=False, allow_null=True
+    )
+    same_issue_as = serializers.PrimaryKeyRelatedField(
+        queryset=Complaint.objects.none(), required=False, allow_null=True
+    )
+    follows = serializers.PrimaryKeyRelatedField(
+        queryset=Complaint.objects.none(), required=False, allow_null=True
+    )
+    contact_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, validators=[validate_phone]
+    )
     received_at = serializers.DateTimeField(required=False)
 
     class Meta:
         model = Complaint
         fields = [
-            "project", "unit", "customer", "channel", "category", "sub_category", "title", "description",
-            "received_at", "complainant_count", "litigation", "media", "needs_outside_support", "same_issue_as",
-            "follows", "contact_name", "contact_phone", "department",
+            "project",
+            "unit",
+            "customer",
+            "channel",
+            "category",
+            "sub_category",
+            "title",
+            "description",
+            "received_at",
+            "complainant_count",
+            "litigation",
+            "media",
+            "needs_outside_support",
+            "same_issue_as",
+            "follows",
+            "contact_name",
+            "contact_phone",
+            "department",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -77,15 +77,18 @@ def complaint_create(*, intake: Intake, received_by=None) -> Complaint:
         if related is not None and related.company_id != intake.project.company_id:
             raise DomainError(_("Only complaints of the same company can be linked."), code="other_company")
     if intake.follows is not None and intake.follows.status not in rules.HANDLED_STATUSES:
-        raise DomainError(_("A second complaint follows a complaint that was already handled."),
-                          code="follows_unhandled")
+        raise DomainError(
+            _("A second complaint follows a complaint that was already handled."), code="follows_unhandled"
+        )
 
     customer = intake.customer
     if customer is None and intake.contact_phone:
         customer = Customer.objects.filter(phone=intake.contact_phone).first()
         if customer is None and intake.contact_name:
             customer, _created = customer_services.customer_upsert(
-                company=intake.project.company, phone=intake.contact_phone, source="service_contact",
+                company=intake.project.company,
+                phone=intake.contact_phone,
+                source="service_contact",
                 profile={"name": intake.contact_name},
             )
     complaint = Complaint.objects.create(
@@ -114,8 +117,13 @@ def complaint_create(*, intake: Intake, received_by=None) -> Complaint:
         contact_phone=intake.contact_phone or (customer.phone if customer else ""),
         tracking_token=secrets.token_urlsafe(32),
     )
-    ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.CREATED, by=received_by,
-                                  to_value=Status.RECEIVED, visible_to_complainant=True)
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.CREATED,
+        by=received_by,
+        to_value=Status.RECEIVED,
+        visible_to_complainant=True,
+    )
     evaluate(complaint, now=now)
     for member in _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES):
         evaluate(member, now=now)
@@ -138,17 +146,24 @@ def same_issue_complainants(complaint: Complaint) -> int:
     if complaint.issue_root_id is None and not complaint.issue_members.exists():
         return 1
     window = rules.SAME_ISSUE_WINDOW
-    members = _group_members(complaint).filter(
-        received_at__gte=complaint.received_at - window, received_at__lte=complaint.received_at + window
-    ).values_list("pk", "customer_id", "contact_phone")
+    members = (
+        _group_members(complaint)
+        .filter(
+            received_at__gte=complaint.received_at - window, received_at__lte=complaint.received_at + window
+        )
+        .values_list("pk", "customer_id", "contact_phone")
+    )
     return len({customer_id or phone or f"#{pk}" for pk, customer_id, phone in members})
 
 
 def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
     resolved = complaint.status in rules.HANDLED_STATUSES
-    elapsed = rules.company_side_elapsed(received_at=complaint.received_at, now=now,
-                                         paused_seconds=complaint.paused_seconds,
-                                         paused_since=complaint.paused_since)
+    elapsed = rules.company_side_elapsed(
+        received_at=complaint.received_at,
+        now=now,
+        paused_seconds=complaint.paused_seconds,
+        paused_since=complaint.paused_since,
+    )
     return rules.TierFacts(
         litigation=complaint.litigation,
         media=complaint.media,
@@ -162,8 +177,9 @@ def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
 
 def _automatic_rises(complaint: Complaint) -> set[str]:
     return set(
-        complaint.events.filter(kind=ComplaintEvent.Kind.TIER_RAISED, by__isnull=True).values_list("to_value",
-                                                                                                   flat=True)
+        complaint.events.filter(kind=ComplaintEvent.Kind.TIER_RAISED, by__isnull=True).values_list(
+            "to_value", flat=True
+        )
     )
 
 
@@ -177,8 +193,13 @@ def evaluate(complaint: Complaint, *, now: datetime) -> bool:
     if rules.higher(tier, complaint.tier) and tier not in risen:
         try:
             with transaction.atomic():
-                ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.TIER_RAISED,
-                                              from_value=complaint.tier, to_value=tier, reasons=reasons)
+                ComplaintEvent.objects.create(
+                    complaint=complaint,
+                    kind=ComplaintEvent.Kind.TIER_RAISED,
+                    from_value=complaint.tier,
+                    to_value=tier,
+                    reasons=reasons,
+                )
         except IntegrityError:
             complaint.refresh_from_db(fields=["tier"])  # another sweep recorded this rise first
         else:
@@ -197,8 +218,11 @@ def _next_due(complaint: Complaint, risen: set[str]) -> datetime | None:
         return None
     start = complaint.received_at + timedelta(seconds=complaint.paused_seconds)
     thresholds = [(rules.HOT, rules.HOT_UNRESOLVED_AFTER), (rules.MAJOR, rules.MAJOR_UNRESOLVED_AFTER)]
-    due = [start + after for tier, after in thresholds
-           if rules.higher(tier, complaint.tier) and tier not in risen]
+    due = [
+        start + after
+        for tier, after in thresholds
+        if rules.higher(tier, complaint.tier) and tier not in risen
+    ]
     return min(due, default=None)
 
 
@@ -233,8 +257,10 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
     if not rules.can_transition(complaint.status, status):
         raise Conflict(
             _("A complaint that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": Status(complaint.status).label, "target": Status(status).label if status in Status.values
-               else status},
+            % {
+                "current": Status(complaint.status).label,
+                "target": Status(status).label if status in Status.values else status,
+            },
             code="invalid_transition",
         )
     if status == Status.ASSIGNED and complaint.handler_id is None:
@@ -251,9 +277,15 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         complaint.closed_at = now
     if status == Status.IN_PROGRESS and complaint.status == Status.RESOLVED:
         complaint.resolved_at = None  # reopened: the complainant was not satisfied
-    ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.STATUS, by=by,
-                                  from_value=complaint.status, to_value=status, note=note,
-                                  visible_to_complainant=True)
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.STATUS,
+        by=by,
+        from_value=complaint.status,
+        to_value=status,
+        note=note,
+        visible_to_complainant=True,
+    )
     complaint.status = status
     complaint.save(update_fields=["status", "paused_seconds", "paused_since", "resolved_at", "closed_at"])
     evaluate(complaint, now=now)
@@ -261,13 +293,19 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
 
 
 @transaction.atomic
-def complaint_assign(*, complaint: Complaint, handler, department: str, deadline: datetime | None, by) -> Complaint:
+def complaint_assign(
+    *, complaint: Complaint, handler, department: str, deadline: datetime | None, by
+) -> Complaint:
     complaint = _lock(complaint)
     complaint.handler, complaint.department, complaint.deadline = handler, department, deadline
     complaint.save(update_fields=["handler", "department", "deadline"])
     if complaint.status == Status.RECEIVED:
-        return complaint_transition(complaint=complaint, status=Status.ASSIGNED, by=by,
-                                    note=str(_("Assigned to %(name)s") % {"name": handler}))
+        return complaint_transition(
+            complaint=complaint,
+            status=Status.ASSIGNED,
+            by=by,
+            note=str(_("Assigned to %(name)s") % {"name": handler}),
+        )
     return complaint
 
 
@@ -281,15 +319,28 @@ def complaint_add_plan(*, complaint: Complaint, measures: str, deadline: datetim
         raise DomainError(_("The plan's deadline must be in the future."), code="deadline_in_past")
     complaint.deadline = deadline
     complaint.save(update_fields=["deadline"])
-    return ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.PLAN, by=by,
-                                         note=measures, deadline=deadline, visible_to_complainant=True)
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.PLAN,
+        by=by,
+        note=measures,
+        deadline=deadline,
+        visible_to_complainant=True,
+    )
 
 
-def complaint_add_progress(*, complaint: Complaint, note: str, visible_to_complainant: bool, by) -> ComplaintEvent:
+def complaint_add_progress(
+    *, complaint: Complaint, note: str, visible_to_complainant: bool, by
+) -> ComplaintEvent:
     if not note.strip():
         raise DomainError(_("Write what happened."), code="empty_note")
-    return ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.PROGRESS, by=by,
-                                         note=note.strip(), visible_to_complainant=visible_to_complainant)
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.PROGRESS,
+        by=by,
+        note=note.strip(),
+        visible_to_complainant=visible_to_complainant,
+    )
 
 
 @transaction.atomic
@@ -298,9 +349,14 @@ def complaint_handover(*, complaint: Complaint, to_user, note: str, by) -> Compl
     complaint = _lock(complaint)
     if not note.strip():
         raise DomainError(_("Say why and what the next person needs to know."), code="note_required")
-    ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.HANDOVER, by=by,
-                                  from_value=str(complaint.first_responder_id or ""), to_value=str(to_user.pk),
-                                  note=note.strip())
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.HANDOVER,
+        by=by,
+        from_value=str(complaint.first_responder_id or ""),
+        to_value=str(to_user.pk),
+        note=note.strip(),
+    )
     complaint.first_responder = to_user
     complaint.save(update_fields=["first_responder"])
     return complaint
@@ -315,8 +371,14 @@ def complaint_lower_tier(*, complaint: Complaint, tier: str, reason: str, by) ->
         raise DomainError(_("Choose a tier below the current one."), code="not_lower")
     if not reason.strip():
         raise DomainError(_("Give the reason for lowering the tier."), code="reason_required")
-    ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.TIER_LOWERED, by=by,
-                                  from_value=complaint.tier, to_value=tier, note=reason.strip())
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.TIER_LOWERED,
+        by=by,
+        from_value=complaint.tier,
+        to_value=tier,
+        note=reason.strip(),
+    )
     complaint.tier = tier
     complaint.save(update_fields=["tier"])
     complaint.next_due_at = _next_due(complaint, _automatic_rises(complaint))
@@ -331,8 +393,9 @@ def complaint_link_same_issue(*, complaint: Complaint, earlier: Complaint, by) -
         raise DomainError(_("Choose another complaint of the same company."), code="bad_link")
     complaint.issue_root = _issue_root(earlier)
     complaint.save(update_fields=["issue_root"])
-    ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.LINKED, by=by,
-                                  to_value=earlier.number)
+    ComplaintEvent.objects.create(
+        complaint=complaint, kind=ComplaintEvent.Kind.LINKED, by=by, to_value=earlier.number
+    )
     now = timezone.now()
     for member in _group_members(complaint).filter(status__in=rules.OPEN_STATUSES).select_for_update():
         evaluate(member, now=now)
@@ -352,27 +415,38 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str) -> Compla
         raise DomainError(_("Choose a rating from 1 to 5."), code="bad_rating")
     complaint.rating, complaint.rating_comment = rating, comment.strip()[:500]
     complaint.save(update_fields=["rating", "rating_comment"])
-    ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.FEEDBACK, to_value=str(rating),
-                                  note=complaint.rating_comment, visible_to_complainant=True)
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.FEEDBACK,
+        to_value=str(rating),
+        note=complaint.rating_comment,
+        visible_to_complainant=True,
+    )
     return complaint
 
 
 # --- Notifications (an outbox: rows in the transaction, e-mail after commit) ---------------------
 
+
 def _recipients(complaint: Complaint, tier: str):
-    User = get_user_model()  # noqa: N806
+    User = get_user_model()
     people = {user for user in (complaint.handler, complaint.first_responder) if user is not None}
     if rules.TIER_RANK[tier] >= rules.TIER_RANK[rules.HOT]:
-        people |= set(User.objects.filter(company_id=complaint.company_id, groups__name="company_manager",
-                                          is_active=True))
+        people |= set(
+            User.objects.filter(
+                company_id=complaint.company_id, groups__name="company_manager", is_active=True
+            )
+        )
     if tier == rules.MAJOR:
         people |= set(User.objects.filter(groups__name="group_centre", is_active=True))
     return people
 
 
 def _notify_rise(complaint: Complaint, tier: str) -> None:
-    message = str(_("Complaint %(number)s is now %(tier)s: %(title)s")
-                  % {"number": complaint.number, "tier": Tier(tier).label, "title": complaint.title[:100]})
+    message = str(
+        _("Complaint %(number)s is now %(tier)s: %(title)s")
+        % {"number": complaint.number, "tier": Tier(tier).label, "title": complaint.title[:100]}
+    )
     Notification.objects.bulk_create(
         Notification(user=user, complaint=complaint, message=message) for user in _recipients(complaint, tier)
     )
@@ -397,14 +471,23 @@ def deliver_pending(*, batch_size: int = 200) -> int:
     sent = 0
     while True:
         with transaction.atomic():
-            batch = list(Notification.objects.select_for_update(skip_locked=True).select_related("user")
-                         .filter(emailed_at__isnull=True).order_by("id")[:batch_size])
+            batch = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("user")
+                .filter(emailed_at__isnull=True)
+                .order_by("id")[:batch_size]
+            )
             if not batch:
                 return sent
             for notification in batch:
                 if notification.user.email:
-                    send_mail(notification.message, notification.message, settings.DEFAULT_FROM_EMAIL,
-                              [notification.user.email], fail_silently=False)
+                    send_mail(
+                        notification.message,
+                        notification.message,
+                        settings.DEFAULT_FROM_EMAIL,
+                        [notification.user.email],
+                        fail_silently=False,
+                    )
                 notification.emailed_at = timezone.now()
             Notification.objects.bulk_update(batch, ["emailed_at"])
             sent += len(batch)

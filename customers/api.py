@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api import ID_PATTERN
+from core.pagination import IdCursorPagination
 from organization.models import Company
 
 from . import privacy, services
@@ -44,10 +45,16 @@ def company_for_write(request, requested: Company | None, customer: Customer | N
     raise ValidationError({"company": [_("Group-level callers must say which company this is for.")]})
 
 
+class NewestFirstPagination(IdCursorPagination):
+    ordering = "-id"
+
+
 class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Customer files (客户档案). POST is an upsert by phone: the same person pushed twice is one customer."""
+    """Customer files (客户档案), newest first. POST is an upsert by phone: the same person pushed twice
+    is one customer."""
 
     queryset = Customer.objects.all()
+    pagination_class = NewestFirstPagination
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilter
     lookup_value_regex = ID_PATTERN

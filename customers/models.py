@@ -103,7 +103,6 @@ class Customer(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    company_lookup = "companies"
 
     objects = ScopedManager()
 
@@ -128,6 +127,12 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def scope_condition(cls, company_id: int) -> models.Exists:
+        return models.Exists(
+            CustomerCompany.objects.filter(customer=models.OuterRef("pk"), company_id=company_id)
+        )
 
 
 class CustomerCompany(models.Model):

@@ -258,14 +258,16 @@ def _next_numbers() -> Callable[[datetime], str]:
     return number_for
 
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建文辉力斌宇浩凯婷雪琳晨欣怡子涵梓轩"
 OCCUPATIONS = ["教师", "医生", "工程师", "公务员", "会计", "销售经理", "程序员", "律师", "个体经营", "退休"]
 DEMO_PHONE_PREFIXES = ("170", "171")  # virtual-operator ranges, kept apart from numbers staff type in
 
 
 def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, buyer_share: float = 0.3):
-    """Insert ``count`` customers with household facts; a share of them buy a unit. Yields the running total."""
+    """Insert ``count`` customers with household facts; some buy a unit. Yields the running total."""
     from customers import rules
     from customers.models import Customer, CustomerCompany, CustomerSource, Purchase
     from customers.services import apply_suggested_segment
@@ -273,7 +275,9 @@ def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, 
     rng = random.Random(seed)
     today = timezone.localdate()
     companies = list(Company.objects.values_list("id", flat=True))
-    units = list(Unit.objects.values_list("id", "building__project__company_id", "area", "layout", "list_price"))
+    units = list(
+        Unit.objects.values_list("id", "building__project__company_id", "area", "layout", "list_price")
+    )
     taken_units = set(Purchase.objects.values_list("unit_id", flat=True))
     free_units = [unit for unit in units if unit[0] not in taken_units]
     rng.shuffle(free_units)
@@ -302,7 +306,9 @@ def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, 
             )
             apply_suggested_segment(customer, today)
             batch.append(customer)
-        existing = set(Customer.objects.filter(phone__in=[c.phone for c in batch]).values_list("phone", flat=True))
+        existing = set(
+            Customer.objects.filter(phone__in=[c.phone for c in batch]).values_list("phone", flat=True)
+        )
         batch = [customer for customer in batch if customer.phone not in existing]
         with transaction.atomic():
             Customer.objects.bulk_create(batch, batch_size=1000)
@@ -311,15 +317,28 @@ def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, 
                 unit = free_units.pop() if free_units and rng.random() < buyer_share else None
                 company_id = unit[1] if unit else rng.choice(companies)
                 links.append(CustomerCompany(customer=customer, company_id=company_id))
-                sources.append(CustomerSource(customer=customer, company_id=company_id,
-                                              channel=rng.choice(("sales", "online_enquiry", "viewing_appointment"))))
+                sources.append(
+                    CustomerSource(
+                        customer=customer,
+                        company_id=company_id,
+                        channel=rng.choice(("sales", "online_enquiry", "viewing_appointment")),
+                    )
+                )
                 if unit:
                     contract = today - timedelta(days=rng.randint(30, 6 * 365))
                     delivered = contract + timedelta(days=rng.randint(180, 720))
                     unit_id, _company, area, layout, price = unit
-                    purchases.append(Purchase(customer=customer, unit_id=unit_id, contract_date=contract, price=price,
-                                              area=area, layout=layout,
-                                              delivery_date=delivered if delivered <= today else None))
+                    purchases.append(
+                        Purchase(
+                            customer=customer,
+                            unit_id=unit_id,
+                            contract_date=contract,
+                            price=price,
+                            area=area,
+                            layout=layout,
+                            delivery_date=delivered if delivered <= today else None,
+                        )
+                    )
             CustomerCompany.objects.bulk_create(links, batch_size=1000)
             CustomerSource.objects.bulk_create(sources, batch_size=1000)
             Purchase.objects.bulk_create(purchases, batch_size=1000)

@@ -41,5 +41,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("customers.urls")),
+    path("", include("complaints.urls")),
     path("", include("organization.urls")),
 ]

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints.models import Category, Status
+from complaints.models import Category, Complaint, Status
 from tests.conftest import api_as
 from tests.factories import ComplaintFactory, ProjectFactory
 
@@ -79,3 +79,95 @@ def test_queries_per_page_do_not_depend_on_page_size(company_a, group_user):
         counts.append(len(queries))
     assert len(set(counts)) == 1, counts
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def create_body(project, **overrides):
+    body = {
+        "project": project.pk,
+        "channel": "hotline",
+        "category": "construction",
+        "title": "外墙开裂",
+        "description": "3栋外墙多处裂缝",
+        "complainant_count": 1,
+        "litigation": "none",
+        "media": "none",
+        "needs_outside_support": False,
+    }
+    return {**body, **overrides}
+
+
+def test_create_returns_the_contract(company_a, integrator_a):
+    project = ProjectFactory(company=company_a)
+    response = api_as(integrator_a).post(
+        "/api/v1/complaints/", create_body(project, complainant_count=12), format="json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert {"id", "number", "status", "tier", "tier_reasons"} <= body.keys()
+    assert (body["status"], body["tier"]) == ("received", "major")
+    assert body["tier_reasons"] == ["collective_10_or_more", "collective_3_or_more"]
+    assert body["tier_reason_labels"][0]["label"] == "10 人及以上的集体投诉"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("complainant_count", 0),
+        ("litigation", "maybe"),
+        ("media", "tv"),
+        ("channel", "pigeon"),
+        ("category", "noise"),
+        ("title", ""),
+        ("contact_phone", "12345"),
+    ],
+)
+def test_create_rejects_bad_fields(field, value, company_a, integrator_a):
+    project = ProjectFactory(company=company_a)
+    response = api_as(integrator_a).post(
+        "/api/v1/complaints/", create_body(project, **{field: value}), format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Complaint.objects.exists()
+
+
+def test_create_refuses_another_companys_project(company_b, integrator_a):
+    project = ProjectFactory(company=company_b)
+    response = api_as(integrator_a).post("/api/v1/complaints/", create_body(project), format="json")
+    assert response.status_code == 400
+    assert "project" in response.json()
+
+
+def test_future_received_time_is_400(company_a, integrator_a):
+    project = ProjectFactory(company=company_a)
+    future = (timezone.now() + timedelta(days=1)).isoformat()
+    response = api_as(integrator_a).post(
+        "/api/v1/complaints/", create_body(project, received_at=future), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "received_in_future"
+
+
+def test_transition_and_the_tier_events_on_the_detail(company_a, manager_a):
+    project = ProjectFactory(company=company_a)
+    client = api_as(manager_a)
+    created = client.post("/api/v1/complaints/", create_body(project, media="possible"), format="json").json()
+    url = f"/api/v1/complaints/{created['id']}/"
+    refused = client.post(url + "transition/", {"status": "closed", "note": ""}, format="json")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "invalid_transition"
+    assert "已受理" in refused.json()["detail"]
+    bad = client.post(url + "transition/", {"status": "flying"}, format="json")
+    assert bad.status_code == 400
+    detail = client.get(url).json()
+    tier_events = [e for e in detail["events"] if e["kind"] == "tier_raised"]
+    assert [(e["from_value"], e["to_value"], e["reasons"]) for e in tier_events] == [
+        ("normal", "hot", ["media_possible"])
+    ]
+
+
+def test_transition_outside_scope_is_404(complaints, staff_a):
+    response = api_as(staff_a).post(
+        f"/api/v1/complaints/{complaints['b'][0].pk}/transition/", {"status": "assigned"}, format="json"
+    )
+    assert response.status_code == 404

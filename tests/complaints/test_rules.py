@@ -72,22 +72,38 @@ T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 def test_waiting_on_the_complainant_does_not_count():
-    elapsed = rules.company_side_elapsed(received_at=T0, now=T0 + timedelta(days=8),
-                                         paused_seconds=int(timedelta(days=2).total_seconds()), paused_since=None)
+    elapsed = rules.company_side_elapsed(
+        received_at=T0,
+        now=T0 + timedelta(days=8),
+        paused_seconds=int(timedelta(days=2).total_seconds()),
+        paused_since=None,
+    )
     assert elapsed == timedelta(days=6)
-    running_pause = rules.company_side_elapsed(received_at=T0, now=T0 + timedelta(days=8), paused_seconds=0,
-                                               paused_since=T0 + timedelta(days=5))
+    running_pause = rules.company_side_elapsed(
+        received_at=T0, now=T0 + timedelta(days=8), paused_seconds=0, paused_since=T0 + timedelta(days=5)
+    )
     assert running_pause == timedelta(days=5)
 
 
 def test_next_clock_due():
-    assert rules.next_clock_due(received_at=T0, paused_seconds=0, paused=False, resolved=False,
-                                tier="normal") == T0 + timedelta(days=7)
-    assert rules.next_clock_due(received_at=T0, paused_seconds=3600, paused=False, resolved=False,
-                                tier="hot") == T0 + timedelta(days=30, hours=1)
-    assert rules.next_clock_due(received_at=T0, paused_seconds=0, paused=True, resolved=False, tier="normal") is None
-    assert rules.next_clock_due(received_at=T0, paused_seconds=0, paused=False, resolved=True, tier="normal") is None
-    assert rules.next_clock_due(received_at=T0, paused_seconds=0, paused=False, resolved=False, tier="major") is None
+    assert rules.next_clock_due(
+        received_at=T0, paused_seconds=0, paused=False, resolved=False, tier="normal"
+    ) == T0 + timedelta(days=7)
+    assert rules.next_clock_due(
+        received_at=T0, paused_seconds=3600, paused=False, resolved=False, tier="hot"
+    ) == T0 + timedelta(days=30, hours=1)
+    assert (
+        rules.next_clock_due(received_at=T0, paused_seconds=0, paused=True, resolved=False, tier="normal")
+        is None
+    )
+    assert (
+        rules.next_clock_due(received_at=T0, paused_seconds=0, paused=False, resolved=True, tier="normal")
+        is None
+    )
+    assert (
+        rules.next_clock_due(received_at=T0, paused_seconds=0, paused=False, resolved=False, tier="major")
+        is None
+    )
 
 
 @pytest.mark.parametrize(

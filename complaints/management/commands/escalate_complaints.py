@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Raise complaint tiers whose clocks have run out (the same sweep beat runs every minute)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", help="ISO-8601 time to sweep as of (default: now), e.g. 2026-11-30T09:00+08:00")
+        parser.add_argument(
+            "--as-of", help="ISO-8601 time to sweep as of (default: now), e.g. 2026-11-30T09:00+08:00"
+        )
 
     def handle(self, *args, as_of: str | None, **options):
         moment = timezone.now()
@@ -19,7 +21,9 @@ class Command(BaseCommand):
             try:
                 moment = datetime.fromisoformat(as_of)
             except ValueError as error:
-                raise CommandError(_("--as-of must be an ISO-8601 time, e.g. 2026-11-30T09:00+08:00.")) from error
+                raise CommandError(
+                    _("--as-of must be an ISO-8601 time, e.g. 2026-11-30T09:00+08:00.")
+                ) from error
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
         raised = services.escalate_due(as_of=moment)

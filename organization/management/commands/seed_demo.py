@@ -38,12 +38,14 @@ class Command(BaseCommand):
         if customers:
             seconds = self.run_with_progress(demo.generate_customers(customers), customers)
             self.stdout.write(
-                _("Added %(count)s customers in %(seconds).1f s.") % {"count": f"{customers:,}", "seconds": seconds}
+                _("Added %(count)s customers in %(seconds).1f s.")
+                % {"count": f"{customers:,}", "seconds": seconds}
             )
         if complaints:
             seconds = self.run_with_progress(demo.generate_complaints(complaints), complaints)
             self.stdout.write(
-                _("Added %(count)s complaints in %(seconds).1f s.") % {"count": f"{complaints:,}", "seconds": seconds}
+                _("Added %(count)s complaints in %(seconds).1f s.")
+                % {"count": f"{complaints:,}", "seconds": seconds}
             )
         self.print_logins()
 

@@ -1,0 +1,212 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers import rules as customer_rules
+from organization.models import Project, Unit
+
+from .models import Category, Channel, Complaint, Department, Litigation, Media, Status, Tier
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+class ContactPhoneField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return customer_rules.normalise_phone(value)
+        except customer_rules.InvalidPhone:
+            raise forms.ValidationError(
+                _("Enter a mainland mobile number: 11 digits starting with 1, optionally with +86.")
+            ) from None
+
+
+class UnitByNumberMixin:
+    """Owners and staff name the unit as building + unit number within the chosen project."""
+
+    def resolve_unit(self, project: Project | None) -> Unit | None:
+        building, number = (
+            self.cleaned_data.get("building", "").strip(),
+            self.cleaned_data.get("unit_number", "").strip(),
+        )
+        if not (building or number) or project is None:
+            return None
+        unit = Unit.objects.filter(building__project=project, building__name=building, number=number).first()
+        if unit is None:
+            self.add_error("unit_number", _("There is no such unit in this project."))
+        return unit
+
+
+class IntakeForm(UnitByNumberMixin, forms.Form):
+    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
+    building = forms.CharField(label=_("building"), max_length=50, required=False)
+    unit_number = forms.CharField(label=_("unit number"), max_length=20, required=False)
+    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    sub_category = forms.CharField(label=_("sub-category"), max_length=30, required=False)
+    title = forms.CharField(label=_("title"), max_length=200)
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
+    contact_name = forms.CharField(label=_("contact name"), max_length=50, required=False)
+    contact_phone = ContactPhoneField(label=_("contact phone"), max_length=20, required=False)
+    received_at = forms.DateTimeField(
+        label=_("received at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("For letters and phone notes taken earlier; empty means now."),
+    )
+    complainant_count = forms.IntegerField(
+        label=_("number of complainants"), min_value=1, max_value=100000, initial=1
+    )
+    litigation = forms.ChoiceField(label=_("litigation"), choices=Litigation.choices, initial=Litigation.NONE)
+    media = forms.ChoiceField(label=_("media exposure"), choices=Media.choices, initial=Media.NONE)
+    needs_outside_support = forms.BooleanField(label=_("needs outside support"), required=False)
+    follows = forms.CharField(label=_("second complaint of (number)"), max_length=20, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["project"].queryset = Project.objects.visible_to(user).order_by("company", "name")
+
+    def clean_received_at(self):
+        value = self.cleaned_data.get("received_at")
+        if value and value > timezone.now():
+            raise forms.ValidationError(_("The received time is in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        data["unit"] = self.resolve_unit(data.get("project"))
+        number = data.get("follows", "").strip().upper()
+        data["follows"] = None
+        if number:
+            data["follows"] = Complaint.objects.visible_to(self.user).filter(number=number).first()
+            if data["follows"] is None:
+                self.add_error("follows", _("No complaint with this number."))
+        return data
+
+
+class AssignForm(forms.Form):
+    handler = forms.ModelChoiceField(label=_("handler"), queryset=get_user_model().objects.none())
+    department = forms.ChoiceField(label=_("responsible department"), choices=Department.choices)
+    deadline = forms.DateTimeField(
+        label=_("deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args, complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = (
+            get_user_model()
+            .objects.filter(
+                company_id=complaint.company_id,
+                is_active=True,
+                groups__name__in=["frontline_staff", "company_manager"],
+            )
+            .distinct()
+        )
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    note = forms.CharField(
+        label=_("note"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PlanForm(forms.Form):
+    measures = forms.CharField(label=_("measures"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateTimeField(
+        label=_("deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class ProgressForm(forms.Form):
+    note = forms.CharField(label=_("progress"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    visible_to_complainant = forms.BooleanField(
+        label=_("visible to the complainant"), required=False, initial=True
+    )
+
+
+class HandoverForm(forms.Form):
+    to_user = forms.ModelChoiceField(label=_("hand over to"), queryset=get_user_model().objects.none())
+    note = forms.CharField(label=_("note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = (
+            get_user_model()
+            .objects.filter(company_id=complaint.company_id, is_active=True)
+            .exclude(pk=complaint.first_responder_id)
+        )
+
+
+class LowerTierForm(forms.Form):
+    tier = forms.ChoiceField(label=_("tier"), choices=Tier.choices)
+    reason = forms.CharField(label=_("reason"), max_length=500)
+
+
+# --- The owners' public form ------------------------------------------------------------------
+
+# What a file's first bytes must be, whatever its name says.
+ATTACHMENT_SIGNATURES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"%PDF-": "application/pdf",
+}
+MAX_ATTACHMENTS = 3
+
+
+class PublicComplaintForm(UnitByNumberMixin, forms.Form):
+    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.order_by("company", "name"))
+    building = forms.CharField(label=_("building"), max_length=50, required=False)
+    unit_number = forms.CharField(label=_("unit number"), max_length=20, required=False)
+    contact_name = forms.CharField(label=_("your name"), max_length=50)
+    contact_phone = ContactPhoneField(label=_("mobile phone"), max_length=20)
+    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    title = forms.CharField(label=_("subject"), max_length=200)
+    description = forms.CharField(
+        label=_("what happened"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    photo = forms.FileField(label=_("photo or PDF (optional, up to 10 MB)"), required=False)
+    # A field people never see; bots fill it in.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+    )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("The form could not be accepted."))
+        return ""
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        head = upload.read(8)
+        upload.seek(0)
+        if not any(head.startswith(signature) for signature in ATTACHMENT_SIGNATURES):
+            raise forms.ValidationError(_("Only JPEG or PNG photos and PDF documents are accepted."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        data["unit"] = self.resolve_unit(data.get("project"))
+        return data
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the handling?"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

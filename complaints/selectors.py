@@ -1,0 +1,76 @@
+from datetime import datetime, timedelta
+from difflib import SequenceMatcher
+
+from django.db.models import Q, QuerySet
+
+from .models import Complaint
+
+DUPLICATE_WINDOW = timedelta(days=30)
+SIMILAR_TITLE_RATIO = 0.5
+
+
+def complaint_list(
+    *,
+    user,
+    status: str = "",
+    tier: str = "",
+    category: str = "",
+    project_id: int | None = None,
+    number: str = "",
+    before: tuple[datetime, int] | None = None,
+) -> QuerySet[Complaint]:
+    complaints = Complaint.objects.visible_to(user).select_related("project")
+    if number:
+        complaints = complaints.filter(number=number.strip().upper())
+    if status:
+        complaints = complaints.filter(status=status)
+    if tier:
+        complaints = complaints.filter(tier=tier)
+    if category:
+        complaints = complaints.filter(category=category)
+    if project_id:
+        complaints = complaints.filter(project_id=project_id)
+    if before:
+        at, pk = before
+        complaints = complaints.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
+    return complaints.order_by("-received_at", "-id")
+
+
+def complaint_detail(*, user, complaint_id: int) -> Complaint:
+    return (
+        Complaint.objects.visible_to(user)
+        .select_related(
+            "project__company",
+            "unit__building",
+            "customer",
+            "handler",
+            "first_responder",
+            "follows",
+            "issue_root",
+        )
+        .prefetch_related("events__by")
+        .get(pk=complaint_id)
+    )
+
+
+def possible_duplicates(complaint: Complaint, limit: int = 5) -> list[Complaint]:
+    """Earlier complaints of the same project and category in the last 30 days with a similar title."""
+    candidates = (
+        Complaint.objects.filter(
+            project_id=complaint.project_id,
+            category=complaint.category,
+            received_at__gte=complaint.received_at - DUPLICATE_WINDOW,
+            received_at__lte=complaint.received_at,
+        )
+        .exclude(pk=complaint.pk)
+        .exclude(issue_root_id=complaint.issue_root_id or complaint.pk)
+        .order_by("-received_at")[:200]
+    )
+    scored = [
+        (SequenceMatcher(None, complaint.title, other.title).ratio(), other)
+        for other in candidates
+        if other.pk != complaint.issue_root_id
+    ]
+    return [
+        other for score, other in sorted(scored, key=lambda pair: -pair[0]) if score >= SIMILAR_TITLE_RATIO
+    ][:limit]

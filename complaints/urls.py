@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("complaints/", views.complaint_list, name="complaint-list"),
+    path("complaints/new/", views.complaint_create, name="complaint-create"),
+    path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint-detail"),
+    path("complaints/<int:complaint_id>/assign/", views.complaint_assign, name="complaint-assign"),
+    path(
+        "complaints/<int:complaint_id>/transition/", views.complaint_transition, name="complaint-transition"
+    ),
+    path("complaints/<int:complaint_id>/plan/", views.complaint_plan, name="complaint-plan"),
+    path("complaints/<int:complaint_id>/progress/", views.complaint_progress, name="complaint-progress"),
+    path("complaints/<int:complaint_id>/handover/", views.complaint_handover, name="complaint-handover"),
+    path(
+        "complaints/<int:complaint_id>/lower-tier/", views.complaint_lower_tier, name="complaint-lower-tier"
+    ),
+    path("complaints/<int:complaint_id>/link/", views.complaint_link, name="complaint-link"),
+    path("complain/", views.public_complaint, name="public-complaint"),
+    path("complain/filed/<str:token>/", views.public_complaint_filed, name="public-complaint-filed"),
+    path("complain/track/<str:token>/", views.public_complaint_track, name="public-complaint-track"),
+]

@@ -1,0 +1,331 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from customers.privacy import client_ip
+from organization.views import staff_ui
+from vanke_crm.exceptions import DomainError
+
+from . import rules, selectors, services
+from .forms import (
+    ATTACHMENT_SIGNATURES,
+    AssignForm,
+    HandoverForm,
+    IntakeForm,
+    LowerTierForm,
+    PlanForm,
+    ProgressForm,
+    PublicComplaintForm,
+    RatingForm,
+    TransitionForm,
+)
+from .models import TIER_REASON_LABELS, Attachment, Category, Complaint, Status, Tier
+
+PAGE_SIZE = 50
+PUBLIC_SUBMISSIONS_PER_HOUR = 5
+TRACKING_LINK_DAYS_AFTER_CLOSING = 180
+
+
+def _visible(request, complaint_id: int) -> Complaint:
+    try:
+        return Complaint.objects.visible_to(request.user).get(pk=complaint_id)
+    except Complaint.DoesNotExist:
+        raise Http404 from None
+
+
+@staff_ui
+@permission_required("complaints.view_complaint", raise_exception=True)
+def complaint_list(request):
+    before = None
+    at, pk = parse_datetime(request.GET.get("before_at", "") or ""), request.GET.get("before_id", "")
+    if at and pk.isdigit():
+        before = (at, int(pk))
+    project = request.GET.get("project", "")
+    complaints = selectors.complaint_list(
+        user=request.user,
+        status=request.GET.get("status", "") if request.GET.get("status") in Status.values else "",
+        tier=request.GET.get("tier", "") if request.GET.get("tier") in Tier.values else "",
+        category=request.GET.get("category", "") if request.GET.get("category") in Category.values else "",
+        project_id=int(project) if project.isdigit() and len(project) < 19 else None,
+        number=request.GET.get("number", "")[:20],
+        before=before,
+    )
+    page = list(complaints[: PAGE_SIZE + 1])
+    query = request.GET.copy()
+    for key in ("before_at", "before_id"):
+        query.pop(key, None)
+    last = page[PAGE_SIZE - 1] if len(page) > PAGE_SIZE else None
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "complaints": page[:PAGE_SIZE],
+            "query": query.urlencode(),
+            "last": last,
+            "statuses": Status.choices,
+            "tiers": Tier.choices,
+            "categories": Category.choices,
+        },
+    )
+
+
+@staff_ui
+@permission_required("complaints.add_complaint", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def complaint_create(request):
+    form = IntakeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            name: data[name]
+            for name in (
+                "project",
+                "unit",
+                "channel",
+                "category",
+                "sub_category",
+                "title",
+                "description",
+                "contact_name",
+                "contact_phone",
+                "complainant_count",
+                "litigation",
+                "media",
+                "needs_outside_support",
+                "follows",
+            )
+        }
+        try:
+            complaint = services.complaint_create(
+                intake=services.Intake(**fields, received_at=data["received_at"]), received_by=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Complaint %(number)s recorded.") % {"number": complaint.number})
+            return redirect("complaint-detail", complaint_id=complaint.pk)
+    return render(request, "complaints/form.html", {"form": form})
+
+
+@staff_ui
+@permission_required("complaints.view_complaint", raise_exception=True)
+def complaint_detail(request, complaint_id: int):
+    try:
+        complaint = selectors.complaint_detail(user=request.user, complaint_id=complaint_id)
+    except Complaint.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "complaints/detail.html",
+        {
+            "complaint": complaint,
+            "reasons": [TIER_REASON_LABELS.get(code, code) for code in complaint.tier_reasons],
+            "next_statuses": [
+                (code, Status(code).label)
+                for code in sorted(rules.TRANSITIONS.get(complaint.status, ()))
+                if code != Status.ASSIGNED
+            ],
+            "duplicates": selectors.possible_duplicates(complaint),
+            "assign_form": AssignForm(
+                complaint=complaint,
+                initial={"handler": complaint.handler_id, "department": complaint.department},
+            ),
+            "plan_form": PlanForm(),
+            "progress_form": ProgressForm(),
+            "handover_form": HandoverForm(complaint=complaint),
+            "lower_form": LowerTierForm(),
+            "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
+            if complaint.tracking_token
+            else "",
+        },
+    )
+
+
+def _action(view):
+    """A staff action on one complaint: scoped, change permission, POST only, domain errors as messages."""
+
+    @staff_ui
+    @permission_required("complaints.change_complaint", raise_exception=True)
+    @require_POST
+    def wrapper(request, complaint_id: int):
+        complaint = _visible(request, complaint_id)
+        try:
+            view(request, complaint)
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("complaint-detail", complaint_id=complaint.pk)
+
+    return wrapper
+
+
+def _form_errors(form) -> str:
+    return "；".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+@_action
+def complaint_assign(request, complaint):
+    form = AssignForm(request.POST, complaint=complaint)
+    if not form.is_valid():
+        raise DomainError(_form_errors(form))
+    services.complaint_assign(complaint=complaint, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Assigned."))
+
+
+@_action
+def complaint_transition(request, complaint):
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_form_errors(form))
+    services.complaint_transition(complaint=complaint, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Status updated."))
+
+
+@_action
+def complaint_plan(request, complaint):
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_form_errors(form))
+    services.complaint_add_plan(complaint=complaint, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Plan recorded; the complainant can see it."))
+
+
+@_action
+def complaint_progress(request, complaint):
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_form_errors(form))
+    services.complaint_add_progress(complaint=complaint, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Progress recorded."))
+
+
+@_action
+def complaint_handover(request, complaint):
+    form = HandoverForm(request.POST, complaint=complaint)
+    if not form.is_valid():
+        raise DomainError(_form_errors(form))
+    services.complaint_handover(complaint=complaint, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Handed over."))
+
+
+@_action
+def complaint_lower_tier(request, complaint):
+    form = LowerTierForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_form_errors(form))
+    services.complaint_lower_tier(complaint=complaint, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Tier lowered."))
+
+
+@_action
+def complaint_link(request, complaint):
+    earlier = (
+        Complaint.objects.visible_to(request.user).filter(pk=request.POST.get("earlier", "0")[:18]).first()
+    )
+    if earlier is None:
+        raise DomainError(_("Choose another complaint of the same company."))
+    services.complaint_link_same_issue(complaint=complaint, earlier=earlier, by=request.user)
+    messages.success(request, _("Linked as the same issue."))
+
+
+# --- The owners' side: no login -------------------------------------------------------------------
+
+
+def _rate_limited(request) -> bool:
+    key = f"public-complaint:{client_ip(request)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > PUBLIC_SUBMISSIONS_PER_HOUR
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return False
+
+
+@require_http_methods(["GET", "POST"])
+def public_complaint(request):
+    form = PublicComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if _rate_limited(request):
+            return render(request, "complaints/public_limited.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            complaint = services.complaint_create(
+                intake=services.Intake(
+                    project=data["project"],
+                    unit=data["unit"],
+                    channel="online_form",
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                )
+            )
+            if data["photo"]:
+                head = data["photo"].read(8)
+                data["photo"].seek(0)
+                content_type = next(
+                    kind for signature, kind in ATTACHMENT_SIGNATURES.items() if head.startswith(signature)
+                )
+                Attachment.objects.create(
+                    complaint=complaint,
+                    file=data["photo"],
+                    content_type=content_type,
+                    size=data["photo"].size,
+                )
+            request.session["filed_complaint"] = complaint.pk
+            return redirect("public-complaint-filed", token=complaint.tracking_token)
+    return render(request, "complaints/public_form.html", {"form": form})
+
+
+def _tracked(token: str) -> Complaint:
+    complaint = (
+        Complaint.objects.filter(tracking_token=token).select_related("project").first() if token else None
+    )
+    if complaint is None:
+        raise Http404
+    if complaint.closed_at and timezone.now() - complaint.closed_at > timedelta(
+        days=TRACKING_LINK_DAYS_AFTER_CLOSING
+    ):
+        raise Http404
+    return complaint
+
+
+def public_complaint_filed(request, token: str):
+    complaint = _tracked(token)
+    if request.session.get("filed_complaint") != complaint.pk:
+        return redirect("public-complaint-track", token=token)
+    return render(
+        request,
+        "complaints/public_filed.html",
+        {"complaint": complaint, "track_url": request.build_absolute_uri(f"/complain/track/{token}/")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def public_complaint_track(request, token: str):
+    complaint = _tracked(token)
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_rate(complaint=complaint, **form.cleaned_data)
+            messages.success(request, _("Thank you for your rating."))
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("public-complaint-track", token=token)
+    return render(
+        request,
+        "complaints/public_track.html",
+        {
+            "complaint": complaint,
+            "updates": complaint.events.filter(visible_to_complainant=True).order_by("at", "id"),
+            "form": form if complaint.status in rules.HANDLED_STATUSES and complaint.rating is None else None,
+        },
+    )
