@@ -217,6 +217,7 @@ class ComplaintEvent(models.Model):
         HANDOVER = "handover", _("Handed over")
         FEEDBACK = "feedback", _("Complainant feedback")
         LINKED = "linked", _("Linked as the same issue")
+        CLOCK_WARNING = "clock_warning", _("Clock warning")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -242,11 +243,11 @@ class ComplaintEvent(models.Model):
         verbose_name_plural = _("complaint events")
         ordering = ["at", "id"]
         constraints = [
-            # Exactly one automatic rise per (complaint, tier), however many sweeps run at once.
+            # Exactly one automatic rise (and one warning) per (complaint, tier), however many sweeps run.
             models.UniqueConstraint(
-                fields=["complaint", "to_value"],
-                condition=models.Q(kind="tier_raised", by__isnull=True),
-                name="one_automatic_rise_per_tier",
+                fields=["complaint", "kind", "to_value"],
+                condition=models.Q(kind__in=["tier_raised", "clock_warning"], by__isnull=True),
+                name="one_automatic_event_per_tier",
             ),
         ]
 

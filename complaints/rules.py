@@ -18,6 +18,7 @@ HOT_REPEATED_COMPLAINANTS_MIN = 3  # complaints about one issue from 3+ differen
 SAME_ISSUE_WINDOW = timedelta(days=30)  # … within one month
 HOT_UNRESOLVED_AFTER = timedelta(days=7)  # still unresolved one week after it was made
 MAJOR_UNRESOLVED_AFTER = timedelta(days=30)  # still unresolved one month after it was made
+CLOCK_WARNING_BEFORE = timedelta(days=1)  # the handler is warned a day before a clock lifts the tier
 
 # Reason code → the tier it gives.
 REASON_TIERS = {
@@ -86,18 +87,46 @@ def company_side_elapsed(
     return max(now - received_at - paused, timedelta(0))
 
 
+CLOCK_THRESHOLDS = ((HOT, HOT_UNRESOLVED_AFTER), (MAJOR, MAJOR_UNRESOLVED_AFTER))
+
+
+@dataclass(frozen=True)
+class ClockMoment:
+    at: datetime
+    tier: str  # the tier the clock lifts to at the threshold
+    warning: bool  # True: the warning a day before; False: the threshold itself
+
+
+def clock_moments(*, received_at: datetime, paused_seconds: int, tier: str, done: set[tuple[str, bool]]):
+    """The warnings and thresholds still ahead for a running clock, earliest first.
+
+    ``done`` holds (tier, warning) pairs already recorded, so that each happens once.
+    """
+    start = received_at + timedelta(seconds=paused_seconds)
+    moments = []
+    for target, after in CLOCK_THRESHOLDS:
+        if TIER_RANK[target] <= TIER_RANK[tier]:
+            continue
+        for warning, at in ((True, start + after - CLOCK_WARNING_BEFORE), (False, start + after)):
+            if (target, warning) not in done:
+                moments.append(ClockMoment(at=at, tier=target, warning=warning))
+    return sorted(moments, key=lambda moment: moment.at)
+
+
 def next_clock_due(
-    *, received_at: datetime, paused_seconds: int, paused: bool, resolved: bool, tier: str
+    *,
+    received_at: datetime,
+    paused_seconds: int,
+    paused: bool,
+    resolved: bool,
+    tier: str,
+    done: frozenset[tuple[str, bool]] = frozenset(),
 ) -> datetime | None:
-    """When the clock next lifts the tier (one week → hot, one month → major); None while it is stopped."""
+    """When the sweep must next look: a warning or a threshold; None while the clock is stopped."""
     if paused or resolved:
         return None
-    start = received_at + timedelta(seconds=paused_seconds)
-    if TIER_RANK[tier] < TIER_RANK[HOT]:
-        return start + HOT_UNRESOLVED_AFTER
-    if TIER_RANK[tier] < TIER_RANK[MAJOR]:
-        return start + MAJOR_UNRESOLVED_AFTER
-    return None
+    moments = clock_moments(received_at=received_at, paused_seconds=paused_seconds, tier=tier, done=set(done))
+    return moments[0].at if moments else None
 
 
 # --- Status flow ---------------------------------------------------------------------------------

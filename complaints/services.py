@@ -175,55 +175,74 @@ def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
     )
 
 
-def _automatic_rises(complaint: Complaint) -> set[str]:
-    return set(
-        complaint.events.filter(kind=ComplaintEvent.Kind.TIER_RAISED, by__isnull=True).values_list(
-            "to_value", flat=True
-        )
-    )
+def _clock_done(complaint: Complaint) -> set[tuple[str, bool]]:
+    """(tier, warning) pairs already recorded automatically: each rise and each warning happens once."""
+    events = complaint.events.filter(
+        kind__in=[ComplaintEvent.Kind.TIER_RAISED, ComplaintEvent.Kind.CLOCK_WARNING], by__isnull=True
+    ).values_list("kind", "to_value")
+    return {(tier, kind == ComplaintEvent.Kind.CLOCK_WARNING) for kind, tier in events}
+
+
+def _record_once(complaint: Complaint, **event) -> bool:
+    """Insert an automatic event; False when a concurrent sweep already recorded it."""
+    try:
+        with transaction.atomic():
+            ComplaintEvent.objects.create(complaint=complaint, **event)
+    except IntegrityError:
+        return False
+    return True
 
 
 def evaluate(complaint: Complaint, *, now: datetime) -> bool:
-    """Raise the tier if the rules now give a higher one; recompute the next due time. Call it
-    inside a transaction holding the complaint's row. Returns whether the tier rose."""
+    """Raise the tier if the rules now give a higher one, warn before a clock runs out, and
+    recompute the next due time. Call it inside a transaction holding the complaint's row.
+    Returns whether the tier rose."""
     tier, reasons = rules.tier_for(facts_for(complaint, now))
-    risen = _automatic_rises(complaint)
+    done = _clock_done(complaint)
     rose = False
     # A tier a manager lowered from is not raised again by the same rules (one rise per tier).
-    if rules.higher(tier, complaint.tier) and tier not in risen:
-        try:
-            with transaction.atomic():
-                ComplaintEvent.objects.create(
-                    complaint=complaint,
-                    kind=ComplaintEvent.Kind.TIER_RAISED,
-                    from_value=complaint.tier,
-                    to_value=tier,
-                    reasons=reasons,
-                )
-        except IntegrityError:
-            complaint.refresh_from_db(fields=["tier"])  # another sweep recorded this rise first
-        else:
-            _notify_rise(complaint, tier)
+    if rules.higher(tier, complaint.tier) and (tier, False) not in done:
+        if _record_once(
+            complaint,
+            kind=ComplaintEvent.Kind.TIER_RAISED,
+            from_value=complaint.tier,
+            to_value=tier,
+            reasons=reasons,
+        ):
+            _notify(complaint, tier, _rise_message(complaint, tier))
             complaint.tier = tier
-            risen.add(tier)
             rose = True
+        done.add((tier, False))
+    if _clock_running(complaint):
+        for moment in rules.clock_moments(
+            received_at=complaint.received_at,
+            paused_seconds=complaint.paused_seconds,
+            tier=complaint.tier,
+            done=done,
+        ):
+            if moment.warning and moment.at <= now:
+                if _record_once(complaint, kind=ComplaintEvent.Kind.CLOCK_WARNING, to_value=moment.tier):
+                    _notify(complaint, rules.IMPORTANT, _warning_message(complaint, moment.tier))
+                done.add((moment.tier, True))
     complaint.tier_reasons = reasons
-    complaint.next_due_at = _next_due(complaint, risen)
+    complaint.next_due_at = _next_due(complaint, done)
     complaint.save(update_fields=["tier", "tier_reasons", "next_due_at"])
     return rose
 
 
-def _next_due(complaint: Complaint, risen: set[str]) -> datetime | None:
-    if complaint.status in rules.HANDLED_STATUSES or complaint.paused_since is not None:
-        return None
-    start = complaint.received_at + timedelta(seconds=complaint.paused_seconds)
-    thresholds = [(rules.HOT, rules.HOT_UNRESOLVED_AFTER), (rules.MAJOR, rules.MAJOR_UNRESOLVED_AFTER)]
-    due = [
-        start + after
-        for tier, after in thresholds
-        if rules.higher(tier, complaint.tier) and tier not in risen
-    ]
-    return min(due, default=None)
+def _clock_running(complaint: Complaint) -> bool:
+    return complaint.status not in rules.HANDLED_STATUSES and complaint.paused_since is None
+
+
+def _next_due(complaint: Complaint, done: set[tuple[str, bool]]) -> datetime | None:
+    return rules.next_clock_due(
+        received_at=complaint.received_at,
+        paused_seconds=complaint.paused_seconds,
+        paused=complaint.paused_since is not None,
+        resolved=complaint.status in rules.HANDLED_STATUSES,
+        tier=complaint.tier,
+        done=frozenset(done),
+    )
 
 
 def escalate_due(*, as_of: datetime | None = None, batch_size: int = 500) -> int:
@@ -380,9 +399,8 @@ def complaint_lower_tier(*, complaint: Complaint, tier: str, reason: str, by) ->
         note=reason.strip(),
     )
     complaint.tier = tier
-    complaint.save(update_fields=["tier"])
-    complaint.next_due_at = _next_due(complaint, _automatic_rises(complaint))
-    complaint.save(update_fields=["next_due_at"])
+    complaint.next_due_at = _next_due(complaint, _clock_done(complaint))
+    complaint.save(update_fields=["tier", "next_due_at"])
     return complaint
 
 
@@ -442,11 +460,23 @@ def _recipients(complaint: Complaint, tier: str):
     return people
 
 
-def _notify_rise(complaint: Complaint, tier: str) -> None:
-    message = str(
+def _rise_message(complaint: Complaint, tier: str) -> str:
+    return str(
         _("Complaint %(number)s is now %(tier)s: %(title)s")
         % {"number": complaint.number, "tier": Tier(tier).label, "title": complaint.title[:100]}
     )
+
+
+def _warning_message(complaint: Complaint, tier: str) -> str:
+    return str(
+        _("Complaint %(number)s becomes %(tier)s within a day unless it is resolved: %(title)s")
+        % {"number": complaint.number, "tier": Tier(tier).label, "title": complaint.title[:100]}
+    )
+
+
+def _notify(complaint: Complaint, tier: str, message: str) -> None:
+    """Notify the people of ``tier``: handler and first responder; managers from hot; the group
+    centre for major."""
     Notification.objects.bulk_create(
         Notification(user=user, complaint=complaint, message=message) for user in _recipients(complaint, tier)
     )

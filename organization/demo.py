@@ -13,11 +13,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from complaints.models import Category, Channel, Complaint, Status, Tier
+from complaints import rules as complaint_rules
+from complaints.models import Category, Channel, Complaint, NumberSequence, Status, Tier
 
 from . import roles
 from .models import Building, Company, Holding, Project, Region, Unit, User
@@ -206,7 +207,7 @@ def generate_complaints(
     )
     pick_channel = _weighted(rng, CHANNEL_WEIGHTS)
     pick_tier = _weighted(rng, TIER_WEIGHTS)
-    next_number = _next_numbers()
+    next_number = _NumberCounters()
 
     made = 0
     while made < count:
@@ -219,6 +220,8 @@ def generate_complaints(
             category = pick_category()
             sub_category, title = rng.choice(topics[category])
             units = units_by_project.get(project_id)
+            status = _status_for(rng, age_days)
+            tier = pick_tier()
             batch.append(
                 Complaint(
                     number=next_number(received_at),
@@ -227,35 +230,47 @@ def generate_complaints(
                     unit_id=rng.choice(units) if units and rng.random() < 0.8 else None,
                     channel=pick_channel(),
                     category=category,
-                    status=_status_for(rng, age_days),
-                    tier=pick_tier(),
+                    sub_category=sub_category,
+                    status=status,
+                    tier=tier,
                     title=title,
                     description=f"【{sub_category}】业主反映：{title}，希望尽快安排处理并告知进展。",
                     received_at=received_at,
+                    paused_since=now if status == Status.AWAITING_CUSTOMER else None,
+                    next_due_at=complaint_rules.next_clock_due(
+                        received_at=received_at,
+                        paused_seconds=0,
+                        paused=status == Status.AWAITING_CUSTOMER,
+                        resolved=status in complaint_rules.HANDLED_STATUSES,
+                        tier=tier,
+                    ),
                 )
             )
         with transaction.atomic():
             Complaint.objects.bulk_create(batch)
+            next_number.save()
         made += len(batch)
         yield made
 
 
-def _next_numbers() -> Callable[[datetime], str]:
-    """Complaint numbers TSyyyymm-nnnnnn, continuing each month's sequence from what is stored."""
-    counters: dict[str, int] = {}
-    local = timezone.get_current_timezone()
+class _NumberCounters:
+    """Complaint numbers TSyyyymm-nnnnnn from the same per-month counters live intake uses."""
 
-    def number_for(received_at: datetime) -> str:
-        month = received_at.astimezone(local).strftime("%Y%m")
-        if month not in counters:
-            highest = Complaint.objects.filter(number__startswith=f"TS{month}-").aggregate(
-                highest=Max("number")
-            )["highest"]
-            counters[month] = int(highest.split("-")[1]) if highest else 0
-        counters[month] += 1
-        return f"TS{month}-{counters[month]:06d}"
+    def __init__(self):
+        self.counters: dict[str, int] = {}
+        self.local = timezone.get_current_timezone()
 
-    return number_for
+    def __call__(self, received_at: datetime) -> str:
+        month = received_at.astimezone(self.local).strftime("%Y%m")
+        if month not in self.counters:
+            sequence, _created = NumberSequence.objects.get_or_create(month=month)
+            self.counters[month] = sequence.last
+        self.counters[month] += 1
+        return f"TS{month}-{self.counters[month]:06d}"
+
+    def save(self) -> None:
+        for month, last in self.counters.items():
+            NumberSequence.objects.filter(month=month).update(last=last)
 
 
 SURNAMES = (

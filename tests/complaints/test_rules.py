@@ -85,25 +85,27 @@ def test_waiting_on_the_complainant_does_not_count():
     assert running_pause == timedelta(days=5)
 
 
-def test_next_clock_due():
-    assert rules.next_clock_due(
-        received_at=T0, paused_seconds=0, paused=False, resolved=False, tier="normal"
-    ) == T0 + timedelta(days=7)
-    assert rules.next_clock_due(
-        received_at=T0, paused_seconds=3600, paused=False, resolved=False, tier="hot"
-    ) == T0 + timedelta(days=30, hours=1)
-    assert (
-        rules.next_clock_due(received_at=T0, paused_seconds=0, paused=True, resolved=False, tier="normal")
-        is None
-    )
-    assert (
-        rules.next_clock_due(received_at=T0, paused_seconds=0, paused=False, resolved=True, tier="normal")
-        is None
-    )
-    assert (
-        rules.next_clock_due(received_at=T0, paused_seconds=0, paused=False, resolved=False, tier="major")
-        is None
-    )
+def test_next_clock_due_warns_a_day_before_each_threshold():
+    def due(tier="normal", paused_seconds=0, done=frozenset()):
+        return rules.next_clock_due(
+            received_at=T0, paused_seconds=paused_seconds, paused=False, resolved=False, tier=tier, done=done
+        )
+
+    assert due() == T0 + timedelta(days=6)
+    assert due(done=frozenset({("hot", True)})) == T0 + timedelta(days=7)
+    assert due(done=frozenset({("hot", True), ("hot", False)})) == T0 + timedelta(days=29)
+    assert due(tier="hot", paused_seconds=3600) == T0 + timedelta(days=29, hours=1)
+    assert due(tier="major") is None
+
+
+def test_a_stopped_or_finished_clock_has_nothing_due():
+    for paused, resolved in ((True, False), (False, True)):
+        assert (
+            rules.next_clock_due(
+                received_at=T0, paused_seconds=0, paused=paused, resolved=resolved, tier="normal"
+            )
+            is None
+        )
 
 
 @pytest.mark.parametrize(

@@ -127,8 +127,8 @@ def test_waiting_on_the_complainant_pauses_the_clock(project, staff_a):
     complaint.refresh_from_db()
     complaint = services.complaint_transition(complaint=complaint, status="in_progress", by=staff_a)
     assert complaint.paused_seconds >= 3 * 86400
-    # Five days old, three of them waiting: two days count, so one week is five days away.
-    expected = complaint.received_at + timedelta(seconds=complaint.paused_seconds) + timedelta(days=7)
+    # Five days old, three of them waiting: two days count; the warning comes a day before one week.
+    expected = complaint.received_at + timedelta(seconds=complaint.paused_seconds) + timedelta(days=6)
     assert complaint.next_due_at == expected
 
 
@@ -143,7 +143,7 @@ def test_the_sweep_raises_on_the_clock_once(project, staff_a):
     later.refresh_from_db()
     assert later.tier == "hot"
     assert later.events.filter(kind="tier_raised").count() == 1
-    assert later.next_due_at == later.received_at + timedelta(days=30)
+    assert later.next_due_at == later.received_at + timedelta(days=29)  # the warning before one month
     services.escalate_due(as_of=timezone.now() + timedelta(days=40))
     later.refresh_from_db()
     assert later.tier == "major"
@@ -240,3 +240,17 @@ def test_rating_only_after_resolution_and_once(project, staff_a):
         services.complaint_rate(complaint=complaint, rating=1, comment="")
     complaint.refresh_from_db()
     assert complaint.rating == 4
+
+
+def test_the_handler_is_warned_a_day_before_the_clock_lifts_the_tier(project, staff_a):
+    complaint = services.complaint_create(
+        intake=intake(project, received_at=timezone.now() - timedelta(days=2)), received_by=staff_a
+    )
+    as_of = complaint.received_at + timedelta(days=6, hours=1)
+    services.escalate_due(as_of=as_of)
+    services.escalate_due(as_of=as_of)
+    complaint.refresh_from_db()
+    assert complaint.tier == "normal"
+    assert complaint.events.filter(kind="clock_warning", to_value="hot").count() == 1
+    assert Notification.objects.filter(complaint=complaint, user=staff_a).count() == 1
+    assert complaint.next_due_at == complaint.received_at + timedelta(days=7)

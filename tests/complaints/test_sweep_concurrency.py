@@ -16,9 +16,16 @@ from tests.factories import ProjectFactory
 def test_concurrent_sweeps_raise_each_complaint_once(transactional_db, company_a):
     project = ProjectFactory(company=company_a)
     for _ in range(60):
-        services.complaint_create(intake=services.Intake(
-            project=project, channel="hotline", category="construction", title="渗漏", description="x",
-            received_at=timezone.now() - timedelta(days=2)))
+        services.complaint_create(
+            intake=services.Intake(
+                project=project,
+                channel="hotline",
+                category="construction",
+                title="渗漏",
+                description="x",
+                received_at=timezone.now() - timedelta(days=2),
+            )
+        )
     as_of = timezone.now() + timedelta(days=6)
     barrier = threading.Barrier(2)
     results, errors = [], []
@@ -46,9 +53,16 @@ def test_concurrent_sweeps_raise_each_complaint_once(transactional_db, company_a
 def test_a_second_sweep_after_an_interrupted_one_finishes_the_work(db, company_a):
     project = ProjectFactory(company=company_a)
     for _ in range(5):
-        services.complaint_create(intake=services.Intake(
-            project=project, channel="hotline", category="construction", title="渗漏", description="x",
-            received_at=timezone.now() - timedelta(days=8)))
+        services.complaint_create(
+            intake=services.Intake(
+                project=project,
+                channel="hotline",
+                category="construction",
+                title="渗漏",
+                description="x",
+                received_at=timezone.now() - timedelta(days=8),
+            )
+        )
     # A killed worker leaves a complaint raised but its due time not yet moved: the event exists.
     complaint = Complaint.objects.first()
     Complaint.objects.filter(pk=complaint.pk).update(tier="normal", next_due_at=timezone.now())

@@ -70,3 +70,17 @@ def test_negative_count_is_refused(db):
         seed("--complaints", "-1")
     with pytest.raises(CommandError):
         seed("--customers", "-1")
+
+
+def test_live_intake_continues_the_numbers_after_demo_data(db):
+    from complaints import services
+
+    seed("--complaints", "200", "--customers", "0")
+    project = Project.objects.first()
+    for _ in range(3):
+        services.complaint_create(
+            intake=services.Intake(
+                project=project, channel="hotline", category="other", title="x", description="x"
+            )
+        )
+    assert Complaint.objects.values("number").distinct().count() == 203
