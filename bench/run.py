@@ -6,7 +6,9 @@ wiped first, so never point it at real data) and prints:
     group-level user, and the ratio between the two sizes;
   - SQL queries per list page for page sizes 1, 50 and 100 (must be equal);
   - customer list (API and staff page) time and queries at SMALL vs LARGE customers;
-  - the customer import rate (rows/s) of a 100,000-row sales-system CSV, first run and re-import.
+  - the customer import rate (rows/s) of a 100,000-row sales-system CSV, first run and re-import;
+  - the escalation sweep with 1,000 due complaints among SMALL vs LARGE open ones;
+  - complaint intake through the API as a ratio to a bare Django view doing the same INSERT.
 """
 
 import argparse
@@ -149,6 +151,74 @@ def measure_customers(repeats: int) -> dict[str, tuple[float, int]]:
     return results
 
 
+def sweep_ms(due: int = 1000) -> float:
+    """Time one sweep over ``due`` complaints whose clock ran out, every other open complaint not due."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from complaints import services as complaint_services
+
+    now = timezone.now()
+    Complaint.objects.update(
+        status="in_progress", tier="normal", paused_since=None, next_due_at=now + timedelta(days=30)
+    )
+    ids = list(Complaint.objects.order_by("-id").values_list("id", flat=True)[:due])
+    Complaint.objects.filter(pk__in=ids).update(received_at=now - timedelta(days=8), next_due_at=now)
+    started = time.perf_counter()
+    raised = complaint_services.escalate_due(as_of=now)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert raised == due, raised
+    return elapsed
+
+
+def intake_ratio(requests: int) -> tuple[float, float]:
+    """Median ms of POST /api/v1/complaints/ and of a bare view inserting the same row."""
+    from django.http import JsonResponse
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from organization.models import Project
+
+    project = Project.objects.filter(company__name="深圳万科").first()
+    body = {
+        "project": project.pk,
+        "channel": "hotline",
+        "category": "construction",
+        "title": "卫生间渗漏水",
+        "description": "楼上卫生间渗水",
+        "complainant_count": 1,
+        "litigation": "none",
+        "media": "none",
+    }
+
+    def bare_view(request, sequence=[0]):  # noqa: B006 - a counter for unique numbers
+        sequence[0] += 1
+        complaint = Complaint.objects.create(
+            number=f"BENCH-{sequence[0]:08d}",
+            company_id=project.company_id,
+            project=project,
+            channel="hotline",
+            category="construction",
+            title=body["title"],
+            description=body["description"],
+            received_at=timezone.now(),
+        )
+        return JsonResponse({"id": complaint.pk}, status=201)
+
+    client = client_for("integrator")
+    factory = RequestFactory()
+    api, bare = [], []
+    for _ in range(requests):
+        started = time.perf_counter()
+        assert client.post("/api/v1/complaints/", body, format="json").status_code == 201
+        api.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        assert bare_view(factory.post("/bare/")).status_code == 201
+        bare.append((time.perf_counter() - started) * 1000)
+    return statistics.median(api), statistics.median(bare)
+
+
 def import_rate(rows: int) -> tuple[float, float]:
     """Seconds per run for a first import and a re-import of the same file (SQLite by default)."""
     import csv
@@ -233,8 +303,11 @@ def main() -> int:
     grow_complaints_to(args.small)
     small = measure(args.repeats)
     page_queries = queries_per_page()
+    sweep_small = sweep_ms()
     grow_complaints_to(args.large)
     large = measure(args.repeats)
+    sweep_large = sweep_ms()
+    api_ms, bare_ms = intake_ratio(200)
 
     grow_customers_to(args.small)
     customers_small = measure_customers(args.repeats)
@@ -250,6 +323,15 @@ def main() -> int:
         print(f"  {case:<34}{small_ms:>12.1f}{large[case]:>14.1f}{large[case] / small_ms:>9.2f}")
     print(
         "\nQueries per list page: " + ", ".join(f"page_size={size}: {n}" for size, n in page_queries.items())
+    )
+
+    print(
+        f"\nEscalation sweep, 1,000 due: {sweep_small:.0f} ms among {args.small:,} open, "
+        f"{sweep_large:.0f} ms among {args.large:,} open, ratio {sweep_large / sweep_small:.2f}"
+    )
+    print(
+        f"Complaint intake, median of 200: API {api_ms:.1f} ms, bare INSERT view {bare_ms:.1f} ms, "
+        f"ratio {api_ms / bare_ms:.1f}"
     )
 
     print(f"\nCustomer lists, median of {args.repeats} requests (ms; queries per staff page)")
