@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -108,7 +108,15 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         body = CustomerSerializer(customer, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(request=CustomerUpdateInput, responses=CustomerSerializer)
+    @extend_schema(
+        request=CustomerUpdateInput,
+        responses={
+            200: CustomerSerializer,
+            409: OpenApiResponse(
+                description=str(_("Someone saved the customer after the version you sent."))
+            ),
+        },
+    )
     def partial_update(self, request, *args, **kwargs):
         customer = self.get_object()
         data = CustomerUpdateInput(data=request.data, partial=True)
