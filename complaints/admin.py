@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import ScopedAdmin
 
-from .models import Complaint
+from .models import Complaint, Contractor
 
 
 @admin.register(Complaint)
@@ -13,3 +13,10 @@ class ComplaintAdmin(ScopedAdmin):
     search_fields = ["=number"]
     raw_id_fields = ["project", "unit", "company"]
     show_full_result_count = False
+
+
+@admin.register(Contractor)
+class ContractorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "specialty", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]

@@ -33,7 +33,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related("events__by")
+            queryset = queryset.prefetch_related("events__by", "repairs__contractor")
         return queryset
 
     def get_serializer_class(self):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from customers import rules as customer_rules
 from organization.models import Project, Unit
 
-from .models import Category, Channel, Complaint, Department, Litigation, Media, Status, Tier
+from .models import Category, Channel, Complaint, Contractor, Department, Litigation, Media, Status, Tier
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -142,6 +142,18 @@ class HandoverForm(forms.Form):
             .objects.filter(company_id=complaint.company_id, is_active=True)
             .exclude(pk=complaint.first_responder_id)
         )
+
+
+class RepairForm(forms.Form):
+    contractor = forms.ModelChoiceField(
+        label=_("contractor or supplier"), queryset=Contractor.objects.filter(active=True)
+    )
+    work = forms.CharField(label=_("work"), max_length=500)
+    started_on = forms.DateField(label=_("started on"), widget=forms.DateInput(attrs={"type": "date"}))
+    finished_on = forms.DateField(
+        label=_("finished on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fixed_first_time = forms.NullBooleanField(label=_("fixed the first time"), required=False)
 
 
 class LowerTierForm(forms.Form):

@@ -319,3 +319,55 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class Contractor(models.Model):
+    """A contractor or supplier that repairs are attributed to (for the monthly quality statistics)."""
+
+    class Kind(models.TextChoices):
+        CONTRACTOR = "contractor", _("Contractor")
+        SUPPLIER = "supplier", _("Supplier")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CONTRACTOR)
+    specialty = models.CharField(_("specialty"), max_length=100, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("contractor or supplier")
+        verbose_name_plural = _("contractors and suppliers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Repair(models.Model):
+    """A repair (返修) done for a complaint, attributed to the contractor or supplier responsible."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="repairs")
+    contractor = models.ForeignKey(
+        Contractor, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("contractor or supplier")
+    )
+    work = models.CharField(_("work"), max_length=500)
+    started_on = models.DateField(_("started on"))
+    finished_on = models.DateField(_("finished on"), null=True, blank=True)
+    fixed_first_time = models.BooleanField(_("fixed the first time"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("repair")
+        verbose_name_plural = _("repairs")
+        ordering = ["started_on", "id"]
+        indexes = [models.Index(fields=["contractor", "started_on"], name="repair_contractor_month")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(finished_on__isnull=True)
+                | models.Q(finished_on__gte=models.F("started_on")),
+                name="repair_finishes_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.contractor}"

@@ -6,7 +6,7 @@ from customers.models import Customer
 from customers.serializers import validate_phone
 from organization.models import Project, Unit
 
-from .models import TIER_REASON_LABELS, Complaint, ComplaintEvent, Status
+from .models import TIER_REASON_LABELS, Complaint, ComplaintEvent, Repair, Status
 
 REASONS_HELP = "; ".join(f"`{code}`: {label}" for code, label in TIER_REASON_LABELS.items())
 
@@ -17,6 +17,22 @@ class ComplaintEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ComplaintEvent
         fields = ["id", "kind", "at", "by", "from_value", "to_value", "reasons", "note", "deadline"]
+
+
+class RepairSerializer(serializers.ModelSerializer):
+    contractor_name = serializers.CharField(source="contractor.name", read_only=True)
+
+    class Meta:
+        model = Repair
+        fields = [
+            "id",
+            "contractor",
+            "contractor_name",
+            "work",
+            "started_on",
+            "finished_on",
+            "fixed_first_time",
+        ]
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -69,9 +85,10 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
 class ComplaintDetailSerializer(ComplaintSerializer):
     events = ComplaintEventSerializer(many=True, read_only=True)
+    repairs = RepairSerializer(many=True, read_only=True)
 
     class Meta(ComplaintSerializer.Meta):
-        fields = [*ComplaintSerializer.Meta.fields, "events"]
+        fields = [*ComplaintSerializer.Meta.fields, "events", "repairs"]
 
 
 class ComplaintCreateInput(serializers.ModelSerializer):

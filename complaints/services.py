@@ -20,7 +20,7 @@ from organization.models import Project, Unit
 from vanke_crm.exceptions import Conflict, DomainError
 
 from . import rules
-from .models import Complaint, ComplaintEvent, Notification, NumberSequence, Status, Tier
+from .models import Complaint, ComplaintEvent, Notification, NumberSequence, Repair, Status, Tier
 
 logger = logging.getLogger(__name__)
 
@@ -521,3 +521,28 @@ def deliver_pending(*, batch_size: int = 200) -> int:
                 notification.emailed_at = timezone.now()
             Notification.objects.bulk_update(batch, ["emailed_at"])
             sent += len(batch)
+
+
+def repair_record(
+    *, complaint: Complaint, contractor, work: str, started_on, finished_on, fixed_first_time, by
+) -> Repair:
+    """Attribute a repair (返修) to the contractor or supplier responsible; a later repair of the same
+    complaint means the earlier ones did not fix it the first time."""
+    today = timezone.localdate()
+    if started_on > today or (finished_on and finished_on > today):
+        raise DomainError(_("Repair dates cannot be in the future."), code="repair_in_future")
+    if finished_on and finished_on < started_on:
+        raise DomainError(_("A repair cannot finish before it starts."), code="repair_finish_before_start")
+    if not work.strip():
+        raise DomainError(_("Describe the repair work."), code="repair_work_required")
+    with transaction.atomic():
+        complaint.repairs.filter(fixed_first_time__isnull=True).update(fixed_first_time=False)
+        return Repair.objects.create(
+            complaint=complaint,
+            contractor=contractor,
+            work=work.strip(),
+            started_on=started_on,
+            finished_on=finished_on,
+            fixed_first_time=fixed_first_time,
+            recorded_by=by,
+        )

@@ -17,6 +17,7 @@ urlpatterns = [
         "complaints/<int:complaint_id>/lower-tier/", views.complaint_lower_tier, name="complaint-lower-tier"
     ),
     path("complaints/<int:complaint_id>/link/", views.complaint_link, name="complaint-link"),
+    path("complaints/<int:complaint_id>/repairs/", views.complaint_repair, name="complaint-repair"),
     path("complain/", views.public_complaint, name="public-complaint"),
     path("complain/filed/<str:token>/", views.public_complaint_filed, name="public-complaint-filed"),
     path("complain/track/<str:token>/", views.public_complaint_track, name="public-complaint-track"),

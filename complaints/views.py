@@ -25,6 +25,7 @@ from .forms import (
     ProgressForm,
     PublicComplaintForm,
     RatingForm,
+    RepairForm,
     TransitionForm,
 )
 from .models import TIER_REASON_LABELS, Attachment, Category, Complaint, Status, Tier
@@ -142,6 +143,7 @@ def complaint_detail(request, complaint_id: int):
             "progress_form": ProgressForm(),
             "handover_form": HandoverForm(complaint=complaint),
             "lower_form": LowerTierForm(),
+            "repair_form": RepairForm(),
             "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
             if complaint.tracking_token
             else "",
@@ -222,6 +224,15 @@ def complaint_lower_tier(request, complaint):
         raise DomainError(_form_errors(form))
     services.complaint_lower_tier(complaint=complaint, by=request.user, **form.cleaned_data)
     messages.success(request, _("Tier lowered."))
+
+
+@_action
+def complaint_repair(request, complaint):
+    form = RepairForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_form_errors(form))
+    services.repair_record(complaint=complaint, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Repair recorded."))
 
 
 @_action

@@ -18,7 +18,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from complaints import rules as complaint_rules
-from complaints.models import Category, Channel, Complaint, NumberSequence, Status, Tier
+from complaints.models import Category, Channel, Complaint, Contractor, NumberSequence, Status, Tier
 
 from . import roles
 from .models import Building, Company, Holding, Project, Region, Unit, User
@@ -108,8 +108,20 @@ TIER_WEIGHTS = {Tier.NORMAL: 85, Tier.IMPORTANT: 8, Tier.HOT: 5, Tier.MAJOR: 2}
 HISTORY_DAYS = 730
 
 
+CONTRACTORS = [
+    ("中建三局第一建设工程有限责任公司", "contractor", "总包"),
+    ("广东省建筑工程集团有限公司", "contractor", "总包"),
+    ("深圳市洪涛装饰股份有限公司", "contractor", "精装修"),
+    ("北京东方雨虹防水技术股份有限公司", "supplier", "防水材料"),
+    ("浙江伟星新型建材股份有限公司", "supplier", "给排水管材"),
+    ("广东坚朗五金制品股份有限公司", "supplier", "门窗五金"),
+]
+
+
 @transaction.atomic
 def seed_organisation() -> None:
+    for name, kind, specialty in CONTRACTORS:
+        Contractor.objects.get_or_create(name=name, defaults={"kind": kind, "specialty": specialty})
     holding, _created = Holding.objects.get_or_create(name=HOLDING)
     for region_name, companies in ORGANISATION.items():
         region, _created = Region.objects.get_or_create(name=region_name, defaults={"holding": holding})

@@ -254,3 +254,52 @@ def test_the_handler_is_warned_a_day_before_the_clock_lifts_the_tier(project, st
     assert complaint.events.filter(kind="clock_warning", to_value="hot").count() == 1
     assert Notification.objects.filter(complaint=complaint, user=staff_a).count() == 1
     assert complaint.next_due_at == complaint.received_at + timedelta(days=7)
+
+
+def test_repairs_are_attributed_and_a_second_repair_marks_the_first_not_fixed(project, staff_a):
+    from complaints.models import Contractor
+
+    contractor = Contractor.objects.create(name="东方雨虹", kind="supplier")
+    complaint = services.complaint_create(intake=intake(project))
+    today = timezone.localdate()
+    first = services.repair_record(
+        complaint=complaint,
+        contractor=contractor,
+        work="重做防水层",
+        started_on=today - timedelta(days=5),
+        finished_on=today - timedelta(days=4),
+        fixed_first_time=None,
+        by=staff_a,
+    )
+    services.repair_record(
+        complaint=complaint,
+        contractor=contractor,
+        work="再次补漏",
+        started_on=today,
+        finished_on=None,
+        fixed_first_time=None,
+        by=staff_a,
+    )
+    first.refresh_from_db()
+    assert first.fixed_first_time is False
+    with pytest.raises(DomainError):
+        services.repair_record(
+            complaint=complaint,
+            contractor=contractor,
+            work="x",
+            started_on=today,
+            finished_on=today - timedelta(days=1),
+            fixed_first_time=True,
+            by=staff_a,
+        )
+    with pytest.raises(DomainError):
+        services.repair_record(
+            complaint=complaint,
+            contractor=contractor,
+            work="x",
+            started_on=today + timedelta(days=1),
+            finished_on=None,
+            fixed_first_time=True,
+            by=staff_a,
+        )
+    assert complaint.repairs.count() == 2
