@@ -14,11 +14,17 @@ PRODUCTION_ENV = {
 }
 
 
+# Test-only switches (the browser tests allow the ORM beside Playwright's event loop) must not leak
+# into a check of what production runs.
+TEST_ONLY_VARIABLES = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    inherited = {name: value for name, value in os.environ.items() if name not in TEST_ONLY_VARIABLES}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env={**os.environ, **env},
+        env={**inherited, **env},
         capture_output=True,
         text=True,
         timeout=120,
