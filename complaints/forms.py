@@ -156,6 +156,13 @@ class RepairForm(forms.Form):
     fixed_first_time = forms.NullBooleanField(label=_("fixed the first time"), required=False)
 
 
+class CallbackForm(forms.Form):
+    note = forms.CharField(
+        label=_("what the complainant said"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    satisfied = forms.BooleanField(label=_("satisfied"), required=False)
+
+
 class LowerTierForm(forms.Form):
     tier = forms.ChoiceField(label=_("tier"), choices=Tier.choices)
     reason = forms.CharField(label=_("reason"), max_length=500)

@@ -218,6 +218,7 @@ class ComplaintEvent(models.Model):
         FEEDBACK = "feedback", _("Complainant feedback")
         LINKED = "linked", _("Linked as the same issue")
         CLOCK_WARNING = "clock_warning", _("Clock warning")
+        CALLBACK = "callback", _("Call-back")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -371,3 +372,24 @@ class Repair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.contractor}"
+
+
+class TextMessage(models.Model):
+    """An SMS to the complainant, written in the same transaction as its cause and sent by a task
+    (an outbox: a broker outage delays it, never loses it)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="text_messages")
+    phone = models.CharField(max_length=11)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [
+            models.Index(fields=["id"], name="text_message_unsent", condition=models.Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.created_at:%Y-%m-%d %H:%M}"

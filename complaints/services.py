@@ -20,7 +20,7 @@ from organization.models import Project, Unit
 from vanke_crm.exceptions import Conflict, DomainError
 
 from . import rules
-from .models import Complaint, ComplaintEvent, Notification, NumberSequence, Repair, Status, Tier
+from .models import Complaint, ComplaintEvent, Notification, NumberSequence, Repair, Status, TextMessage, Tier
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +124,7 @@ def complaint_create(*, intake: Intake, received_by=None) -> Complaint:
         to_value=Status.RECEIVED,
         visible_to_complainant=True,
     )
+    _text_complainant(complaint, _("Your complaint %(number)s is received. Follow it here: %(link)s"))
     evaluate(complaint, now=now)
     for member in _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES):
         evaluate(member, now=now)
@@ -292,6 +293,10 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         complaint.paused_since = now
     if status == Status.RESOLVED:
         complaint.resolved_at = now
+        _text_complainant(
+            complaint,
+            _("Your complaint %(number)s is resolved. Please tell us if you are satisfied: %(link)s"),
+        )
     if status == Status.CLOSED:
         complaint.closed_at = now
     if status == Status.IN_PROGRESS and complaint.status == Status.RESOLVED:
@@ -494,11 +499,45 @@ def queue_delivery() -> None:
         logger.warning("Could not queue notification delivery; beat will retry", exc_info=True)
 
 
+def tracking_link(complaint: Complaint) -> str:
+    from django.conf import settings
+
+    return f"{settings.PUBLIC_BASE_URL}/complain/track/{complaint.tracking_token}/"
+
+
+def _text_complainant(complaint: Complaint, template) -> None:
+    if not complaint.contact_phone or not complaint.tracking_token:
+        return
+    TextMessage.objects.create(
+        complaint=complaint,
+        phone=complaint.contact_phone,
+        text=str(template % {"number": complaint.number, "link": tracking_link(complaint)}),
+    )
+    transaction.on_commit(queue_delivery)
+
+
+@transaction.atomic
+def complaint_callback(*, complaint: Complaint, note: str, satisfied: bool, by) -> ComplaintEvent:
+    """The call-back (回访) after closing: what the complainant said, and whether they were satisfied."""
+    complaint = _lock(complaint)
+    if complaint.status != Status.CLOSED:
+        raise Conflict(_("Call back once the complaint is closed."), code="not_closed")
+    if not note.strip():
+        raise DomainError(_("Write what the complainant said."), code="note_required")
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.CALLBACK,
+        by=by,
+        to_value="satisfied" if satisfied else "not_satisfied",
+        note=note.strip(),
+    )
+
+
 def deliver_pending(*, batch_size: int = 200) -> int:
     from django.conf import settings
     from django.core.mail import send_mail
 
-    sent = 0
+    sent = _deliver_text_messages(batch_size)
     while True:
         with transaction.atomic():
             batch = list(
@@ -520,6 +559,26 @@ def deliver_pending(*, batch_size: int = 200) -> int:
                     )
                 notification.emailed_at = timezone.now()
             Notification.objects.bulk_update(batch, ["emailed_at"])
+            sent += len(batch)
+
+
+def _deliver_text_messages(batch_size: int) -> int:
+    from core.sms import get_backend
+
+    backend, sent = get_backend(), 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                TextMessage.objects.select_for_update(skip_locked=True)
+                .filter(sent_at__isnull=True)
+                .order_by("id")[:batch_size]
+            )
+            if not batch:
+                return sent
+            for message in batch:
+                backend.send(message.phone, message.text)
+                message.sent_at = timezone.now()
+            TextMessage.objects.bulk_update(batch, ["sent_at"])
             sent += len(batch)
 
 

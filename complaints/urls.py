@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("complaints/<int:complaint_id>/link/", views.complaint_link, name="complaint-link"),
     path("complaints/<int:complaint_id>/repairs/", views.complaint_repair, name="complaint-repair"),
+    path("complaints/<int:complaint_id>/callback/", views.complaint_callback, name="complaint-callback"),
+    path("notifications/", views.notification_list, name="notifications"),
     path("complain/", views.public_complaint, name="public-complaint"),
     path("complain/filed/<str:token>/", views.public_complaint_filed, name="public-complaint-filed"),
     path("complain/track/<str:token>/", views.public_complaint_track, name="public-complaint-track"),

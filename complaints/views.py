@@ -18,6 +18,7 @@ from . import rules, selectors, services
 from .forms import (
     ATTACHMENT_SIGNATURES,
     AssignForm,
+    CallbackForm,
     HandoverForm,
     IntakeForm,
     LowerTierForm,
@@ -144,6 +145,7 @@ def complaint_detail(request, complaint_id: int):
             "handover_form": HandoverForm(complaint=complaint),
             "lower_form": LowerTierForm(),
             "repair_form": RepairForm(),
+            "callback_form": CallbackForm(),
             "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
             if complaint.tracking_token
             else "",
@@ -233,6 +235,23 @@ def complaint_repair(request, complaint):
         raise DomainError(_form_errors(form))
     services.repair_record(complaint=complaint, by=request.user, **form.cleaned_data)
     messages.success(request, _("Repair recorded."))
+
+
+@_action
+def complaint_callback(request, complaint):
+    form = CallbackForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_form_errors(form))
+    services.complaint_callback(complaint=complaint, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Call-back recorded."))
+
+
+@staff_ui
+def notification_list(request):
+    """The signed-in user's notifications, newest first; opening the page marks them read."""
+    notifications = list(request.user.notifications.select_related("complaint")[:PAGE_SIZE])
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "complaints/notifications.html", {"notifications": notifications})
 
 
 @_action

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "complaints.context_processors.unread_notifications",
             ],
         },
     },
@@ -262,5 +263,9 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost")
+# A class with send(phone, text); the company's SMS gateway plugs in here.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "core.sms.LogBackend")
+# The address in links sent to owners (SMS, e-mail), e.g. https://crm.example.com
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DEMO_PASSWORD = "vanke-demo-2026"  # noqa: S105  (only ever set by seed_demo; documented in README)

@@ -303,3 +303,30 @@ def test_repairs_are_attributed_and_a_second_repair_marks_the_first_not_fixed(pr
             by=staff_a,
         )
     assert complaint.repairs.count() == 2
+
+
+def test_the_complainant_gets_texts_with_the_tracking_link_through_the_outbox(project, staff_a, caplog):
+    complaint = services.complaint_create(
+        intake=intake(project, contact_phone="13812345678", contact_name="张伟")
+    )
+    complaint = flow(complaint, staff_a, "in_progress", "resolved")
+    from complaints.models import TextMessage
+
+    texts = list(TextMessage.objects.order_by("id").values_list("phone", "text"))
+    assert [phone for phone, _text in texts] == ["13812345678", "13812345678"]
+    assert all(f"/complain/track/{complaint.tracking_token}/" in text for _phone, text in texts)
+    with caplog.at_level("INFO", logger="vanke_crm.sms"):
+        services.deliver_pending()
+    assert len([r for r in caplog.records if r.name == "vanke_crm.sms"]) == 2
+    assert not TextMessage.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_callback_after_closing(project, staff_a):
+    complaint = services.complaint_create(intake=intake(project))
+    with pytest.raises(Conflict):
+        services.complaint_callback(complaint=complaint, note="满意", satisfied=True, by=staff_a)
+    complaint = flow(complaint, staff_a, "in_progress", "resolved", "closed")
+    event = services.complaint_callback(
+        complaint=complaint, note="业主表示维修后未再漏水", satisfied=True, by=staff_a
+    )
+    assert (event.kind, event.to_value) == ("callback", "satisfied")

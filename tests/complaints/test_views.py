@@ -239,3 +239,38 @@ def test_bad_phone_on_the_public_form(client, project):
         reverse("public-complaint"), public_data(project, contact_phone="0755-1234")
     ).content.decode()
     assert "请输入中国大陆手机号码" in page
+
+
+def test_notifications_page_shows_and_marks_read(staff_client, project, staff_a):
+    services.complaint_create(
+        intake=services.Intake(
+            project=project,
+            channel="hotline",
+            category="construction",
+            title="外墙渗水",
+            description="x",
+            media="exposed",
+        ),
+        received_by=staff_a,
+    )
+    home = staff_client.get("/").content.decode()
+    assert 'id="notifications-link"' in home and 'class="badge">1<' in home
+    page = staff_client.get(reverse("notifications")).content.decode()
+    assert "外墙渗水" in page
+    assert 'class="badge">1<' not in staff_client.get("/").content.decode()
+
+
+def test_escalate_command_runs_the_sweep_as_of_a_time(project, capsys):
+    from django.core.management import CommandError, call_command
+
+    complaint = services.complaint_create(
+        intake=services.Intake(
+            project=project, channel="hotline", category="construction", title="x", description="x"
+        )
+    )
+    as_of = (timezone.now() + timedelta(days=8)).isoformat()
+    call_command("escalate_complaints", "--as-of", as_of)
+    complaint.refresh_from_db()
+    assert complaint.tier == "hot"
+    with pytest.raises(CommandError):
+        call_command("escalate_complaints", "--as-of", "next tuesday")
