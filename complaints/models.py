@@ -167,6 +167,7 @@ class Complaint(models.Model):
     paused_since = models.DateTimeField(null=True, blank=True, editable=False)
     # When the sweep must look at this complaint next (clock thresholds); NULL when nothing is due.
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     tracking_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -393,3 +394,38 @@ class TextMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReportSnapshot(models.Model):
+    """A stored monthly or weekly complaint report for one scope; regenerating replaces it."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly report")
+        WEEKLY = "weekly", _("Weekly report")
+
+    class Scope(models.TextChoices):
+        GROUP = "group", _("Group")
+        REGION = "region", _("Region")
+        COMPANY = "company", _("Company")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period = models.CharField(_("period"), max_length=10)  # 2026-11 or 2026-W47
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    scope_id = models.PositiveBigIntegerField(default=0)  # 0 for the group
+    scope_name = models.CharField(max_length=100)
+    data = models.JSONField()
+    generated_at = models.DateTimeField(_("generated at"))
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+        ordering = ["-period", "scope", "scope_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "scope", "scope_id"], name="one_snapshot_per_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period} {self.scope_name}"

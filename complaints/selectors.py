@@ -74,3 +74,14 @@ def possible_duplicates(complaint: Complaint, limit: int = 5) -> list[Complaint]
     return [
         other for score, other in sorted(scored, key=lambda pair: -pair[0]) if score >= SIMILAR_TITLE_RATIO
     ][:limit]
+
+
+def report_base(*, user, company_id: int | None = None) -> QuerySet[Complaint]:
+    """The complaints a report for ``user`` counts; a company outside the user's scope does not exist."""
+    from organization.models import Company
+
+    base = Complaint.objects.visible_to(user)
+    if company_id is not None:
+        Company.objects.visible_to(user).get(pk=company_id)
+        base = base.filter(company_id=company_id)
+    return base

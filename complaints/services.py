@@ -271,6 +271,15 @@ def _lock(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
 
 
+def _mark_first_response(complaint: Complaint, now: datetime) -> None:
+    """The first time staff act on a complaint after intake (for the response-time figures)."""
+    if complaint.first_response_at is None:
+        complaint.first_response_at = now
+        Complaint.objects.filter(pk=complaint.pk, first_response_at__isnull=True).update(
+            first_response_at=now
+        )
+
+
 @transaction.atomic
 def complaint_transition(*, complaint: Complaint, status: str, note: str = "", by=None) -> Complaint:
     complaint = _lock(complaint)
@@ -301,6 +310,7 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         complaint.closed_at = now
     if status == Status.IN_PROGRESS and complaint.status == Status.RESOLVED:
         complaint.resolved_at = None  # reopened: the complainant was not satisfied
+    _mark_first_response(complaint, now)
     ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.STATUS,
@@ -343,6 +353,7 @@ def complaint_add_plan(*, complaint: Complaint, measures: str, deadline: datetim
         raise DomainError(_("The plan's deadline must be in the future."), code="deadline_in_past")
     complaint.deadline = deadline
     complaint.save(update_fields=["deadline"])
+    _mark_first_response(complaint, timezone.now())
     return ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.PLAN,
@@ -358,6 +369,7 @@ def complaint_add_progress(
 ) -> ComplaintEvent:
     if not note.strip():
         raise DomainError(_("Write what happened."), code="empty_note")
+    _mark_first_response(complaint, timezone.now())
     return ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.PROGRESS,

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import report_views, views
 
 urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint-list"),
@@ -20,6 +20,9 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/repairs/", views.complaint_repair, name="complaint-repair"),
     path("complaints/<int:complaint_id>/callback/", views.complaint_callback, name="complaint-callback"),
     path("notifications/", views.notification_list, name="notifications"),
+    path("reports/", report_views.dashboard, name="reports"),
+    path("reports/print/", report_views.dashboard_print, name="reports-print"),
+    re_path(r"^reports/export\.(?P<fmt>xlsx|csv)$", report_views.dashboard_export, name="reports-export"),
     path("complain/", views.public_complaint, name="public-complaint"),
     path("complain/filed/<str:token>/", views.public_complaint_filed, name="public-complaint-filed"),
     path("complain/track/<str:token>/", views.public_complaint_track, name="public-complaint-track"),

@@ -200,6 +200,22 @@ def _status_for(rng: random.Random, age_days: float) -> str:
     return rng.choice([Status.RECEIVED, Status.ASSIGNED, Status.IN_PROGRESS, Status.AWAITING_CUSTOMER])
 
 
+def _handling_times(rng: random.Random, status: str, received_at: datetime, now: datetime) -> dict:
+    """Plausible response and resolution times, and a rating for most closed complaints."""
+    if status == Status.RECEIVED:
+        return {}
+    responded = min(received_at + timedelta(hours=rng.expovariate(1 / 6)), now)
+    times = {"first_response_at": responded}
+    if status in (Status.RESOLVED, Status.CLOSED):
+        resolved = min(responded + timedelta(days=rng.expovariate(1 / 5)), now)
+        times["resolved_at"] = resolved
+        if status == Status.CLOSED:
+            times["closed_at"] = min(resolved + timedelta(days=rng.uniform(0.5, 5)), now)
+            if rng.random() < 0.7:
+                times["rating"] = rng.choices((1, 2, 3, 4, 5), weights=(4, 6, 15, 40, 35))[0]
+    return times
+
+
 def generate_complaints(
     count: int, *, batch_size: int = 5000, seed: int = 2026, now: datetime | None = None
 ) -> Iterator[int]:
@@ -249,6 +265,7 @@ def generate_complaints(
                     description=f"【{sub_category}】业主反映：{title}，希望尽快安排处理并告知进展。",
                     received_at=received_at,
                     paused_since=now if status == Status.AWAITING_CUSTOMER else None,
+                    **_handling_times(rng, status, received_at, now),
                     next_due_at=complaint_rules.next_clock_due(
                         received_at=received_at,
                         paused_seconds=0,

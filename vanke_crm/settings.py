@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -237,6 +238,16 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 30.0},
     "escalate-complaints": {"task": "complaints.tasks.escalate_due", "schedule": 60.0},
     "deliver-notifications": {"task": "complaints.tasks.deliver_notifications", "schedule": 60.0},
+    "monthly-complaint-report": {
+        "task": "complaints.tasks.generate_report_snapshots",
+        "schedule": crontab(minute=0, hour=8, day_of_month=1),
+        "args": ("monthly",),
+    },
+    "weekly-complaint-report": {
+        "task": "complaints.tasks.generate_report_snapshots",
+        "schedule": crontab(minute=0, hour=8, day_of_week=1),
+        "args": ("weekly",),
+    },
 }
 # How old the last heartbeat may be before /healthz and the home page call the workers stale.
 HEARTBEAT_STALE_SECONDS = 120

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
+from complaints.report_views import ContractorReportView, MonthlyReportView, WeeklyReportView
 from core.health import healthz
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
@@ -38,6 +39,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
+    path("api/v1/reports/complaints/monthly/", MonthlyReportView.as_view(), name="report-monthly"),
+    path("api/v1/reports/complaints/weekly/", WeeklyReportView.as_view(), name="report-weekly"),
+    path("api/v1/reports/complaints/contractors/", ContractorReportView.as_view(), name="report-contractors"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("customers.urls")),

@@ -1,0 +1,296 @@
+"""Complaint reports, aggregated in the database: memory grows with the number of groups, not rows.
+
+Every function takes a base queryset that is already scoped (``Complaint.objects.visible_to(user)``
+for people, a company or region filter for the scheduled snapshots) and a period.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from . import rules
+from .models import TIER_REASON_LABELS, ComplaintEvent, Repair, Tier
+
+ESCALATED_TIERS = (rules.MAJOR, rules.HOT, rules.IMPORTANT)
+SATISFIED_MIN_RATING = 4
+PROGRESS_LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime
+    end: datetime  # exclusive
+    label: str
+    kind: str  # month / week
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        zone = timezone.get_current_timezone()
+        start = datetime(year, month, 1, tzinfo=zone)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+        return cls(start, end, f"{year}-{month:02d}", "month")
+
+    @classmethod
+    def parse_month(cls, text: str) -> Period:
+        year, month = (int(part) for part in text.split("-"))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise ValueError(text)
+        return cls.month(year, month)
+
+    @classmethod
+    def iso_week(cls, year: int, week: int) -> Period:
+        zone = timezone.get_current_timezone()
+        monday = date.fromisocalendar(year, week, 1)
+        start = datetime(monday.year, monday.month, monday.day, tzinfo=zone)
+        return cls(start, start + timedelta(days=7), f"{year}-W{week:02d}", "week")
+
+    @classmethod
+    def parse_week(cls, text: str) -> Period:
+        year, week = text.upper().split("-W")
+        return cls.iso_week(int(year), int(week))
+
+    def previous(self) -> Period:
+        if self.kind == "month":
+            year, month = self.start.year, self.start.month
+            return Period.month(year - (month == 1), 12 if month == 1 else month - 1)
+        iso = (self.start - timedelta(days=7)).isocalendar()
+        return Period.iso_week(iso.year, iso.week)
+
+    def year_before(self) -> Period:
+        if self.kind == "month":
+            return Period.month(self.start.year - 1, self.start.month)
+        iso = self.start.isocalendar()
+        return Period.iso_week(iso.year - 1, min(iso.week, 52))
+
+
+def counts(base: QuerySet, period: Period) -> dict:
+    """New, resolved, closed in the period, and still open (not resolved) at its end."""
+    return {
+        "new": base.filter(received_at__gte=period.start, received_at__lt=period.end).count(),
+        "resolved": base.filter(resolved_at__gte=period.start, resolved_at__lt=period.end).count(),
+        "closed": base.filter(closed_at__gte=period.start, closed_at__lt=period.end).count(),
+        "open_at_end": base.filter(received_at__lt=period.end)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end))
+        .count(),
+    }
+
+
+def _grouped(queryset: QuerySet, field: str) -> dict[str, int]:
+    rows = queryset.values(field).annotate(n=Count("id")).order_by()
+    return {str(row[field]): row["n"] for row in rows}
+
+
+def _percentiles(queryset: QuerySet, start_field: str, end_field: str) -> dict:
+    """Median and 90th percentile of end − start in hours, nearest-rank (the value at rank ⌈q·n⌉),
+    read by ordered offset so that it works on every database."""
+    durations = (
+        queryset.filter(**{f"{end_field}__isnull": False})
+        .annotate(duration=ExpressionWrapper(F(end_field) - F(start_field), output_field=DurationField()))
+        .order_by("duration")
+        .values_list("duration", flat=True)
+    )
+    total = durations.count()
+    if not total:
+        return {"count": 0, "median_hours": None, "p90_hours": None}
+
+    def at(share: float) -> float:
+        value = durations[max(math.ceil(share * total) - 1, 0)]
+        return round(value.total_seconds() / 3600, 1)
+
+    return {"count": total, "median_hours": at(0.5), "p90_hours": at(0.9)}
+
+
+def _satisfaction(queryset: QuerySet) -> dict:
+    rated = queryset.filter(rating__isnull=False)
+    summary = rated.aggregate(
+        rated=Count("id"),
+        average=Avg("rating"),
+        satisfied=Count("id", filter=Q(rating__gte=SATISFIED_MIN_RATING)),
+    )
+    share = round(100 * summary["satisfied"] / summary["rated"], 1) if summary["rated"] else None
+    average = round(summary["average"], 2) if summary["average"] is not None else None
+    return {"rated": summary["rated"], "average": average, "satisfied_percent": share}
+
+
+def progress_list(base: QuerySet, period: Period) -> list[dict]:
+    """Every major, hot and important complaint open at some point in the period, with its plan
+    and last update (two correlated subqueries, no per-row queries)."""
+    events = ComplaintEvent.objects.filter(complaint=OuterRef("pk")).order_by("-at", "-id")
+    rows = (
+        base.filter(tier__in=ESCALATED_TIERS, received_at__lt=period.end)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.start))
+        .alias(tier_rank=_tier_rank())
+        .annotate(
+            current_plan=Subquery(events.filter(kind=ComplaintEvent.Kind.PLAN).values("note")[:1]),
+            last_update=Subquery(events.values("at")[:1]),
+        )
+        .order_by("-tier_rank", "received_at")
+        .values(
+            "id",
+            "number",
+            "project__name",
+            "company__name",
+            "title",
+            "tier",
+            "tier_reasons",
+            "status",
+            "received_at",
+            "resolved_at",
+            "current_plan",
+            "last_update",
+        )
+    )
+    now = min(timezone.now(), period.end)
+    result = []
+    for row in rows[:PROGRESS_LIST_LIMIT]:
+        until = row["resolved_at"] or now
+        result.append(
+            {
+                **row,
+                "reason_labels": [str(TIER_REASON_LABELS.get(code, code)) for code in row["tier_reasons"]],
+                "tier_label": str(Tier(row["tier"]).label),
+                "days_open": max((until - row["received_at"]).days, 0),
+            }
+        )
+    return result
+
+
+def _tier_rank() -> Case:
+    return Case(
+        *(When(tier=tier, then=Value(rank)) for tier, rank in rules.TIER_RANK.items()),
+        output_field=IntegerField(),
+    )
+
+
+def complaint_report(base: QuerySet, period: Period) -> dict:
+    """The monthly (or weekly) complaint report (客户投诉月报) for one scope and period."""
+    received = base.filter(received_at__gte=period.start, received_at__lt=period.end)
+    resolved = base.filter(resolved_at__gte=period.start, resolved_at__lt=period.end)
+    closed = base.filter(closed_at__gte=period.start, closed_at__lt=period.end)
+    overdue_at = min(timezone.now(), period.end)
+    return {
+        "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat()},
+        "counts": counts(base, period),
+        "previous": {"label": period.previous().label, **counts(base, period.previous())},
+        "year_before": {"label": period.year_before().label, **counts(base, period.year_before())},
+        "by_category": _grouped(received, "category"),
+        "by_tier": _grouped(received, "tier"),
+        "by_channel": _grouped(received, "channel"),
+        "by_status": _grouped(received, "status"),
+        "by_company": _grouped(received, "company__name"),
+        "by_project": [
+            {
+                "project": row["project_id"],
+                "name": row["project__name"],
+                "company": row["company__name"],
+                "count": row["n"],
+            }
+            for row in received.values("project_id", "project__name", "company__name")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+        ],
+        "first_response": _percentiles(received, "received_at", "first_response_at"),
+        "resolution": _percentiles(resolved, "received_at", "resolved_at"),
+        "overdue": base.filter(deadline__lt=overdue_at, received_at__lt=period.end)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=F("deadline")))
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.start))
+        .count(),
+        "satisfaction": _satisfaction(closed),
+        "escalated": progress_list(base, period),
+    }
+
+
+def monthly_trend(base: QuerySet, months: int = 12, today: date | None = None) -> list[dict]:
+    """New complaints per month and tier for the last ``months`` months (one GROUP BY)."""
+    today = today or timezone.localdate()
+    first = Period.month(today.year, today.month)
+    for _ in range(months - 1):
+        first = first.previous()
+    rows = (
+        base.filter(received_at__gte=first.start)
+        .annotate(month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone()))
+        .values("month", "tier")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    trend: dict[str, dict[str, int]] = {}
+    period = first
+    for _ in range(months):
+        trend[period.label] = dict.fromkeys(rules.TIER_RANK, 0)
+        period = Period.month(period.end.year, period.end.month)
+    for row in rows:
+        label = (
+            timezone.localtime(row["month"]).strftime("%Y-%m")
+            if timezone.is_aware(row["month"])
+            else (row["month"].strftime("%Y-%m"))
+        )
+        if label in trend:
+            trend[label][row["tier"]] = row["n"]
+    return [{"month": label, **tiers, "total": sum(tiers.values())} for label, tiers in trend.items()]
+
+
+def category_share(base: QuerySet, start: datetime, end: datetime) -> list[dict]:
+    """Each category's share of complaints received in [start, end) (e.g. January–June)."""
+    grouped = _grouped(base.filter(received_at__gte=start, received_at__lt=end), "category")
+    total = sum(grouped.values())
+    return [
+        {"category": category, "count": n, "percent": round(100 * n / total, 1)}
+        for category, n in sorted(grouped.items(), key=lambda item: -item[1])
+    ]
+
+
+def contractor_statistics(base: QuerySet, period: Period) -> list[dict]:
+    """Monthly construction-quality repairs per contractor/supplier (月度质量投诉及返修统计), ranked by
+    first-time fix rate, then fewest repeat repairs."""
+    rows = (
+        Repair.objects.filter(
+            complaint__in=base, started_on__gte=period.start.date(), started_on__lt=period.end.date()
+        )
+        .values("contractor_id", "contractor__name", "contractor__kind")
+        .annotate(
+            complaints=Count("complaint", distinct=True),
+            repairs=Count("id"),
+            first_time_fixes=Count("id", filter=Q(fixed_first_time=True)),
+            repeats=Count("id", filter=Q(fixed_first_time=False)),
+        )
+        .order_by()
+    )
+    result = []
+    for row in rows:
+        judged = row["first_time_fixes"] + row["repeats"]
+        result.append(
+            {
+                "contractor": row["contractor_id"],
+                "name": row["contractor__name"],
+                "kind": row["contractor__kind"],
+                "complaints": row["complaints"],
+                "repairs": row["repairs"],
+                "fixed_first_time": row["first_time_fixes"],
+                "repeat_repairs": row["repeats"],
+                "first_time_fix_rate": round(100 * row["first_time_fixes"] / judged, 1) if judged else None,
+            }
+        )
+    result.sort(key=lambda row: (-(row["first_time_fix_rate"] or 0), row["repeat_repairs"], row["name"]))
+    for rank, row in enumerate(result, start=1):
+        row["rank"] = rank
+    return result
