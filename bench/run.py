@@ -8,7 +8,9 @@ wiped first, so never point it at real data) and prints:
   - customer list (API and staff page) time and queries at SMALL vs LARGE customers;
   - the customer import rate (rows/s) of a 100,000-row sales-system CSV, first run and re-import;
   - the escalation sweep with 1,000 due complaints among SMALL vs LARGE open ones;
-  - complaint intake through the API as a ratio to a bare Django view doing the same INSERT.
+  - complaint intake through the API as a ratio to a bare Django view doing the same INSERT;
+  - the monthly complaint report at SMALL vs LARGE complaints, and its ratio to the same
+    aggregations written by hand in SQL (bench/report_sql.py).
 """
 
 import argparse
@@ -20,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanke_crm.settings")
@@ -172,6 +175,27 @@ def sweep_ms(due: int = 1000) -> float:
     return elapsed
 
 
+def report_ms(repeats: int) -> tuple[float, float]:
+    """Median ms of the group's monthly report through complaints.reports, and of the hand-written SQL."""
+    import report_sql
+    from django.utils import timezone
+
+    from complaints import reports
+
+    today = timezone.localdate()
+    period = reports.Period.month(today.year, today.month).previous()
+    base = Complaint.objects.all()
+    orm, raw = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        reports.complaint_report(base, period)
+        orm.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        report_sql.monthly_report(period, period.previous(), period.year_before())
+        raw.append((time.perf_counter() - started) * 1000)
+    return statistics.median(orm), statistics.median(raw)
+
+
 def intake_ratio(requests: int) -> tuple[float, float]:
     """Median ms of POST /api/v1/complaints/ and of a bare view inserting the same row."""
     from django.http import JsonResponse
@@ -303,9 +327,11 @@ def main() -> int:
     grow_complaints_to(args.small)
     small = measure(args.repeats)
     page_queries = queries_per_page()
+    report_small = report_ms(5)
     sweep_small = sweep_ms()
     grow_complaints_to(args.large)
     large = measure(args.repeats)
+    report_large = report_ms(5)
     sweep_large = sweep_ms()
     api_ms, bare_ms = intake_ratio(200)
 
@@ -325,6 +351,12 @@ def main() -> int:
         "\nQueries per list page: " + ", ".join(f"page_size={size}: {n}" for size, n in page_queries.items())
     )
 
+    print(f"\nMonthly report (group scope, previous month), median of 5 ({connection.vendor}):")
+    for size, (orm_ms, raw_ms) in ((args.small, report_small), (args.large, report_large)):
+        print(
+            f"  {size:>10,} complaints: {orm_ms:8.0f} ms; hand-written SQL {raw_ms:8.0f} ms; "
+            f"ratio {orm_ms / raw_ms:.2f}"
+        )
     print(
         f"\nEscalation sweep, 1,000 due: {sweep_small:.0f} ms among {args.small:,} open, "
         f"{sweep_large:.0f} ms among {args.large:,} open, ratio {sweep_large / sweep_small:.2f}"

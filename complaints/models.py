@@ -194,6 +194,9 @@ class Complaint(models.Model):
                 fields=["next_due_at"], name="complaint_due", condition=models.Q(next_due_at__isnull=False)
             ),
             models.Index(fields=["issue_root", "received_at"], name="complaint_issue_group"),
+            # Reports count what was resolved or closed in a period.
+            models.Index(fields=["resolved_at"], name="complaint_resolved"),
+            models.Index(fields=["closed_at"], name="complaint_closed"),
         ]
         constraints = [
             models.CheckConstraint(
