@@ -229,3 +229,17 @@ class RatingForm(forms.Form):
     comment = forms.CharField(
         label=_("comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CustomReportForm(forms.Form):
+    first_day = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    company_id = forms.TypedChoiceField(label=_("company"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from organization.models import Company
+
+        self.fields["company_id"].choices = [("", _("All I can see"))] + [
+            (company.pk, company.name) for company in Company.objects.visible_to(user)
+        ]

@@ -1,9 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -13,8 +15,10 @@ from rest_framework.views import APIView
 
 from organization.models import Company
 from organization.views import staff_ui
+from vanke_crm.exceptions import DomainError
 
-from . import charts, report_export, reports, selectors
+from . import charts, report_export, report_jobs, reports, selectors
+from .forms import CustomReportForm
 from .models import Category, Tier
 
 # --- Staff pages ---------------------------------------------------------------------------------
@@ -96,6 +100,22 @@ def dashboard_export(request, fmt: str):
         response = HttpResponse(report_export.to_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="complaints-{period.label}.{fmt}"'
     return response
+
+
+@staff_ui
+@permission_required("complaints.view_complaint", raise_exception=True)
+@require_POST
+def custom_report(request):
+    form = CustomReportForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("reports")
+    try:
+        job = report_jobs.custom_report_start(user=request.user, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("reports")
+    return redirect("job-detail", job_id=job.pk)
 
 
 # --- REST API ----------------------------------------------------------------------------------------

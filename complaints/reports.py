@@ -69,18 +69,35 @@ class Period:
         year, week = text.upper().split("-W")
         return cls.iso_week(int(year), int(week))
 
+    @classmethod
+    def custom(cls, start: datetime, end: datetime) -> Period:
+        last_day = (end - timedelta(days=1)).date()
+        return cls(start, end, f"{start.date():%Y-%m-%d}~{last_day:%Y-%m-%d}", "custom")
+
     def previous(self) -> Period:
+        """The period just before: the previous month or week, or as many days before a custom period."""
         if self.kind == "month":
             year, month = self.start.year, self.start.month
             return Period.month(year - (month == 1), 12 if month == 1 else month - 1)
-        iso = (self.start - timedelta(days=7)).isocalendar()
-        return Period.iso_week(iso.year, iso.week)
+        if self.kind == "week":
+            iso = (self.start - timedelta(days=7)).isocalendar()
+            return Period.iso_week(iso.year, iso.week)
+        return Period.custom(self.start - (self.end - self.start), self.start)
 
     def year_before(self) -> Period:
         if self.kind == "month":
             return Period.month(self.start.year - 1, self.start.month)
-        iso = self.start.isocalendar()
-        return Period.iso_week(iso.year - 1, min(iso.week, 52))
+        if self.kind == "week":
+            iso = self.start.isocalendar()
+            return Period.iso_week(iso.year - 1, min(iso.week, 52))
+        return Period.custom(_a_year_earlier(self.start), _a_year_earlier(self.end))
+
+
+def _a_year_earlier(moment: datetime) -> datetime:
+    try:
+        return moment.replace(year=moment.year - 1)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - 1, day=28)
 
 
 def counts(base: QuerySet, period: Period) -> dict:

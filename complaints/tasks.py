@@ -20,3 +20,10 @@ def generate_report_snapshots(kind: str) -> int:
     from . import report_snapshots
 
     return report_snapshots.run_scheduled(kind)
+
+
+@shared_task(name="complaints.tasks.run_custom_report")
+def run_custom_report(job_id: int) -> None:
+    from . import report_jobs
+
+    report_jobs.custom_report_run(job_id)

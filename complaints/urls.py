@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("reports/", report_views.dashboard, name="reports"),
     path("reports/print/", report_views.dashboard_print, name="reports-print"),
+    path("reports/custom/", report_views.custom_report, name="reports-custom"),
     re_path(r"^reports/export\.(?P<fmt>xlsx|csv)$", report_views.dashboard_export, name="reports-export"),
     path("complain/", views.public_complaint, name="public-complaint"),
     path("complain/filed/<str:token>/", views.public_complaint_filed, name="public-complaint-filed"),

@@ -23,6 +23,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         CUSTOMER_IMPORT = "customer_import", _("Customer import")
         CUSTOMER_EXPORT = "customer_export", _("Customer export")
+        COMPLAINT_REPORT = "complaint_report", _("Complaint report for a period")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.jobs import claim, finish
 from core.models import Job
 from organization.models import Company, Unit
 
@@ -26,21 +27,6 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 2000
 MAX_STORED_ERRORS = 1000
 PERSONAL_DATA = "customers.view_personal_data"
-
-
-def claim(job_id: int) -> Job | None:
-    """Move a queued job to running; a redelivered or duplicate task finds nothing to claim."""
-    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
-    )
-    return Job.objects.get(pk=job_id) if claimed else None
-
-
-def finish(job: Job, *, failure: str = "") -> None:
-    job.status = Job.Status.FAILED if failure else Job.Status.DONE
-    job.failure = failure
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "failure", "finished_at", "result_file"])
 
 
 # --- Import -------------------------------------------------------------------------------------
@@ -330,7 +316,3 @@ def export_row(customer: Customer, full: bool) -> list:
         customer.get_segment_display(),
         customer.moved_in_on,
     ]
-
-
-def job_for(*, user, job_id: int) -> Job:
-    return Job.objects.get(pk=job_id, created_by=user)

@@ -13,8 +13,5 @@ urlpatterns = [
     path("customers/<int:customer_id>/edit/", views.customer_edit, name="customer-edit"),
     path("customers/<int:customer_id>/communications/", views.communication_add, name="communication-add"),
     path("customers/<int:customer_id>/segment/", views.segment_set, name="customer-segment"),
-    path("jobs/<int:job_id>/", views.job_detail, name="job-detail"),
-    path("jobs/<int:job_id>/status/", views.job_status, name="job-status"),
-    path("jobs/<int:job_id>/download/", views.job_download, name="job-download"),
     path("audit/", views.access_log, name="access-log"),
 ]

@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from core.models import Job
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
 
@@ -252,47 +251,6 @@ def customer_export(request):
         user=request.user, filters=_filters(form), ip_address=privacy.client_ip(request)
     )
     return redirect("job-detail", job_id=job.pk)
-
-
-def _own_job(request, job_id: int) -> Job:
-    try:
-        return jobs.job_for(user=request.user, job_id=job_id)
-    except Job.DoesNotExist:
-        raise Http404 from None
-
-
-@staff_ui
-def job_detail(request, job_id: int):
-    return render(request, "customers/job.html", {"job": _own_job(request, job_id)})
-
-
-@staff_ui
-@require_GET
-def job_status(request, job_id: int):
-    job = _own_job(request, job_id)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_label": job.get_status_display(),
-            "percent": job.percent,
-            "total": job.total,
-            "processed": job.processed,
-            "created": job.created_count,
-            "updated": job.updated_count,
-            "errors": job.error_count,
-            "finished": job.finished,
-        }
-    )
-
-
-@staff_ui
-def job_download(request, job_id: int):
-    job = _own_job(request, job_id)
-    if not job.result_file:
-        raise Http404
-    return FileResponse(
-        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
-    )
 
 
 @staff_ui

@@ -44,6 +44,7 @@ urlpatterns = [
     path("api/v1/reports/complaints/contractors/", ContractorReportView.as_view(), name="report-contractors"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include("core.urls")),
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
     path("", include("organization.urls")),

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from complaints import report_snapshots, reports
 from complaints.models import Complaint, ComplaintEvent, Contractor, Repair, ReportSnapshot
+from core.models import Job
 from tests.conftest import api_as
 from tests.factories import PASSWORD, ComplaintFactory, ProjectFactory
 
@@ -263,3 +264,36 @@ def test_dashboard_and_exports(client, october, manager_a):
 def test_dashboard_outside_scope_is_404(client, october, manager_a, company_b):
     client.login(username=manager_a.username, password=PASSWORD)
     assert client.get(reverse("reports"), {"month": "2026-10", "company": company_b.pk}).status_code == 404
+
+
+def test_a_custom_period_report_runs_as_a_job_with_progress(
+    client, october, manager_a, django_capture_on_commit_callbacks, eager_celery
+):
+    client.login(username=manager_a.username, password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports-custom"), {"first_day": "2026-10-01", "last_day": "2026-10-31"}
+        )
+    job = Job.objects.get()
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    status = client.get(reverse("job-status", args=[job.pk])).json()
+    assert (status["status"], status["percent"], status["total"], status["processed"]) == ("done", 100, 2, 2)
+    download = client.get(reverse("job-download", args=[job.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook.sheetnames == ["全部", "深圳万科"]
+    rows = list(workbook["全部"].iter_rows(values_only=True))
+    assert rows[2][:2] == ("新增", 5)
+
+
+@pytest.mark.parametrize(
+    ("first_day", "last_day"),
+    [("2026-10-31", "2026-10-01"), ("2020-01-01", "2026-10-01"), ("2099-01-01", "2099-02-01")],
+)
+def test_bad_custom_periods_are_refused(client, october, manager_a, first_day, last_day):
+    client.login(username=manager_a.username, password=PASSWORD)
+    response = client.post(
+        reverse("reports-custom"), {"first_day": first_day, "last_day": last_day}, follow=True
+    )
+    assert response.status_code == 200
+    assert not Job.objects.exists()
+    assert len(list(response.context["messages"])) == 1

@@ -33,12 +33,3 @@ def customer_a(company_a):
 @pytest.fixture
 def customer_b(company_b):
     return CustomerFactory(name="李娜", phone="13987654321", company=company_b)
-
-
-@pytest.fixture
-def eager_celery():
-    from vanke_crm.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False

@@ -1,0 +1,102 @@
+"""A complaint report for any period, built in the worker one company at a time (so the page can
+show progress), delivered as an XLSX workbook: the whole scope first, then one sheet per company."""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import date, datetime, time, timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.jobs import claim, finish
+from core.models import Job
+from organization.models import Company, User
+from vanke_crm.exceptions import DomainError
+
+from . import report_export, reports, selectors
+
+logger = logging.getLogger(__name__)
+LONGEST_PERIOD = timedelta(days=3 * 366)
+
+
+def period_between(first_day: date, last_day: date) -> reports.Period:
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first_day, time.min, tzinfo=zone)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
+    return reports.Period.custom(start, end)
+
+
+def custom_report_start(*, user: User, first_day: date, last_day: date, company_id: int | None) -> Job:
+    if last_day < first_day:
+        raise DomainError(_("The period ends before it starts."), code="period_reversed")
+    if last_day - first_day > LONGEST_PERIOD:
+        raise DomainError(_("Choose a period of at most three years."), code="period_too_long")
+    if first_day > timezone.localdate():
+        raise DomainError(_("The period starts in the future."), code="period_in_future")
+    selectors.report_base(user=user, company_id=company_id)  # raises Company.DoesNotExist outside the scope
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=Job.Kind.COMPLAINT_REPORT,
+            created_by=user,
+            company=user.company,
+            params={
+                "first_day": first_day.isoformat(),
+                "last_day": last_day.isoformat(),
+                "company": company_id,
+            },
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import run_custom_report
+
+    run_custom_report.delay(job_id)
+
+
+def custom_report_run(job_id: int) -> None:
+    job = claim(job_id)
+    if job is None:
+        return
+    try:
+        period = period_between(
+            date.fromisoformat(job.params["first_day"]), date.fromisoformat(job.params["last_day"])
+        )
+        base = selectors.report_base(user=job.created_by, company_id=job.params["company"])
+        companies = list(Company.objects.filter(pk__in=base.values("company_id")).order_by("name"))
+        Job.objects.filter(pk=job.pk).update(total=len(companies) + 1)
+        parts = [(_("All"), reports.complaint_report(base, period))]
+        Job.objects.filter(pk=job.pk).update(processed=F("processed") + 1)
+        for company in companies:
+            parts.append((company.name, reports.complaint_report(base.filter(company=company), period)))
+            Job.objects.filter(pk=job.pk).update(processed=F("processed") + 1)
+        job.refresh_from_db()
+        job.result_file.save(f"complaints-{period.label}.xlsx", ContentFile(_workbook(parts)), save=False)
+        finish(job)
+    except Exception:
+        logger.exception("Custom complaint report job %s failed", job_id)
+        job.refresh_from_db()
+        finish(job, failure=_("The report could not be built; try again or choose a shorter period."))
+
+
+def _workbook(parts: list[tuple[str, dict]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for name, report in parts:
+        sheet = workbook.create_sheet(name[:31])
+        for title, header, rows in report_export.sections(report):
+            sheet.append([title])
+            sheet.append(header)
+            for row in rows:
+                sheet.append(row)
+            sheet.append([])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
