@@ -3,9 +3,12 @@
 import logging
 import re
 
-# Digit runs that look like a mainland mobile (11 digits from 1[3-9]) or a resident ID (17 digits + check).
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?![\dXx])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# Whole digit runs (not parts of decimals) shaped like a resident ID number (region code, a 19xx/20xx
+# birth date, sequence, check character) or a mainland mobile number (11 digits from 1[3-9]).
+_ID_NUMBER = re.compile(
+    r"(?<![\d.])([1-9]\d{3})\d{2}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(\d{3}[\dXx])(?![\dXx]|\.\d)"
+)
+_MOBILE = re.compile(r"(?<![\d.])(?:\+?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d|\.\d)")
 
 
 def redact(text: str) -> str:

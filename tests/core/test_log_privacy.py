@@ -47,6 +47,8 @@ def test_exception_tracebacks_are_redacted(console_output):
         ("id 11010519491231002X.", "id 1101**********002X."),
         ("order 123456789012345678901", "order 123456789012345678901"),
         ("job 42 took 13 s", "job 42 took 13 s"),
+        ("succeeded in 0.029812345678901239853s", "succeeded in 0.029812345678901239853s"),
+        ("order 13812345678.5 yuan", "order 13812345678.5 yuan"),
     ],
 )
 def test_redaction(text, expected):
