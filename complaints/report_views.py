@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.permissions import requires
 from organization.models import Company
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
@@ -121,15 +121,6 @@ def custom_report(request):
 # --- REST API ----------------------------------------------------------------------------------------
 
 
-class CanReadComplaints(BasePermission):
-    def has_permission(self, request, view):
-        return bool(
-            request.user
-            and request.user.is_authenticated
-            and request.user.has_perm("complaints.view_complaint")
-        )
-
-
 class MonthQuery(serializers.Serializer):
     month = serializers.RegexField(
         r"^20\d{2}-(0[1-9]|1[0-2])$",
@@ -236,7 +227,7 @@ class ContractorReportOut(serializers.Serializer):
 
 
 class _ReportView(APIView):
-    permission_classes = [CanReadComplaints]
+    permission_classes = [requires("complaints.view_complaint")]
     query_class: type[serializers.Serializer]
 
     def period(self, data) -> reports.Period:

@@ -10,3 +10,14 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+
+def requires(permission: str) -> type[permissions.BasePermission]:
+    """An API permission class for one Django permission (for actions outside the model CRUD map)."""
+
+    class HasPermission(permissions.BasePermission):
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated and request.user.has_perm(permission))
+
+    HasPermission.__name__ = f"Requires_{permission.replace('.', '_')}"
+    return HasPermission

@@ -44,6 +44,7 @@ _WORK_WITH_CUSTOMERS = [
     "customers.add_communication",
 ]
 _PERSONAL_DATA = ["customers.view_personal_data"]
+_SERVICE_TASKS = ["touchpoints.view_servicetask", "touchpoints.change_servicetask"]
 _MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
 _AUDIT = ["customers.view_accesslog"]
 _STAFF_UI = ["organization.use_staff_ui"]
@@ -62,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
     + _WORK_WITH_CUSTOMERS
+    + _SERVICE_TASKS
     + _PERSONAL_DATA,
     COMPANY_MANAGER: _STAFF_UI
     + _VIEW_ORGANISATION
@@ -69,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _LOWER_TIERS
     + _EDIT_UNITS
     + _WORK_WITH_CUSTOMERS
+    + _SERVICE_TASKS
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS,
     GROUP_CENTRE: _STAFF_UI
@@ -79,13 +82,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _EDIT_UNITS
     + _EDIT_ORGANISATION
     + _WORK_WITH_CUSTOMERS
+    + _SERVICE_TASKS
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS
     + _AUDIT,
     # Auditors read everything but personal data stays masked for them; they browse the access log.
     AUDITOR: _STAFF_UI + _ALL_COMPANIES + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _VIEW_CUSTOMERS + _AUDIT,
     # Integrators push and pull records; personal data in their responses is masked.
-    INTEGRATOR: _VIEW_ORGANISATION + _HANDLE_COMPLAINTS + _WORK_WITH_CUSTOMERS,
+    INTEGRATOR: _VIEW_ORGANISATION + _HANDLE_COMPLAINTS + _WORK_WITH_CUSTOMERS + _SERVICE_TASKS,
 }
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "complaints",
     "surveys",
     "membership",
+    "touchpoints",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 30.0},
     "escalate-complaints": {"task": "complaints.tasks.escalate_due", "schedule": 60.0},
     "deliver-notifications": {"task": "complaints.tasks.deliver_notifications", "schedule": 60.0},
+    "generate-service-tasks": {
+        "task": "touchpoints.tasks.generate_service_tasks",
+        "schedule": crontab(minute=30, hour=6),
+    },
     "monthly-complaint-report": {
         "task": "complaints.tasks.generate_report_snapshots",
         "schedule": crontab(minute=0, hour=8, day_of_month=1),

@@ -11,6 +11,7 @@ from core.health import healthz
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
+from touchpoints.api import ServiceTaskViewSet
 
 admin.site.site_header = _("vanke_crm administration")
 admin.site.site_title = _("vanke_crm administration")
@@ -25,6 +26,7 @@ router.register("complaints", ComplaintViewSet)
 router.register("customers", CustomerViewSet)
 router.register("purchases", PurchaseViewSet)
 router.register("communications", CommunicationViewSet)
+router.register("service-tasks", ServiceTaskViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -47,5 +49,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
+    path("", include("touchpoints.urls")),
     path("", include("organization.urls")),
 ]

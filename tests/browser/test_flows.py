@@ -82,3 +82,36 @@ def test_owner_files_staff_handle_owner_follows_and_rates(browser, page, phone_p
     assert "5" in owner.inner_text("#track-rating")
     complaint = Complaint.objects.get(number=number)
     assert (complaint.rating, complaint.channel, complaint.customer.name) == (5, "online_form", "王芳")
+
+
+def test_complete_a_callback_from_my_tasks(page, live_server, shenzhen):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customers.models import Communication
+    from tests.factories import PurchaseFactory, UnitFactory
+    from touchpoints import services
+    from touchpoints.models import ServiceTask
+
+    customer = CustomerFactory(name="赵敏", phone="13700002222", company=shenzhen)
+    delivered = timezone.localdate() - timedelta(days=40)
+    PurchaseFactory(
+        customer=customer,
+        unit=UnitFactory(building__project__company=shenzhen),
+        contract_date=delivered - timedelta(days=200),
+        delivery_date=delivered,
+    )
+    services.generate_delivery_work()
+
+    sign_in(page, live_server, "staff_sz", PASSWORD)
+    page.click("nav a[href='/tasks/']")
+    row = page.locator("#task-table tbody tr", has_text="交付满意度回访")
+    assert "逾期" in row.inner_text()
+    row.locator("input[name=note]").fill("业主对交付质量满意")
+    row.locator("button[type=submit]").click()
+    page.locator(".message").wait_for()
+    assert "赵敏" in page.inner_text(".message")
+    callback = ServiceTask.objects.get(action__code="delivery_callback")
+    assert callback.status == "done"
+    assert Communication.objects.get(customer=customer).content.endswith("业主对交付质量满意")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from organization import demo
 from organization.models import User
+from touchpoints import services as touchpoint_services
 
 
 def progress_bar(done: int, total: int, started: float, width: int = 40) -> str:
@@ -41,6 +42,10 @@ class Command(BaseCommand):
                 _("Added %(count)s customers in %(seconds).1f s.")
                 % {"count": f"{customers:,}", "seconds": seconds}
             )
+        if customers:
+            tasks = touchpoint_services.generate_delivery_work()
+            tasks += touchpoint_services.generate_four_year_visits()
+            self.stdout.write(_("Generated %(count)s 6+2 service tasks.") % {"count": tasks})
         if complaints:
             seconds = self.run_with_progress(demo.generate_complaints(complaints), complaints)
             self.stdout.write(

@@ -1,0 +1,98 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from customers.models import Communication
+from tests.conftest import api_as
+from tests.factories import BuildingFactory, CustomerFactory, ProjectFactory, PurchaseFactory, UnitFactory
+from touchpoints import services
+from touchpoints.models import ServiceTask
+from vanke_crm.exceptions import Conflict
+
+
+def deliver(project, count, days_ago=20, company=None):
+    building = BuildingFactory(project=project)
+    delivered = timezone.localdate() - timedelta(days=days_ago)
+    for _ in range(count):
+        customer = CustomerFactory(company=company or project.company)
+        PurchaseFactory(
+            customer=customer,
+            unit=UnitFactory(building=building),
+            delivery_date=delivered,
+            contract_date=delivered - timedelta(days=300),
+        )
+
+
+def test_every_delivered_unit_gets_a_callback_and_ten_percent_a_visit(company_a):
+    project = ProjectFactory(company=company_a)
+    deliver(project, 25)
+    created = services.generate_delivery_work()
+    callbacks = ServiceTask.objects.filter(action__code="delivery_callback")
+    visits = ServiceTask.objects.filter(action__code="home_visit")
+    assert (callbacks.count(), visits.count(), created) == (25, 3, 28)
+    assert services.generate_delivery_work() == 0  # the schedule running twice adds nothing
+    assert ServiceTask.objects.count() == 28
+
+
+def test_home_visits_are_capped_at_sixty_households(company_a):
+    project = ProjectFactory(company=company_a)
+    deliver(project, 650)
+    services.generate_delivery_work()
+    services.generate_delivery_work()
+    assert ServiceTask.objects.filter(action__code="home_visit", project=project).count() == 60
+
+
+def test_old_deliveries_get_four_year_visits_not_callbacks(company_a):
+    project = ProjectFactory(company=company_a)
+    deliver(project, 2, days_ago=5 * 365)
+    assert services.generate_delivery_work() == 0
+    assert services.generate_four_year_visits() == 2
+    assert services.generate_four_year_visits() == 0
+    assert set(ServiceTask.objects.values_list("occasion", flat=True)) == {"four-year-1"}
+
+
+def test_completing_logs_on_the_timeline_and_cannot_happen_twice(company_a, staff_a):
+    project = ProjectFactory(company=company_a)
+    deliver(project, 1)
+    services.generate_delivery_work()
+    task = ServiceTask.objects.get(action__code="delivery_callback")
+    services.task_complete(task=task, note="业主对交付很满意", by=staff_a)
+    communication = Communication.objects.get()
+    assert (communication.channel, communication.customer_id) == ("phone", task.customer_id)
+    assert "业主对交付很满意" in communication.content
+    with pytest.raises(Conflict):
+        services.task_complete(task=task, note="again", by=staff_a)
+    assert Communication.objects.count() == 1
+
+
+def test_api_lists_scoped_tasks_and_completes_them(company_a, company_b, integrator_a):
+    deliver(ProjectFactory(company=company_a), 2)
+    deliver(ProjectFactory(company=company_b), 2)
+    services.generate_delivery_work()
+    client = api_as(integrator_a)
+    rows = client.get("/api/v1/service-tasks/?action=delivery_callback").json()["results"]
+    assert len(rows) == 2
+    foreign = ServiceTask.objects.filter(company=company_b).first()
+    assert client.post(f"/api/v1/service-tasks/{foreign.pk}/complete/", {}, format="json").status_code == 404
+    done = client.post(f"/api/v1/service-tasks/{rows[0]['id']}/complete/", {"note": "已回访"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    again = client.post(f"/api/v1/service-tasks/{rows[0]['id']}/complete/", {"note": "x"}, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_done"
+
+
+def test_my_tasks_page(client, company_a, staff_a):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    deliver(ProjectFactory(company=company_a), 1, days_ago=40)  # the call-back is overdue
+    services.generate_delivery_work()
+    client.login(username=staff_a.username, password=PASSWORD)
+    page = client.get(reverse("my-tasks")).content.decode()
+    assert "交付满意度回访" in page and "逾期" in page
+    task = ServiceTask.objects.get(action__code="delivery_callback")
+    client.post(reverse("task-complete", args=[task.pk]), {"note": "满意"})
+    task.refresh_from_db()
+    assert task.status == "done"

@@ -1,0 +1,82 @@
+"""The default 6+2 catalogue of DOMAIN.md: the eight steps and their standard and optional actions."""
+
+from django.db import transaction
+
+# (order, code, name, moment, [(action code, name, standard)])
+STEPS = [
+    (
+        1,
+        "warm_welcome",
+        "温馨牵手",
+        "购房前",
+        [
+            ("red_line_disclosure", "红线外不利因素公示", True),
+            ("transparent_information", "透明信息披露", True),
+        ],
+    ),
+    (
+        2,
+        "tying_the_knot",
+        "喜结连理",
+        "签约",
+        [("contract_explanation", "合同条款讲解", True), ("payment_guidance", "付款指引", False)],
+    ),
+    (
+        3,
+        "staying_close",
+        "亲密接触",
+        "签约至交付",
+        [("site_open_day", "工地开放日", True), ("progress_update", "工程进度通报", True)],
+    ),
+    (
+        4,
+        "moving_in",
+        "乔迁之喜",
+        "交付",
+        [
+            ("accompanied_inspection", "陪同验房", True),
+            ("delivery_callback", "交付满意度回访", True),
+            ("home_visit", "入住六个月内上门拜访", True),
+        ],
+    ),
+    (
+        5,
+        "caring",
+        "嘘寒问暖",
+        "入住后",
+        [
+            ("owner_meeting", "业主恳谈会", True),
+            ("periodic_callback", "定期回访", True),
+            ("birthday_greeting", "生日祝福", False),
+            ("holiday_greeting", "节日问候", False),
+        ],
+    ),
+    (
+        6,
+        "taking_responsibility",
+        "承担责任",
+        "保修期",
+        [("warranty_repair", "保修维修", True), ("complaint_handling", "投诉处理", True)],
+    ),
+    (7, "walking_together", "一路同行", "持续", [("loyalty_fund", "忠诚度维修基金", True)]),
+    (8, "four_year_appointment", "四年之约", "每四年", [("four_year_visit", "四年之约回访", True)]),
+]
+
+
+@transaction.atomic
+def install_default_catalogue(step_model=None, action_model=None) -> None:
+    """Create the steps and actions that are missing; names edited by the group centre are kept.
+
+    The migration passes its historical models; everything else uses the current ones."""
+    if step_model is None:
+        from .models import ActionType as action_model
+        from .models import Step as step_model
+    Step, ActionType = step_model, action_model
+    for order, code, name, moment, actions in STEPS:
+        step, _created = Step.objects.get_or_create(
+            code=code, defaults={"order": order, "name": name, "moment": moment}
+        )
+        for action_code, action_name, standard in actions:
+            ActionType.objects.get_or_create(
+                code=action_code, defaults={"step": step, "name": action_name, "standard": standard}
+            )

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="touchpoints.tasks.generate_service_tasks")
+def generate_service_tasks() -> int:
+    """Daily from beat; safe to run again (unique per action, customer, unit and occasion)."""
+    return services.generate_delivery_work() + services.generate_four_year_visits()
