@@ -39,15 +39,20 @@ def counts(start, end) -> dict:
             f"SELECT COUNT(*) FROM {T} WHERE resolved_at >= %s AND resolved_at < %s", [start, end]
         )[0],
         "closed": _one(f"SELECT COUNT(*) FROM {T} WHERE closed_at >= %s AND closed_at < %s", [start, end])[0],
-        "open_at_end": _one(
-            f"SELECT COUNT(*) FROM {T} WHERE received_at < %s AND (resolved_at IS NULL OR resolved_at >= %s)",
-            [end, end],
-        )[0],
+        "open_at_end": _one(f"SELECT COUNT(*) FROM {T} WHERE received_at < %s", [end])[0]
+        - _one(f"SELECT COUNT(*) FROM {T} WHERE resolved_at < %s", [end])[0],
     }
 
 
 def percentile_pair(where: str, params, end_column: str) -> tuple:
     expression = _hours(end_column, "received_at")
+    if connection.vendor == "postgresql":
+        return _one(
+            f"SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY {expression}), "
+            f"percentile_disc(0.9) WITHIN GROUP (ORDER BY {expression}) "
+            f"FROM {T} WHERE {where} AND {end_column} IS NOT NULL",
+            params,
+        )
     total = _one(f"SELECT COUNT(*) FROM {T} WHERE {where} AND {end_column} IS NOT NULL", params)[0]
     if not total:
         return (None, None)
