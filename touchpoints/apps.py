@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def install_catalogue_after_migrate(sender, app_config=None, **kwargs) -> None:
+    if app_config is not None and app_config.label == "touchpoints":
+        from .catalogue import install_default_catalogue
+
+        install_default_catalogue()
 
 
 class TouchpointsConfig(AppConfig):
@@ -7,6 +15,8 @@ class TouchpointsConfig(AppConfig):
     verbose_name = _("6+2 service steps")
 
     def ready(self) -> None:
+        # Like the roles: the default catalogue is (re)installed after every migrate; edits are kept.
+        post_migrate.connect(install_catalogue_after_migrate, dispatch_uid="touchpoints.catalogue")
         from customers import timeline
 
         from .timeline import actions_of

@@ -31,3 +31,11 @@ def test_four_year_rounds():
     ]
     assert rules.add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
     assert rules.add_years(date(2020, 2, 29), 1) == date(2021, 2, 28)
+
+
+def test_the_default_catalogue_has_the_eight_steps(db):
+    from touchpoints.models import ActionType, Step
+
+    assert list(Step.objects.values_list("order", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert ActionType.objects.filter(code="delivery_callback", standard=True, step__order=4).exists()
+    assert ActionType.objects.filter(code="four_year_visit", step__order=8).exists()
