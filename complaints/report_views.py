@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.permissions import requires
-from organization.models import Company
+from organization.models import Company, Region
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
 
@@ -30,13 +30,17 @@ def _page_report(request):
         period = reports.Period.parse_month(month) if month else reports.Period.month(*_this_month())
     except ValueError:
         raise Http404 from None
-    company = request.GET.get("company", "")
-    company_id = int(company) if company.isdigit() and len(company) < 19 else None
+    company_id, region_id = _id_param(request, "company"), _id_param(request, "region")
     try:
-        base = selectors.report_base(user=request.user, company_id=company_id)
-    except Company.DoesNotExist:
+        base = selectors.report_base(user=request.user, company_id=company_id, region_id=region_id)
+    except (Company.DoesNotExist, Region.DoesNotExist):
         raise Http404 from None
-    return base, period, company_id
+    return base, period, company_id, region_id
+
+
+def _id_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 def _this_month() -> tuple[int, int]:
@@ -47,7 +51,7 @@ def _this_month() -> tuple[int, int]:
 @staff_ui
 @permission_required("complaints.view_complaint", raise_exception=True)
 def dashboard(request):
-    base, period, company_id = _page_report(request)
+    base, period, company_id, region_id = _page_report(request)
     report = reports.complaint_report(base, period)
     trend = reports.monthly_trend(base, today=(period.end - timezone.timedelta(days=1)).date())
     categories = dict(Category.choices)
@@ -58,7 +62,10 @@ def dashboard(request):
             "report": report,
             "period": period,
             "company_id": company_id,
+            "region_id": region_id,
             "companies": Company.objects.visible_to(request.user),
+            "regions": Region.objects.visible_to(request.user).distinct(),
+            "custom_form": CustomReportForm(user=request.user, initial={"company_id": company_id}),
             "trend_chart": charts.stacked_columns(trend, [(code, label) for code, label in Tier.choices]),
             "category_chart": charts.horizontal_bars(
                 [
@@ -77,7 +84,7 @@ def dashboard(request):
 @staff_ui
 @permission_required("complaints.view_complaint", raise_exception=True)
 def dashboard_print(request):
-    base, period, _company_id = _page_report(request)
+    base, period, _company_id, _region_id = _page_report(request)
     report = reports.complaint_report(base, period)
     return render(
         request,
@@ -89,7 +96,7 @@ def dashboard_print(request):
 @staff_ui
 @permission_required("complaints.view_complaint", raise_exception=True)
 def dashboard_export(request, fmt: str):
-    base, period, _company_id = _page_report(request)
+    base, period, _company_id, _region_id = _page_report(request)
     report = reports.complaint_report(base, period)
     if fmt == "xlsx":
         response = HttpResponse(
@@ -127,6 +134,7 @@ class MonthQuery(serializers.Serializer):
         error_messages={"invalid": gettext_lazy("Give the month as YYYY-MM, e.g. 2026-11.")},
     )
     company = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    region = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 class WeekQuery(serializers.Serializer):
@@ -135,6 +143,7 @@ class WeekQuery(serializers.Serializer):
         error_messages={"invalid": gettext_lazy("Give the week as YYYY-Www, e.g. 2026-W47.")},
     )
     company = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    region = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 class PeriodOut(serializers.Serializer):
@@ -191,12 +200,19 @@ class EscalatedOut(serializers.Serializer):
     last_update = serializers.DateTimeField(allow_null=True)
 
 
+class CategoryShareOut(serializers.Serializer):
+    category = serializers.CharField()
+    count = serializers.IntegerField()
+    percent = serializers.FloatField()
+
+
 class ComplaintReportOut(serializers.Serializer):
     period = PeriodOut()
     counts = CountsOut()
     previous = ComparedCountsOut()
     year_before = ComparedCountsOut()
     by_category = serializers.DictField(child=serializers.IntegerField())
+    category_share = CategoryShareOut(many=True)
     by_tier = serializers.DictField(child=serializers.IntegerField())
     by_channel = serializers.DictField(child=serializers.IntegerField())
     by_status = serializers.DictField(child=serializers.IntegerField())
@@ -244,8 +260,12 @@ class _ReportView(APIView):
         except ValueError:
             raise serializers.ValidationError({"week": [_("There is no such week.")]}) from None
         try:
-            base = selectors.report_base(user=request.user, company_id=query.validated_data.get("company"))
-        except Company.DoesNotExist:
+            base = selectors.report_base(
+                user=request.user,
+                company_id=query.validated_data.get("company"),
+                region_id=query.validated_data.get("region"),
+            )
+        except (Company.DoesNotExist, Region.DoesNotExist):
             raise NotFound from None
         return Response(self.compute(base, period))
 

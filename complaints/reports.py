@@ -236,12 +236,14 @@ def complaint_report(base: QuerySet, period: Period) -> dict:
     resolved = base.filter(resolved_at__gte=period.start, resolved_at__lt=period.end)
     closed = base.filter(closed_at__gte=period.start, closed_at__lt=period.end)
     overdue_at = min(timezone.now(), period.end)
+    by_category = _grouped(received, "category")
     return {
         "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat()},
         "counts": counts(base, period),
         "previous": {"label": period.previous().label, **counts(base, period.previous())},
         "year_before": {"label": period.year_before().label, **counts(base, period.year_before())},
-        "by_category": _grouped(received, "category"),
+        "by_category": by_category,
+        "category_share": _shares(by_category),
         "by_tier": _grouped(received, "tier"),
         "by_channel": _grouped(received, "channel"),
         "by_status": _grouped(received, "status"),
@@ -299,11 +301,14 @@ def monthly_trend(base: QuerySet, months: int = 12, today: date | None = None) -
 
 def category_share(base: QuerySet, start: datetime, end: datetime) -> list[dict]:
     """Each category's share of complaints received in [start, end) (e.g. January–June)."""
-    grouped = _grouped(base.filter(received_at__gte=start, received_at__lt=end), "category")
-    total = sum(grouped.values())
+    return _shares(_grouped(base.filter(received_at__gte=start, received_at__lt=end), "category"))
+
+
+def _shares(counts: dict[str, int]) -> list[dict]:
+    total = sum(counts.values())
     return [
         {"category": category, "count": n, "percent": round(100 * n / total, 1)}
-        for category, n in sorted(grouped.items(), key=lambda item: -item[1])
+        for category, n in sorted(counts.items(), key=lambda item: -item[1])
     ]
 
 

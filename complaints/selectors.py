@@ -76,12 +76,16 @@ def possible_duplicates(complaint: Complaint, limit: int = 5) -> list[Complaint]
     ][:limit]
 
 
-def report_base(*, user, company_id: int | None = None) -> QuerySet[Complaint]:
-    """The complaints a report for ``user`` counts; a company outside the user's scope does not exist."""
-    from organization.models import Company
+def report_base(*, user, company_id: int | None = None, region_id: int | None = None) -> QuerySet[Complaint]:
+    """The complaints a report for ``user`` counts (one company, one region, or all the user sees);
+    a company or region outside the user's scope does not exist (Company/Region.DoesNotExist)."""
+    from organization.models import Company, Region
 
     base = Complaint.objects.visible_to(user)
     if company_id is not None:
         Company.objects.visible_to(user).get(pk=company_id)
         base = base.filter(company_id=company_id)
+    if region_id is not None:
+        Region.objects.visible_to(user).filter(pk=region_id).distinct().get()
+        base = base.filter(company__region_id=region_id)
     return base

@@ -297,3 +297,29 @@ def test_bad_custom_periods_are_refused(client, october, manager_a, first_day, l
     assert response.status_code == 200
     assert not Job.objects.exists()
     assert len(list(response.context["messages"])) == 1
+
+
+def test_dashboard_by_region_and_the_custom_period_form(client, october, group_user, company_a, company_b):
+    client.login(username=group_user.username, password=PASSWORD)
+    page = client.get(reverse("reports"), {"month": "2026-10", "region": company_a.region_id})
+    assert page.context["report"]["counts"]["new"] == 5
+    assert set(page.context["report"]["by_company"]) == {"深圳万科"}
+    assert 'name="first_day"' in page.content.decode()
+    api = api_as(group_user).get(
+        f"/api/v1/reports/complaints/monthly/?month=2026-10&region={company_b.region_id}"
+    )
+    assert api.json()["counts"]["new"] == 2
+    assert api.json()["category_share"] == [{"category": "construction", "count": 2, "percent": 100.0}]
+
+
+def test_a_region_outside_scope_is_404(client, october, manager_a, company_b):
+    client.login(username=manager_a.username, password=PASSWORD)
+    assert (
+        client.get(reverse("reports"), {"month": "2026-10", "region": company_b.region_id}).status_code == 404
+    )
+    assert (
+        api_as(manager_a)
+        .get(f"/api/v1/reports/complaints/monthly/?month=2026-10&region={company_b.region_id}")
+        .status_code
+        == 404
+    )
