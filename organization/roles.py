@@ -45,6 +45,13 @@ _WORK_WITH_CUSTOMERS = [
 ]
 _PERSONAL_DATA = ["customers.view_personal_data"]
 _SERVICE_TASKS = ["touchpoints.view_servicetask", "touchpoints.change_servicetask"]
+_SERVICE_CATALOGUE = [
+    "touchpoints.view_step",
+    "touchpoints.change_step",
+    "touchpoints.view_actiontype",
+    "touchpoints.add_actiontype",
+    "touchpoints.change_actiontype",
+]
 _MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
 _AUDIT = ["customers.view_accesslog"]
 _STAFF_UI = ["organization.use_staff_ui"]
@@ -85,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SERVICE_TASKS
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS
+    + _SERVICE_CATALOGUE
     + _AUDIT,
     # Auditors read everything but personal data stays masked for them; they browse the access log.
     AUDITOR: _STAFF_UI + _ALL_COMPANIES + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _VIEW_CUSTOMERS + _AUDIT,

@@ -96,3 +96,30 @@ class ServiceTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} · {self.customer}"
+
+
+class PlanItem(models.Model):
+    """A project's planned action on a date (a site open day, a delivery batch, an owners' meeting)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="plan_items", verbose_name=_("project")
+    )
+    action = models.ForeignKey(
+        ActionType, on_delete=models.PROTECT, related_name="plan_items", verbose_name=_("service action")
+    )
+    planned_on = models.DateField(_("planned on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    company_lookup = "project__company"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["planned_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "action", "planned_on"], name="one_plan_item_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.action} · {self.planned_on}"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
 from customers.models import CommunicationChannel, Purchase
-from vanke_crm.exceptions import Conflict
+from vanke_crm.exceptions import Conflict, DomainError
 
 from . import rules
 from .models import ActionType, ServiceTask
@@ -119,3 +119,50 @@ def task_complete(*, task: ServiceTask, note: str, by) -> ServiceTask:
         content=f"{task.action.name}：{task.note}" if task.note else task.action.name,
     )
     return task
+
+
+@transaction.atomic
+def plan_item_mark_attendees(*, item, customers, by) -> int:
+    """Record that these customers took part in a planned event (bulk marking); each is logged on
+    their timeline. Someone already marked for this event is refused, nothing is written."""
+    today = timezone.localdate()
+    if item.planned_on > today:
+        raise DomainError(
+            _("The event on %(day)s has not happened yet.") % {"day": item.planned_on}, code="event_in_future"
+        )
+    occasion = f"plan-{item.pk}"
+    already = set(
+        ServiceTask.objects.filter(action=item.action, occasion=occasion, customer__in=customers).values_list(
+            "customer__name", flat=True
+        )
+    )
+    if already:
+        raise Conflict(
+            _("Already marked for this event: %(names)s.") % {"names": "、".join(sorted(already))},
+            code="already_marked",
+        )
+    now = timezone.now()
+    company = item.project.company
+    ServiceTask.objects.bulk_create(
+        ServiceTask(
+            action=item.action,
+            company=company,
+            project=item.project,
+            customer=customer,
+            occasion=occasion,
+            due_on=item.planned_on,
+            status=ServiceTask.Status.DONE,
+            done_at=now,
+            done_by=by,
+        )
+        for customer in customers
+    )
+    for customer in customers:
+        customer_services.communication_log(
+            customer=customer,
+            company=company,
+            staff=by,
+            channel=CommunicationChannel.EVENT,
+            content=f"{item.action.name}（{item.planned_on}）",
+        )
+    return len(customers)

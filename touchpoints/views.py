@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organization.models import Project
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
 
-from . import services
-from .models import ServiceTask
+from . import selectors, services
+from .forms import AttendeesForm, PlanItemForm
+from .models import PlanItem, ServiceTask
 
 UPCOMING_DAYS = 7
 PAGE_SIZE = 100
@@ -49,3 +51,71 @@ def task_complete(request, task_id: int):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("my-tasks")
+
+
+def _project(request, project_id: int) -> Project:
+    project = Project.objects.visible_to(request.user).select_related("company").filter(pk=project_id).first()
+    if project is None:
+        raise Http404
+    return project
+
+
+@staff_ui
+@permission_required("touchpoints.view_servicetask", raise_exception=True)
+def project_board(request, project_id: int):
+    """The project's 6+2 board: done / due / overdue per step, and its plan of events."""
+    project = _project(request, project_id)
+    return render(
+        request,
+        "touchpoints/board.html",
+        {
+            "project": project,
+            "board": selectors.project_board(project=project, today=timezone.localdate()),
+            "plan": PlanItem.objects.filter(project=project).select_related("action__step"),
+            "plan_form": PlanItemForm(),
+            "attendees_form": AttendeesForm(user=request.user),
+        },
+    )
+
+
+@staff_ui
+@permission_required("touchpoints.change_servicetask", raise_exception=True)
+@require_POST
+def plan_item_add(request, project_id: int):
+    project = _project(request, project_id)
+    form = PlanItemForm(request.POST)
+    if form.is_valid():
+        _item, created = PlanItem.objects.get_or_create(project=project, **form.cleaned_data)
+        if created:
+            messages.success(request, _("Added to the plan."))
+        else:
+            messages.error(request, _("This action is already planned on that day."))
+    else:
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("project-service-board", project_id=project.pk)
+
+
+@staff_ui
+@permission_required("touchpoints.change_servicetask", raise_exception=True)
+@require_POST
+def plan_item_attendees(request, project_id: int, item_id: int):
+    project = _project(request, project_id)
+    item = (
+        PlanItem.objects.filter(project=project, pk=item_id)
+        .select_related("action", "project__company")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    form = AttendeesForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            marked = services.plan_item_mark_attendees(
+                item=item, customers=form.cleaned_data["phones"], by=request.user
+            )
+            messages.success(request, _("%(count)s attendees recorded.") % {"count": marked})
+        except DomainError as error:
+            messages.error(request, error.message)
+    return redirect("project-service-board", project_id=project.pk)

@@ -96,3 +96,72 @@ def test_my_tasks_page(client, company_a, staff_a):
     client.post(reverse("task-complete", args=[task.pk]), {"note": "满意"})
     task.refresh_from_db()
     assert task.status == "done"
+
+
+def test_board_counts_done_due_and_overdue_per_step(company_a, staff_a):
+    from touchpoints import selectors
+
+    project = ProjectFactory(company=company_a)
+    deliver(project, 3, days_ago=40)  # call-backs overdue (due 30 days after delivery)
+    services.generate_delivery_work()
+    services.task_complete(
+        task=ServiceTask.objects.filter(action__code="delivery_callback").first(), note="", by=staff_a
+    )
+    board = {
+        row.step.order: row for row in selectors.project_board(project=project, today=timezone.localdate())
+    }
+    moving_in = board[4]
+    assert (moving_in.done, moving_in.overdue, moving_in.due) == (1, 2, 1)  # + the home visit, not yet due
+    assert moving_in.by_action["交付满意度回访"] == {"done": 1, "due": 0, "overdue": 2}
+    assert board[1].total == 0
+
+
+def test_bulk_marking_attendees_of_an_event(client, company_a, staff_a):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+    from touchpoints.models import ActionType, PlanItem
+
+    project = ProjectFactory(company=company_a)
+    first = CustomerFactory(phone="13811110001", company=company_a)
+    second = CustomerFactory(phone="13811110002", company=company_a)
+    item = PlanItem.objects.create(
+        project=project,
+        action=ActionType.objects.get(code="site_open_day"),
+        planned_on=timezone.localdate() - timedelta(days=1),
+    )
+    client.login(username=staff_a.username, password=PASSWORD)
+    url = reverse("plan-item-attendees", args=[project.pk, item.pk])
+    client.post(url, {"phones": "138 1111 0001\n13811110002\n"})
+    assert ServiceTask.objects.filter(occasion=f"plan-{item.pk}", status="done").count() == 2
+    assert Communication.objects.filter(customer__in=[first, second], channel="event").count() == 2
+    page = client.post(url, {"phones": "13811110001"}, follow=True).content.decode()
+    assert "已记录参加本次活动" in page
+    page = client.post(url, {"phones": "13899998888\nabc"}, follow=True).content.decode()
+    assert "不是手机号码" in page
+    assert ServiceTask.objects.filter(occasion=f"plan-{item.pk}").count() == 2
+    board = client.get(reverse("project-service-board", args=[project.pk]))
+    assert board.status_code == 200
+
+
+def test_future_events_cannot_be_marked_and_boards_are_scoped(client, company_a, company_b, staff_a):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+    from touchpoints.models import ActionType, PlanItem
+
+    project = ProjectFactory(company=company_a)
+    CustomerFactory(phone="13811110001", company=company_a)
+    item = PlanItem.objects.create(
+        project=project,
+        action=ActionType.objects.get(code="owner_meeting"),
+        planned_on=timezone.localdate() + timedelta(days=3),
+    )
+    client.login(username=staff_a.username, password=PASSWORD)
+    page = client.post(
+        reverse("plan-item-attendees", args=[project.pk, item.pk]), {"phones": "13811110001"}, follow=True
+    ).content.decode()
+    assert "尚未举行" in page
+    assert not ServiceTask.objects.exists()
+    other = ProjectFactory(company=company_b)
+    assert client.get(reverse("project-service-board", args=[other.pk])).status_code == 404
