@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customers.privacy import client_ip
@@ -174,76 +175,42 @@ def _form_errors(form) -> str:
     return "；".join(str(error) for errors in form.errors.values() for error in errors)
 
 
-@_action
-def complaint_assign(request, complaint):
-    form = AssignForm(request.POST, complaint=complaint)
-    if not form.is_valid():
-        raise DomainError(_form_errors(form))
-    services.complaint_assign(complaint=complaint, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Assigned."))
+def _form_action(form_class, service, success, *, form_needs_complaint: bool = False):
+    """A staff action whose form's cleaned data go to ``service`` with the complaint and the user."""
+
+    @_action
+    def view(request, complaint):
+        form = form_class(request.POST, **({"complaint": complaint} if form_needs_complaint else {}))
+        if not form.is_valid():
+            raise DomainError(_form_errors(form))
+        service(complaint=complaint, by=request.user, **form.cleaned_data)
+        messages.success(request, success)
+
+    return view
 
 
-@_action
-def complaint_transition(request, complaint):
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_form_errors(form))
-    services.complaint_transition(complaint=complaint, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Status updated."))
-
-
-@_action
-def complaint_plan(request, complaint):
-    form = PlanForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_form_errors(form))
-    services.complaint_add_plan(complaint=complaint, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Plan recorded; the complainant can see it."))
-
-
-@_action
-def complaint_progress(request, complaint):
-    form = ProgressForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_form_errors(form))
-    services.complaint_add_progress(complaint=complaint, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Progress recorded."))
-
-
-@_action
-def complaint_handover(request, complaint):
-    form = HandoverForm(request.POST, complaint=complaint)
-    if not form.is_valid():
-        raise DomainError(_form_errors(form))
-    services.complaint_handover(complaint=complaint, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Handed over."))
-
-
-@_action
-def complaint_lower_tier(request, complaint):
-    form = LowerTierForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_form_errors(form))
-    services.complaint_lower_tier(complaint=complaint, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Tier lowered."))
-
-
-@_action
-def complaint_repair(request, complaint):
-    form = RepairForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_form_errors(form))
-    services.repair_record(complaint=complaint, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Repair recorded."))
-
-
-@_action
-def complaint_callback(request, complaint):
-    form = CallbackForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(_form_errors(form))
-    services.complaint_callback(complaint=complaint, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Call-back recorded."))
+complaint_assign = _form_action(
+    AssignForm, services.complaint_assign, gettext_lazy("Assigned."), form_needs_complaint=True
+)
+complaint_transition = _form_action(
+    TransitionForm, services.complaint_transition, gettext_lazy("Status updated.")
+)
+complaint_plan = _form_action(
+    PlanForm, services.complaint_add_plan, gettext_lazy("Plan recorded; the complainant can see it.")
+)
+complaint_progress = _form_action(
+    ProgressForm, services.complaint_add_progress, gettext_lazy("Progress recorded.")
+)
+complaint_handover = _form_action(
+    HandoverForm, services.complaint_handover, gettext_lazy("Handed over."), form_needs_complaint=True
+)
+complaint_lower_tier = _form_action(
+    LowerTierForm, services.complaint_lower_tier, gettext_lazy("Tier lowered.")
+)
+complaint_repair = _form_action(RepairForm, services.repair_record, gettext_lazy("Repair recorded."))
+complaint_callback = _form_action(
+    CallbackForm, services.complaint_callback, gettext_lazy("Call-back recorded.")
+)
 
 
 @staff_ui

@@ -6,6 +6,7 @@ from organization.models import Company, Unit
 
 from . import privacy, rules
 from .models import Communication, Customer, Purchase, Segment, SourceChannel
+from .services import PROFILE_FIELDS
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -72,21 +73,7 @@ class CustomerProfileInput(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "gender",
-            "birth_date",
-            "email",
-            "occupation",
-            "id_number",
-            "children_count",
-            "elderly_at_home",
-            "income_band",
-            "purchase_motive",
-            "decoration_style",
-            "facility_preferences",
-            "service_preferences",
-        ]
+        fields = list(PROFILE_FIELDS)
         extra_kwargs = {"id_number": {"validators": []}}
 
     def validate_birth_date(self, value):
