@@ -44,7 +44,12 @@ _WORK_WITH_CUSTOMERS = [
     "customers.add_communication",
 ]
 _PERSONAL_DATA = ["customers.view_personal_data"]
-_SERVICE_TASKS = ["touchpoints.view_servicetask", "touchpoints.change_servicetask"]
+_SERVICE_TASKS = [
+    "touchpoints.view_servicetask",
+    "touchpoints.change_servicetask",
+    "touchpoints.view_checkanswer",
+    "touchpoints.add_checkanswer",
+]
 _SERVICE_CATALOGUE = [
     "touchpoints.view_step",
     "touchpoints.change_step",

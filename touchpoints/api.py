@@ -1,5 +1,6 @@
 import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -9,8 +10,8 @@ from core.pagination import IdCursorPagination
 from core.permissions import requires
 
 from . import services
-from .models import ServiceTask
-from .serializers import CompleteInput, ServiceTaskSerializer
+from .models import CheckAnswer, ServiceTask
+from .serializers import CheckAnswerSerializer, CompleteInput, ServiceTaskSerializer
 
 
 class ServiceTaskFilter(django_filters.FilterSet):
@@ -45,3 +46,17 @@ class ServiceTaskViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         done = services.task_complete(task=task, by=request.user, **data.validated_data)
         return Response(ServiceTaskSerializer(done).data)
+
+
+class CheckAnswerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Owners' yes/no answers to the quarterly execution check questions (the call centre records them)."""
+
+    queryset = CheckAnswer.objects.select_related("question")
+    serializer_class = CheckAnswerSerializer
+
+    @extend_schema(responses={201: CheckAnswerSerializer, 409: OpenApiResponse()})
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = services.check_answer_record(by=request.user, **data.validated_data)
+        return Response(self.get_serializer(answer).data, status=201)

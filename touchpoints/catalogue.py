@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from .models import ActionType, CheckQuestion, Step
+
 # (order, code, name, moment, [(action code, name, standard)])
 STEPS = [
     (
@@ -63,15 +65,18 @@ STEPS = [
 ]
 
 
-@transaction.atomic
-def install_default_catalogue(step_model=None, action_model=None) -> None:
-    """Create the steps and actions that are missing; names edited by the group centre are kept.
+# The call-back questions of DOMAIN.md for the quarterly execution check: (step order, code, question).
+QUESTIONS = [
+    (3, "invited_to_open_day", "您是否受邀参加过工地开放日？"),
+    (3, "told_about_progress", "您是否收到过工程进度通报？"),
+    (5, "contacted_regularly", "客服是否定期与您联系？"),
+    (6, "knows_how_to_complain", "您是否知道如何投诉？"),
+]
 
-    The migration passes its historical models; everything else uses the current ones."""
-    if step_model is None:
-        from .models import ActionType as action_model
-        from .models import Step as step_model
-    Step, ActionType = step_model, action_model
+
+@transaction.atomic
+def install_default_catalogue() -> None:
+    """Create the steps, actions and check questions that are missing; edits by the group centre are kept."""
     for order, code, name, moment, actions in STEPS:
         step, _created = Step.objects.get_or_create(
             code=code, defaults={"order": order, "name": name, "moment": moment}
@@ -80,3 +85,6 @@ def install_default_catalogue(step_model=None, action_model=None) -> None:
             ActionType.objects.get_or_create(
                 code=action_code, defaults={"step": step, "name": action_name, "standard": standard}
             )
+    steps = {step.order: step for step in Step.objects.all()}
+    for order, code, text in QUESTIONS:
+        CheckQuestion.objects.get_or_create(code=code, defaults={"step": steps[order], "text": text})

@@ -123,3 +123,46 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.action} · {self.planned_on}"
+
+
+class CheckQuestion(models.Model):
+    """A yes/no question of the quarterly execution check, asked of owners in call-backs."""
+
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="questions", verbose_name=_("step"))
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    text = models.CharField(_("question"), max_length=200)
+
+    class Meta:
+        verbose_name = _("check question")
+        verbose_name_plural = _("check questions")
+        ordering = ["step__order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CheckAnswer(models.Model):
+    """An owner's yes/no answer for a project and quarter (e.g. 2026Q4), one per question and owner."""
+
+    question = models.ForeignKey(CheckQuestion, on_delete=models.PROTECT, related_name="answers")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="check_answers")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="check_answers")
+    quarter = models.CharField(_("quarter"), max_length=6)
+    answer = models.BooleanField(_("answer"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    company_lookup = "project__company"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("check answer")
+        verbose_name_plural = _("check answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "customer", "quarter"], name="one_answer_per_quarter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} {self.quarter}: {self.answer}"

@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, CharField, Count, Value, When
+from django.db.models import Case, CharField, Count, Q, Value, When
 
 from .models import ServiceTask, Step
 
@@ -44,4 +44,80 @@ def project_board(*, project, today: date) -> list[StepCoverage]:
         setattr(coverage, row["state"], getattr(coverage, row["state"]) + row["n"])
         counts = coverage.by_action.setdefault(row["action__name"], {"done": 0, "due": 0, "overdue": 0})
         counts[row["state"]] += row["n"]
+    return list(steps.values())
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Quarter":
+        year, number = text.upper().split("Q")
+        quarter = cls(int(year), int(number))
+        if not (2000 <= quarter.year <= 2100 and 1 <= quarter.number <= 4):
+            raise ValueError(text)
+        return quarter
+
+    @classmethod
+    def of(cls, day: date) -> "Quarter":
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:  # exclusive
+        return date(self.year + self.number // 4, 3 * self.number % 12 + 1, 1)
+
+
+@dataclass
+class StepCheck:
+    step: Step
+    actions: list = field(default_factory=list)  # (action name, done, total, percent)
+    questions: list = field(default_factory=list)  # (question, yes, answered, percent)
+
+    @property
+    def score(self) -> float | None:
+        """The mean of the step's action coverages and yes-shares that have any data."""
+        parts = [percent for *_rest, percent in self.actions + self.questions if percent is not None]
+        return round(sum(parts) / len(parts), 1) if parts else None
+
+
+def quarterly_check(*, project, quarter: Quarter) -> list[StepCheck]:
+    """Coverage of each standard action due in the quarter, and the owners' yes/no answers, per step
+    (two GROUP BYs)."""
+    from .models import ActionType, CheckAnswer, CheckQuestion
+
+    coverage = {
+        row["action_id"]: row
+        for row in ServiceTask.objects.filter(
+            project=project, due_on__gte=quarter.first_day, due_on__lt=quarter.end
+        )
+        .values("action_id")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(status=ServiceTask.Status.DONE)))
+        .order_by()
+    }
+    answers = {
+        row["question_id"]: row
+        for row in CheckAnswer.objects.filter(project=project, quarter=quarter.label)
+        .values("question_id")
+        .annotate(answered=Count("id"), yes=Count("id", filter=Q(answer=True)))
+        .order_by()
+    }
+    steps = {step.pk: StepCheck(step) for step in Step.objects.all()}
+    for action in ActionType.objects.filter(standard=True):
+        row = coverage.get(action.pk, {"total": 0, "done": 0})
+        percent = round(100 * row["done"] / row["total"], 1) if row["total"] else None
+        steps[action.step_id].actions.append((action.name, row["done"], row["total"], percent))
+    for question in CheckQuestion.objects.all():
+        row = answers.get(question.pk, {"answered": 0, "yes": 0})
+        percent = round(100 * row["yes"] / row["answered"], 1) if row["answered"] else None
+        steps[question.step_id].questions.append((question.text, row["yes"], row["answered"], percent))
     return list(steps.values())

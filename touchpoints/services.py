@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -166,3 +166,24 @@ def plan_item_mark_attendees(*, item, customers, by) -> int:
             content=f"{item.action.name}（{item.planned_on}）",
         )
     return len(customers)
+
+
+def check_answer_record(*, question, project, customer, quarter: str, answer: bool, by):
+    """An owner's yes/no answer to a quarterly check question; answering twice is refused."""
+    from .models import CheckAnswer
+
+    try:
+        with transaction.atomic():
+            return CheckAnswer.objects.create(
+                question=question,
+                project=project,
+                customer=customer,
+                quarter=quarter,
+                answer=answer,
+                recorded_by=by,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("This owner already answered this question for %(quarter)s.") % {"quarter": quarter},
+            code="already_answered",
+        ) from None

@@ -7,6 +7,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/complete/", views.task_complete, name="task-complete"),
     path("projects/<int:project_id>/service/", views.project_board, name="project-service-board"),
     path("projects/<int:project_id>/service/plan/", views.plan_item_add, name="plan-item-add"),
+    path("projects/<int:project_id>/service/check/", views.quarterly_check, name="quarterly-check"),
     path(
         "projects/<int:project_id>/service/plan/<int:item_id>/attendees/",
         views.plan_item_attendees,

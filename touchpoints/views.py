@@ -1,8 +1,9 @@
+import csv
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,3 +120,36 @@ def plan_item_attendees(request, project_id: int, item_id: int):
         except DomainError as error:
             messages.error(request, error.message)
     return redirect("project-service-board", project_id=project.pk)
+
+
+@staff_ui
+@permission_required("touchpoints.view_servicetask", raise_exception=True)
+def quarterly_check(request, project_id: int):
+    """The quarterly execution check of a project; ?format=csv exports it."""
+    project = _project(request, project_id)
+    try:
+        quarter = (
+            selectors.Quarter.parse(request.GET["quarter"])
+            if request.GET.get("quarter")
+            else (selectors.Quarter.of(timezone.localdate()))
+        )
+    except ValueError:
+        raise Http404 from None
+    steps = selectors.quarterly_check(project=project, quarter=quarter)
+    if request.GET.get("format") == "csv":
+        return _check_csv(project, quarter, steps)
+    return render(request, "touchpoints/check.html", {"project": project, "quarter": quarter, "steps": steps})
+
+
+def _check_csv(project, quarter, steps) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="6plus2-{project.pk}-{quarter.label}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("Step"), _("Item"), _("Done or yes"), _("Total"), _("Percent"), _("Step score")])
+    for row in steps:
+        for name, done, total, percent in row.actions + row.questions:
+            writer.writerow(
+                [row.step.name, name, done, total, percent if percent is not None else "", row.score or ""]
+            )
+    return response

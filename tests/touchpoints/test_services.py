@@ -165,3 +165,72 @@ def test_future_events_cannot_be_marked_and_boards_are_scoped(client, company_a,
     assert not ServiceTask.objects.exists()
     other = ProjectFactory(company=company_b)
     assert client.get(reverse("project-service-board", args=[other.pk])).status_code == 404
+
+
+def test_quarterly_check_scores_coverage_and_answers(client, company_a, company_b, staff_a, integrator_a):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+    from touchpoints.selectors import Quarter, quarterly_check
+
+    project = ProjectFactory(company=company_a)
+    deliver(project, 4, days_ago=40)
+    services.generate_delivery_work()
+    callbacks = list(ServiceTask.objects.filter(action__code="delivery_callback"))
+    for task in callbacks[:3]:
+        services.task_complete(task=task, note="", by=staff_a)
+    quarter = Quarter.of(callbacks[0].due_on)
+    owners = [task.customer for task in callbacks]
+    api = api_as(integrator_a)
+    for owner, said_yes in zip(owners, (True, True, False, True), strict=True):
+        response = api.post(
+            "/api/v1/check-answers/",
+            {
+                "question": "knows_how_to_complain",
+                "project": project.pk,
+                "customer": owner.pk,
+                "quarter": quarter.label,
+                "answer": said_yes,
+            },
+            format="json",
+        )
+        assert response.status_code == 201
+    again = api.post(
+        "/api/v1/check-answers/",
+        {
+            "question": "knows_how_to_complain",
+            "project": project.pk,
+            "customer": owners[0].pk,
+            "quarter": quarter.label,
+            "answer": False,
+        },
+        format="json",
+    )
+    assert again.status_code == 409
+    bad = api.post(
+        "/api/v1/check-answers/",
+        {
+            "question": "knows_how_to_complain",
+            "project": project.pk,
+            "customer": owners[0].pk,
+            "quarter": "Q4",
+            "answer": True,
+        },
+        format="json",
+    )
+    assert bad.status_code == 400
+
+    steps = {row.step.order: row for row in quarterly_check(project=project, quarter=quarter)}
+    assert ("交付满意度回访", 3, 4, 75.0) in steps[4].actions
+    assert steps[6].questions == [("您是否知道如何投诉？", 3, 4, 75.0)]
+    assert steps[6].score == 75.0
+
+    client.login(username=staff_a.username, password=PASSWORD)
+    url = reverse("quarterly-check", args=[project.pk])
+    assert "您是否知道如何投诉" in client.get(url, {"quarter": quarter.label}).content.decode()
+    csv_text = client.get(url, {"quarter": quarter.label, "format": "csv"}).content.decode("utf-8-sig")
+    assert "您是否知道如何投诉？,3,4,75.0,75.0" in csv_text
+    assert client.get(url, {"quarter": "2026Q9"}).status_code == 404
+    assert (
+        client.get(reverse("quarterly-check", args=[ProjectFactory(company=company_b).pk])).status_code == 404
+    )
