@@ -10,7 +10,9 @@ wiped first, so never point it at real data) and prints:
   - the escalation sweep with 1,000 due complaints among SMALL vs LARGE open ones;
   - complaint intake through the API as a ratio to a bare Django view doing the same INSERT;
   - the monthly complaint report at SMALL vs LARGE complaints, and its ratio to the same
-    aggregations written by hand in SQL (bench/report_sql.py).
+    aggregations written by hand in SQL (bench/report_sql.py);
+  - 6+2: generating call-back and home-visit tasks for a project of 5,000 delivered units, and the
+    project board's queries and time at 1,000 vs 100,000 units.
 """
 
 import argparse
@@ -202,6 +204,79 @@ def report_ms(repeats: int) -> tuple[float, float]:
     return statistics.median(orm), statistics.median(raw)
 
 
+def touchpoint_bench(small_units: int = 1_000, large_units: int = 100_000) -> dict:
+    """Task generation for 5,000 delivered units; the 6+2 board at 1,000 vs 100,000 delivered units."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from customers.models import Customer, CustomerCompany, Purchase
+    from organization.models import Building, Company, Project, Unit
+    from touchpoints import services as touchpoint_services
+
+    company = Company.objects.get(name="深圳万科")
+    delivered_on = timezone.localdate() - timedelta(days=20)
+
+    def delivered_project(name: str, units: int) -> Project:
+        project = Project.objects.create(company=company, name=name)
+        building = Building.objects.create(project=project, name="1栋")
+        Unit.objects.bulk_create(
+            Unit(building=building, number=str(n), floor=1, layout="三室两厅", area=100, list_price=1)
+            for n in range(units)
+        )
+        customers = Customer.objects.bulk_create(
+            Customer(name=f"业主{n}", phone=f"199{n + len(name) * 10**6:08d}", phone_tail=f"{n:04d}"[-4:])
+            for n in range(units)
+        )
+        CustomerCompany.objects.bulk_create(CustomerCompany(customer=c, company=company) for c in customers)
+        unit_ids = Unit.objects.filter(building=building).values_list("id", flat=True)
+        Purchase.objects.bulk_create(
+            Purchase(
+                customer=c,
+                unit_id=u,
+                contract_date=delivered_on - timedelta(days=300),
+                price=1,
+                area=100,
+                layout="三室两厅",
+                delivery_date=delivered_on,
+            )
+            for c, u in zip(customers, unit_ids, strict=True)
+        )
+        return project
+
+    delivered_project("基准五千", 5_000)
+    started = time.perf_counter()
+    created = touchpoint_services.generate_delivery_work()
+    generation_s = time.perf_counter() - started
+    started = time.perf_counter()
+    again = touchpoint_services.generate_delivery_work()
+    regeneration_s = time.perf_counter() - started
+
+    client = Client()
+    client.force_login(User.objects.get(username="manager_sz"))
+    boards = {}
+    for units in (small_units, large_units):
+        project = delivered_project(f"看板{units}", units)
+        touchpoint_services.generate_delivery_work()
+        url = f"/projects/{project.pk}/service/"
+        client.get(url)
+        timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            timings.append((time.perf_counter() - started) * 1000)
+        boards[units] = (statistics.median(timings), len(queries))
+    return {
+        "created": created,
+        "generation_s": generation_s,
+        "again": again,
+        "regeneration_s": regeneration_s,
+        "boards": boards,
+    }
+
+
 def intake_ratio(requests: int) -> tuple[float, float]:
     """Median ms of POST /api/v1/complaints/ and of a bare view inserting the same row."""
     from django.http import JsonResponse
@@ -348,6 +423,7 @@ def main() -> int:
     customers_large = measure_customers(args.repeats)
 
     first_import, reimport = import_rate(args.import_rows)
+    touchpoints = touchpoint_bench()
 
     print(f"\nComplaint list endpoint, median of {args.repeats} requests (ms)")
     print(f"  {'case':<34}{args.small:>12,}{args.large:>14,}{'ratio':>9}")
@@ -387,6 +463,20 @@ def main() -> int:
         f"\nCustomer import of {args.import_rows:,} CSV rows ({connection.vendor}): "
         f"{first_import:.1f} s = {args.import_rows / first_import:,.0f} rows/s; "
         f"re-import {reimport:.1f} s = {args.import_rows / reimport:,.0f} rows/s"
+    )
+
+    print(
+        f"\n6+2: generating tasks for 5,000 delivered units: {touchpoints['created']:,} tasks in "
+        f"{touchpoints['generation_s']:.1f} s; running it again: {touchpoints['again']} tasks in "
+        f"{touchpoints['regeneration_s']:.1f} s"
+    )
+    (
+        (small_units, (small_board_ms, small_board_queries)),
+        (large_units, (large_board_ms, large_board_queries)),
+    ) = touchpoints["boards"].items()
+    print(
+        f"6+2 board: {small_units:,} units {small_board_ms:.0f} ms / {small_board_queries} queries; "
+        f"{large_units:,} units {large_board_ms:.0f} ms / {large_board_queries} queries"
     )
 
     failed = False
