@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Heartbeat
+from .models import Heartbeat, MessageOptOut, OutboundMessage
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -14,3 +14,17 @@ class ScopedAdmin(admin.ModelAdmin):
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["component", "beat_at", "hostname"]
     readonly_fields = ["component", "beat_at", "hostname"]
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "channel", "topic", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["channel", "topic", "status"]
+    readonly_fields = [f.name for f in OutboundMessage._meta.fields]
+    show_full_result_count = False
+
+
+@admin.register(MessageOptOut)
+class MessageOptOutAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "topic", "created_at"]
+    list_filter = ["topic"]

@@ -76,3 +76,58 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class OutboundMessage(models.Model):
+    """An SMS or e-mail to a customer, written in the same transaction as its cause and sent by a
+    task (an outbox: a broker outage delays it, never loses it). ``dedupe_key`` names the business
+    event (a birthday greeting for one person in one year, a reminder for one survey link); the
+    unique constraint makes a second enqueue of the same event impossible."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    topic = models.CharField(_("topic"), max_length=40)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        indexes = [
+            models.Index(fields=["id"], name="outbound_pending", condition=models.Q(status="pending")),
+            models.Index(fields=["topic", "-created_at"], name="outbound_by_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.topic} #{self.pk}"
+
+
+class MessageOptOut(models.Model):
+    """A recipient who asked to receive no more messages of one topic (退订)."""
+
+    recipient = models.CharField(_("recipient"), max_length=254)
+    topic = models.CharField(_("topic"), max_length=40)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unsubscription")
+        verbose_name_plural = _("unsubscriptions")
+        constraints = [models.UniqueConstraint(fields=["recipient", "topic"], name="opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.topic}"

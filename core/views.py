@@ -1,9 +1,12 @@
+from django.core import signing
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from organization.views import staff_ui
 
+from . import outbox
 from .jobs import job_for
 from .models import Job
 
@@ -47,3 +50,24 @@ def job_download(request, job_id: int):
     return FileResponse(
         job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
     )
+
+
+TOPIC_LABELS = {
+    "greetings": _("birthday and holiday greetings"),
+    "member_news": _("club news, offers and events"),
+    "survey": _("satisfaction surveys"),
+}
+
+
+def unsubscribe(request, token: str):
+    """The link at the end of a message: GET asks, POST records the opt-out (mail scanners that
+    follow links must not unsubscribe anyone)."""
+    try:
+        recipient, topic = outbox.read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "core/unsubscribe.html", {"invalid": True}, status=404)
+    context = {"topic_label": TOPIC_LABELS.get(topic, topic), "token": token}
+    if request.method == "POST":
+        outbox.unsubscribe(recipient=recipient, topic=topic)
+        context["done"] = True
+    return render(request, "core/unsubscribe.html", context)

@@ -239,6 +239,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 30.0},
     "escalate-complaints": {"task": "complaints.tasks.escalate_due", "schedule": 60.0},
     "deliver-notifications": {"task": "complaints.tasks.deliver_notifications", "schedule": 60.0},
+    "deliver-messages": {"task": "core.tasks.deliver_messages", "schedule": 60.0},
     "generate-service-tasks": {
         "task": "touchpoints.tasks.generate_service_tasks",
         "schedule": crontab(minute=30, hour=6),

@@ -1,0 +1,169 @@
+"""SMS and e-mail to customers through one outbox.
+
+Callers write ``OutboundMessage`` rows inside their own transaction (``message_queue`` or
+``message_queue_many``); after commit a delivery task is queued, and the beat task
+``core.tasks.deliver_messages`` sends whatever is still pending if the broker was down. A message
+whose ``dedupe_key`` exists already is not written again, so a schedule that runs twice sends once.
+Recipients who unsubscribed from a topic get nothing of that topic.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from .models import MessageOptOut, OutboundMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+UNSUBSCRIBE_SALT = "core.unsubscribe"
+
+
+@dataclass(frozen=True)
+class Message:
+    channel: str
+    recipient: str
+    topic: str
+    body: str
+    subject: str = ""
+    dedupe_key: str | None = None
+
+
+def message_queue_many(messages: Iterable[Message], *, batch_size: int = 1000) -> int:
+    """Write the messages that are new (by ``dedupe_key``) and not opted out; return how many.
+
+    Runs in the caller's transaction; delivery is queued after it commits."""
+    messages = list(messages)
+    if not messages:
+        return 0
+    opted_out = _opted_out({m.recipient for m in messages}, {m.topic for m in messages})
+    keys = [m.dedupe_key for m in messages if m.dedupe_key]
+    existing = set()
+    for start in range(0, len(keys), batch_size):
+        existing.update(
+            OutboundMessage.objects.filter(dedupe_key__in=keys[start : start + batch_size]).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+    rows, seen = [], set()
+    for m in messages:
+        if (m.recipient, m.topic) in opted_out or not m.recipient:
+            continue
+        if m.dedupe_key and (m.dedupe_key in existing or m.dedupe_key in seen):
+            continue
+        seen.add(m.dedupe_key)
+        rows.append(
+            OutboundMessage(
+                channel=m.channel,
+                recipient=m.recipient,
+                topic=m.topic,
+                subject=m.subject[:200],
+                body=m.body,
+                dedupe_key=m.dedupe_key,
+            )
+        )
+    # ignore_conflicts: a concurrent run that wrote the same key first wins, this one skips it.
+    OutboundMessage.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(queue_delivery)
+    return len(rows)
+
+
+def message_queue(message: Message) -> bool:
+    """Queue one message; False when it was a duplicate or the recipient opted out."""
+    return message_queue_many([message]) == 1
+
+
+def _opted_out(recipients: set[str], topics: set[str]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    recipient_list = list(recipients)
+    for start in range(0, len(recipient_list), 1000):
+        found.update(
+            MessageOptOut.objects.filter(
+                recipient__in=recipient_list[start : start + 1000], topic__in=topics
+            ).values_list("recipient", "topic")
+        )
+    return found
+
+
+def queue_delivery() -> None:
+    from .tasks import deliver_messages
+
+    try:
+        deliver_messages.delay()
+    except Exception:  # the broker is unreachable; the outbox keeps the work for beat
+        logger.warning("Could not queue message delivery; beat will retry", exc_info=True)
+
+
+def deliver_pending(*, batch_size: int = 200) -> int:
+    """Send pending messages in batches under ``FOR UPDATE SKIP LOCKED`` so that two workers
+    never send the same message. A failing send is retried by later runs, up to ``MAX_ATTEMPTS``."""
+    from django.core.mail import send_mail
+
+    from .sms import get_backend
+
+    sms_backend, sent, last_id = get_backend(), 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                OutboundMessage.objects.select_for_update(skip_locked=True)
+                .filter(status=OutboundMessage.Status.PENDING, id__gt=last_id)
+                .order_by("id")[:batch_size]
+            )
+            if not batch:
+                return sent
+            for message in batch:
+                try:
+                    if message.channel == OutboundMessage.Channel.SMS:
+                        sms_backend.send(message.recipient, message.body)
+                    else:
+                        send_mail(
+                            message.subject or message.body[:60],
+                            message.body,
+                            settings.DEFAULT_FROM_EMAIL,
+                            [message.recipient],
+                        )
+                except Exception as error:  # the gateway refused; keep the message for a retry
+                    logger.warning("Sending message %s failed", message.pk, exc_info=True)
+                    message.attempts += 1
+                    message.last_error = str(error)[:300]
+                    if message.attempts >= MAX_ATTEMPTS:
+                        message.status = OutboundMessage.Status.FAILED
+                    continue
+                message.attempts += 1
+                message.status = OutboundMessage.Status.SENT
+                message.sent_at = timezone.now()
+                sent += 1
+            OutboundMessage.objects.bulk_update(batch, ["status", "attempts", "last_error", "sent_at"])
+            last_id = batch[-1].id
+
+
+def unsubscribe_token(*, recipient: str, topic: str) -> str:
+    return signing.dumps({"r": recipient, "t": topic}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_link(*, recipient: str, topic: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/unsubscribe/{unsubscribe_token(recipient=recipient, topic=topic)}/"
+
+
+def read_unsubscribe_token(token: str) -> tuple[str, str]:
+    """The (recipient, topic) a link was made for; ``signing.BadSignature`` for a forged one."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(data, dict) or not isinstance(data.get("r"), str) or not isinstance(data.get("t"), str):
+        raise signing.BadSignature("malformed unsubscribe token")
+    return data["r"], data["t"]
+
+
+def unsubscribe(*, recipient: str, topic: str) -> bool:
+    """Record the opt-out and drop what is still pending for it; False if it existed already."""
+    with transaction.atomic():
+        _opt_out, created = MessageOptOut.objects.get_or_create(recipient=recipient, topic=topic)
+        OutboundMessage.objects.filter(
+            recipient=recipient, topic=topic, status=OutboundMessage.Status.PENDING
+        ).delete()
+    return created
