@@ -11,7 +11,8 @@ wiped first, so never point it at real data) and prints:
   - complaint intake through the API as a ratio to a bare Django view doing the same INSERT;
   - the monthly complaint report at SMALL vs LARGE complaints, and its ratio to the same
     aggregations written by hand in SQL (bench/report_sql.py);
-  - 6+2: generating call-back and home-visit tasks for a project of 5,000 delivered units, and the
+  - 6+2: generating call-back and home-visit tasks for a project of 5,000 delivered units, holiday
+    greetings (a task and an SMS each) to every buyer, and the
     project board's queries and time at 1,000 vs 100,000 units.
 """
 
@@ -214,6 +215,7 @@ def touchpoint_bench(small_units: int = 1_000, large_units: int = 100_000) -> di
     from customers.models import Customer, CustomerCompany, Purchase
     from organization.models import Building, Company, Project, Unit
     from touchpoints import services as touchpoint_services
+    from touchpoints.models import Holiday
 
     company = Company.objects.get(name="深圳万科")
     delivered_on = timezone.localdate() - timedelta(days=20)
@@ -253,6 +255,16 @@ def touchpoint_bench(small_units: int = 1_000, large_units: int = 100_000) -> di
     again = touchpoint_services.generate_delivery_work()
     regeneration_s = time.perf_counter() - started
 
+    # A holiday greets every buyer: the 5,000 owners above and whoever the demo data holds.
+    greeting_day = timezone.localdate() + timedelta(days=400)
+    Holiday.objects.create(name="业主节", day=greeting_day)
+    started = time.perf_counter()
+    greetings = touchpoint_services.generate_greetings(greeting_day)
+    greeting_s = time.perf_counter() - started
+    started = time.perf_counter()
+    greetings_again = touchpoint_services.generate_greetings(greeting_day)
+    regreeting_s = time.perf_counter() - started
+
     client = Client()
     client.force_login(User.objects.get(username="manager_sz"))
     boards = {}
@@ -273,6 +285,10 @@ def touchpoint_bench(small_units: int = 1_000, large_units: int = 100_000) -> di
         "generation_s": generation_s,
         "again": again,
         "regeneration_s": regeneration_s,
+        "greetings": greetings,
+        "greeting_s": greeting_s,
+        "greetings_again": greetings_again,
+        "regreeting_s": regreeting_s,
         "boards": boards,
     }
 
@@ -469,6 +485,9 @@ def main() -> int:
         f"\n6+2: generating tasks for 5,000 delivered units: {touchpoints['created']:,} tasks in "
         f"{touchpoints['generation_s']:.1f} s; running it again: {touchpoints['again']} tasks in "
         f"{touchpoints['regeneration_s']:.1f} s"
+        f"\n6+2: holiday greetings (task + SMS) to every buyer: {touchpoints['greetings']:,} in "
+        f"{touchpoints['greeting_s']:.1f} s; running it again: {touchpoints['greetings_again']} in "
+        f"{touchpoints['regreeting_s']:.1f} s"
     )
     (
         (small_units, (small_board_ms, small_board_queries)),

@@ -47,15 +47,23 @@ _PERSONAL_DATA = ["customers.view_personal_data"]
 _SERVICE_TASKS = [
     "touchpoints.view_servicetask",
     "touchpoints.change_servicetask",
+    "touchpoints.add_servicetask",
     "touchpoints.view_checkanswer",
     "touchpoints.add_checkanswer",
-]
-_SERVICE_CATALOGUE = [
     "touchpoints.view_step",
-    "touchpoints.change_step",
     "touchpoints.view_actiontype",
+    "touchpoints.view_planitem",
+    "touchpoints.add_planitem",
+]
+_ASSIGN_TASKS = ["touchpoints.assign_servicetask"]
+_SERVICE_CATALOGUE = [
+    "touchpoints.change_step",
     "touchpoints.add_actiontype",
     "touchpoints.change_actiontype",
+    "touchpoints.view_holiday",
+    "touchpoints.add_holiday",
+    "touchpoints.change_holiday",
+    "touchpoints.delete_holiday",
 ]
 _MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
 _AUDIT = ["customers.view_accesslog"]
@@ -84,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _EDIT_UNITS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
+    + _ASSIGN_TASKS
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS,
     GROUP_CENTRE: _STAFF_UI
@@ -95,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _EDIT_ORGANISATION
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
+    + _ASSIGN_TASKS
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS
     + _SERVICE_CATALOGUE

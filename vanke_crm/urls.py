@@ -11,7 +11,7 @@ from core.health import healthz
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
-from touchpoints.api import CheckAnswerViewSet, ServiceTaskViewSet
+from touchpoints.api import CheckAnswerViewSet, PlanItemViewSet, ServiceTaskViewSet, StepViewSet
 
 admin.site.site_header = _("vanke_crm administration")
 admin.site.site_title = _("vanke_crm administration")
@@ -28,6 +28,8 @@ router.register("purchases", PurchaseViewSet)
 router.register("communications", CommunicationViewSet)
 router.register("service-tasks", ServiceTaskViewSet)
 router.register("check-answers", CheckAnswerViewSet)
+router.register("service-steps", StepViewSet)
+router.register("plan-items", PlanItemViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
