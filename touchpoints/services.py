@@ -170,7 +170,7 @@ def tasks_assign(*, task_ids: list[int], assignee, by) -> int:
 @transaction.atomic
 def task_take(*, task: ServiceTask, by) -> ServiceTask:
     """The member of staff takes an open, unassigned task (or one already theirs)."""
-    task = ServiceTask.objects.select_for_update().select_related("assignee").get(pk=task.pk)
+    task = ServiceTask.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=task.pk)
     if task.status == ServiceTask.Status.DONE:
         raise Conflict(_("This task is already done."), code="already_done")
     if task.assignee_id not in (None, by.pk):
