@@ -1,4 +1,4 @@
-from datetime import timezone as dt_timezone
+from datetime import UTC
 
 import django_filters
 from django import forms
@@ -35,7 +35,7 @@ class MomentField(IsoDateTimeField):
             return None
         if not 1900 <= moment.year <= 2199:
             raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
-        return moment.astimezone(dt_timezone.utc)
+        return moment.astimezone(UTC)
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
