@@ -93,6 +93,7 @@ class ServiceTask(models.Model):
         indexes = [
             models.Index(fields=["company", "status", "due_on"], name="task_company_due"),
             models.Index(fields=["assignee", "status", "due_on"], name="task_assignee_due"),
+            models.Index(fields=["project", "action", "status", "due_on"], name="task_project_board"),
         ]
 
     def __str__(self) -> str:
