@@ -17,7 +17,8 @@ def unit_update(
     if locked.version != expected_version:
         raise Conflict(
             _(
-                "Someone else changed this unit while you were editing. Reload the page and apply your changes again."
+                "Someone else changed this unit while you were editing. "
+                "Reload the page and apply your changes again."
             ),
             code="stale_version",
         )
