@@ -240,6 +240,7 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-complaints": {"task": "complaints.tasks.escalate_due", "schedule": 60.0},
     "deliver-notifications": {"task": "complaints.tasks.deliver_notifications", "schedule": 60.0},
     "deliver-messages": {"task": "core.tasks.deliver_messages", "schedule": 60.0},
+    "send-survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": 900.0},
     "generate-service-tasks": {
         "task": "touchpoints.tasks.generate_service_tasks",
         "schedule": crontab(minute=30, hour=6),
