@@ -38,7 +38,9 @@ def project_a(company_a):
 
 @pytest.fixture
 def plan_factory(project_a, manager_a):
-    def make(*, project=None, stage="run_in", sample_size=10, method="online", year=None, segment="", **extra):
+    def make(
+        *, project=None, stage="run_in", sample_size=10, method="online", year=None, segment="", **extra
+    ):
         today = timezone.localdate()
         return services.plan_create(
             project=project or project_a,
@@ -59,7 +61,9 @@ def plan_factory(project_a, manager_a):
 
 def questions_of(respondent: Respondent) -> dict[str, Question]:
     """The respondent's questions keyed by their indicator's code (or "comment" for free text)."""
-    questions = Question.objects.filter(questionnaire_id=respondent.plan.questionnaire_id).select_related("indicator")
+    questions = Question.objects.filter(questionnaire_id=respondent.plan.questionnaire_id).select_related(
+        "indicator"
+    )
     return {(q.indicator.code if q.indicator else "comment"): q for q in questions}
 
 

@@ -24,7 +24,10 @@ def test_value_must_be_on_the_question_scale(value, scale_max, problem):
     assert rules.value_problem(value, scale_max) == problem
 
 
-@pytest.mark.parametrize(("value", "scale_max", "score"), [(1, 5, 0), (5, 5, 100), (4, 5, 75), (3, 5, 50), (10, 10, 100), (7, 10, 66.6667)])
+@pytest.mark.parametrize(
+    ("value", "scale_max", "score"),
+    [(1, 5, 0), (5, 5, 100), (4, 5, 75), (3, 5, 50), (10, 10, 100), (7, 10, 66.6667)],
+)
 def test_values_are_normalised_to_0_100(value, scale_max, score):
     assert rules.normalise(value, scale_max) == pytest.approx(score, abs=1e-4)
 

@@ -120,13 +120,20 @@ def test_a_half_finished_survey_is_resumed_and_completed(respondent):
     assert Answer.objects.count() == len(answers)
     # a pair question stores expectation and experience on 0–100
     pair = questions_of(respondent)["landscape"]
-    assert Answer.objects.filter(question=pair).values_list("score", "expectation_score").get() == (75.0, 75.0)
+    assert Answer.objects.filter(question=pair).values_list("score", "expectation_score").get() == (
+        75.0,
+        75.0,
+    )
 
 
 def test_changing_an_answer_before_submitting_updates_it(respondent):
     layout = questions_of(respondent)["layout"]
-    services.answers_save(respondent=respondent, answers={layout.pk: services.AnswerInput(value=2)}, complete=False)
-    services.answers_save(respondent=respondent, answers={layout.pk: services.AnswerInput(value=5)}, complete=False)
+    services.answers_save(
+        respondent=respondent, answers={layout.pk: services.AnswerInput(value=2)}, complete=False
+    )
+    services.answers_save(
+        respondent=respondent, answers={layout.pk: services.AnswerInput(value=5)}, complete=False
+    )
     assert list(Answer.objects.values_list("value", "score")) == [(5, 100.0)]
 
 
@@ -168,7 +175,9 @@ def test_forged_and_closed_links_are_invalid(respondent):
     with pytest.raises(services.InvalidToken):
         services.respondent_for_token("")
     assert services.respondent_for_token(respondent.token) == respondent
-    SurveyPlan.objects.filter(pk=respondent.plan_id).update(closes_on=timezone.localdate() - timedelta(days=1))
+    SurveyPlan.objects.filter(pk=respondent.plan_id).update(
+        closes_on=timezone.localdate() - timedelta(days=1)
+    )
     with pytest.raises(services.InvalidToken):
         services.respondent_for_token(respondent.token)
 
@@ -216,7 +225,9 @@ def test_improvement_plan_flow(company_a, manager_a):
         measures="交付前闭水试验全覆盖",
         by=manager_a,
     )
-    services.improvement_plan_follow_up(plan=plan, by=manager_a, note="已完成3栋闭水试验", status="in_progress")
+    services.improvement_plan_follow_up(
+        plan=plan, by=manager_a, note="已完成3栋闭水试验", status="in_progress"
+    )
     with pytest.raises(Conflict):
         services.improvement_plan_follow_up(plan=plan, by=manager_a, status="open")
     with pytest.raises(DomainError):
@@ -257,4 +268,6 @@ def test_the_database_refuses_profit_above_satisfaction():
     from django.db import transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        ScorecardWeights.objects.create(year=2030, satisfaction=20, complaint_handling=20, loyalty=20, profit=40)
+        ScorecardWeights.objects.create(
+            year=2030, satisfaction=20, complaint_handling=20, loyalty=20, profit=40
+        )
