@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -80,8 +80,8 @@ def test_indicator_levels(level, parent_level, problem):
 
 
 def test_reminders_three_days_apart_at_most_twice_and_never_after_closing():
-    sent = datetime(2026, 11, 1, 9, 0)
-    closes = datetime(2026, 11, 30, 23, 59)
+    sent = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    closes = datetime(2026, 11, 30, 23, 59, tzinfo=UTC)
     assert rules.next_reminder(sent_at=sent, reminders_sent=0, closes_at=closes) == sent + timedelta(days=3)
     assert rules.next_reminder(sent_at=sent, reminders_sent=1, closes_at=closes) == sent + timedelta(days=6)
     assert rules.next_reminder(sent_at=sent, reminders_sent=2, closes_at=closes) is None

@@ -1,7 +1,7 @@
 """Roll-up arithmetic against hand-computed figures. Scores are 0–100: on a 1–5 scale 1→0, 2→25,
 3→50, 4→75, 5→100; on 1–10, 7→66.67, 10→100."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -74,8 +74,8 @@ def make_plan(project, questionnaire, manager, year=YEAR):
         questionnaire=questionnaire,
         sample_size=10,
         method="phone",
-        opens_on=datetime(year, 5, 1).date(),
-        closes_on=datetime(year, 6, 30).date(),
+        opens_on=date(year, 5, 1),
+        closes_on=date(year, 6, 30),
         status="sampled",
         created_by=manager,
     )
