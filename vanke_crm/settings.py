@@ -205,6 +205,10 @@ SPECTACULAR_SETTINGS = {
         "ComplaintChannelEnum": "complaints.models.Channel",
         "CommunicationChannelEnum": "customers.models.CommunicationChannel",
         "ComplaintStatusEnum": "complaints.models.Status",
+        "SurveyPlanStatusEnum": "surveys.models.SurveyPlan.Status",
+        "RespondentStatusEnum": "surveys.models.Respondent.Status",
+        "ImprovementPlanStatusEnum": "surveys.models.ImprovementPlan.Status",
+        "SurveyStageEnum": "surveys.models.SurveyStage",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
