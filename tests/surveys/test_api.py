@@ -39,7 +39,9 @@ def test_plan_sample_and_answer_through_the_api(manager_a, integrator_a, project
     respondent = Respondent.objects.get(pk=links[0]["id"])
     questions = questions_of(respondent)
     bad = {"answers": [{"question": questions["layout"].pk, "value": 7}], "complete": True}
-    response = api_as(integrator_a).post(f"/api/v1/survey-respondents/{respondent.pk}/answers/", bad, format="json")
+    response = api_as(integrator_a).post(
+        f"/api/v1/survey-respondents/{respondent.pk}/answers/", bad, format="json"
+    )
     assert response.status_code == 400
     assert "1 到 5" in response.data["errors"][str(questions["layout"].pk)]
     answers = [
@@ -59,7 +61,9 @@ def test_plan_sample_and_answer_through_the_api(manager_a, integrator_a, project
 
 
 def test_frontline_staff_cannot_create_plans(staff_a, project_a):
-    assert api_as(staff_a).post("/api/v1/survey-plans/", plan_body(project_a), format="json").status_code == 403
+    assert (
+        api_as(staff_a).post("/api/v1/survey-plans/", plan_body(project_a), format="json").status_code == 403
+    )
 
 
 def test_surveys_of_other_companies_are_404(manager_a, staff_b, project_a, company_b):
@@ -70,13 +74,17 @@ def test_surveys_of_other_companies_are_404(manager_a, staff_b, project_a, compa
     other = api_as(staff_b)
     assert other.get(f"/api/v1/survey-plans/{plan_id}/").status_code == 404
     assert other.get("/api/v1/survey-respondents/").data["results"] == []
-    response = other.post(f"/api/v1/survey-respondents/{respondent.pk}/answers/", {"answers": []}, format="json")
+    response = other.post(
+        f"/api/v1/survey-respondents/{respondent.pk}/answers/", {"answers": []}, format="json"
+    )
     assert response.status_code == 404
     assert other.get(f"/api/v1/reports/surveys/?year=2026&company={project_a.company_id}").status_code == 404
 
 
 def test_a_sample_size_of_zero_is_a_400(manager_a, project_a):
-    response = api_as(manager_a).post("/api/v1/survey-plans/", plan_body(project_a, sample_size=0), format="json")
+    response = api_as(manager_a).post(
+        "/api/v1/survey-plans/", plan_body(project_a, sample_size=0), format="json"
+    )
     assert response.status_code == 400 and "sample_size" in response.data
 
 
@@ -99,7 +107,9 @@ def test_improvement_plans_api_with_overdue_filter(manager_a, project_a):
     ]
     assert api.get("/api/v1/improvement-plans/?overdue=false").data["results"] == []
     done = api.post(
-        f"/api/v1/improvement-plans/{response.data['id']}/follow-up/", {"status": "done", "note": "完成"}, format="json"
+        f"/api/v1/improvement-plans/{response.data['id']}/follow-up/",
+        {"status": "done", "note": "完成"},
+        format="json",
     )
     assert done.status_code == 200 and done.data["status"] == "done" and done.data["overdue"] is False
     assert ImprovementPlan.objects.get().notes.count() == 1
