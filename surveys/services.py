@@ -267,6 +267,8 @@ def answers_save(
             raise Conflict(
                 gettext_lazy("This survey has already been answered. Thank you."), code="already_answered"
             )
+        if respondent.plan.status == SurveyPlan.Status.CLOSED:
+            raise DomainError(gettext_lazy("This survey's window has closed."), code="survey_closed")
         questions = {
             q.pk: q for q in Question.objects.filter(questionnaire_id=respondent.plan.questionnaire_id)
         }

@@ -271,3 +271,20 @@ def test_the_database_refuses_profit_above_satisfaction():
         ScorecardWeights.objects.create(
             year=2030, satisfaction=20, complaint_handling=20, loyalty=20, profit=40
         )
+
+
+def test_a_closed_survey_takes_no_more_answers(respondent):
+    services.plan_close(plan=respondent.plan)
+    with pytest.raises(DomainError):
+        services.answers_save(respondent=respondent, answers=full_answers(respondent), complete=True)
+    assert not Answer.objects.exists()
+
+
+def test_a_completed_survey_is_on_the_customer_timeline(respondent, staff_a, staff_b):
+    from customers.timeline import timeline_for
+
+    services.answers_save(respondent=respondent, answers=full_answers(respondent, value=5), complete=True)
+    entries = [e for e in timeline_for(respondent.customer, staff_a) if e.kind == "survey"]
+    assert len(entries) == 1
+    assert "94.9" in entries[0].body  # ten answers at 100, "would recommend" 5 of 10 = 44.4
+    assert not [e for e in timeline_for(respondent.customer, staff_b) if e.kind == "survey"]

@@ -301,3 +301,23 @@ def test_pages_render(client, group_user):
         "/surveys/scorecard/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_plan_page_queries_do_not_grow_with_respondents(client, manager_a, project_a, plan_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (2, 12):
+        for _ in range(size):
+            make_owner(project_a)
+        plan = plan_factory(method="phone", sample_size=size)
+        services.plan_draw_sample(plan=plan)
+        Respondent.objects.filter(plan=plan).update(sampled_at=timezone.now() - timedelta(days=800))
+        client.force_login(manager_a)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"/surveys/plans/{plan.pk}/")
+        assert page.status_code == 200
+        assert page.content.decode().count("/answer/") == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
