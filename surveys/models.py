@@ -156,7 +156,7 @@ class SurveyPlan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SAMPLED = "sampled", _("Respondents drawn")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Finished")
 
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
     name = models.CharField(_("name"), max_length=100)

@@ -268,7 +268,9 @@ def scorecard(
         in_time = sum(t for (cid, _dep), (_r, t) in handling.items() if cid == company.pk)
         handling_rate = rules.rate(in_time, received)
         rows = []
-        for code, label in Department.choices:
+        unassigned = handling.get((company.pk, ""), (0, 0))
+        choices = [*Department.choices, *([("", gettext("No department yet"))] if unassigned[0] else [])]
+        for code, label in choices:
             dep_received, dep_in_time = handling.get((company.pk, code), (0, 0))
             dep_satisfaction = _mean(scores, departments.get(code))
             dep_rate = rules.rate(dep_in_time, dep_received)
