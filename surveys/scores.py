@@ -69,6 +69,36 @@ def rolled_up(answers: QuerySet, dimension: str | None = None) -> dict:
     return {group: rules.roll_up(parents, scores) for group, scores in direct.items()}
 
 
+def rolled_up_all(answers: QuerySet) -> dict:
+    """{None: {None: scores}, dimension: {group: scores}} for every dimension from ONE pass over the
+    answers: a GROUP BY (company, project, stage, segment, indicator) has at most a few thousand
+    groups, which are then added up per dimension and rolled up the tree here."""
+    parents = dict(Indicator.objects.values_list("id", "parent_id"))
+    fields = [field for field, _respondent_field in DIMENSIONS.values()]
+    rows = (
+        answers.values(*fields, "question__indicator_id")
+        .annotate(total=Sum("score"), n=Count("score"))
+        .order_by()
+    )
+    direct: dict = {None: {None: {}}, **{dimension: {} for dimension in DIMENSIONS}}
+
+    def add(bucket: dict, indicator_id, total, n) -> None:
+        current = bucket.get(indicator_id)
+        bucket[indicator_id] = rules.Score(
+            total + (current.total if current else 0), n + (current.count if current else 0)
+        )
+
+    for row in rows:
+        indicator_id, total, n = row["question__indicator_id"], row["total"], row["n"]
+        add(direct[None][None], indicator_id, total, n)
+        for dimension, (field, _respondent_field) in DIMENSIONS.items():
+            add(direct[dimension].setdefault(row[field], {}), indicator_id, total, n)
+    return {
+        dimension: {group: rules.roll_up(parents, scores) for group, scores in groups.items()}
+        for dimension, groups in direct.items()
+    }
+
+
 def _root_ids() -> dict[str, int]:
     return dict(Indicator.objects.filter(code__in=[SATISFACTION, LOYALTY]).values_list("code", "id"))
 
@@ -99,8 +129,9 @@ def survey_report(
     roots = _root_ids()
     this_year = completed_answers(answers, year=year, company_id=company_id, project_id=project_id)
     last_year = completed_answers(answers, year=year - 1, company_id=company_id, project_id=project_id)
-    now_scores = rolled_up(this_year).get(None, {})
-    before_scores = rolled_up(last_year).get(None, {})
+    now_all, before_all = rolled_up_all(this_year), rolled_up_all(last_year)
+    now_scores = now_all[None].get(None, {})
+    before_scores = before_all[None].get(None, {})
     tree = []
     for indicator in indicator_tree():
         current = _mean(now_scores, indicator.pk)
@@ -144,8 +175,7 @@ def survey_report(
         "by": {},
     }
     for dimension, (_answer_field, respondent_field) in DIMENSIONS.items():
-        now_groups = rolled_up(this_year, dimension)
-        before_groups = rolled_up(last_year, dimension)
+        now_groups, before_groups = now_all[dimension], before_all[dimension]
         rates = {
             row[respondent_field]: row
             for row in invited.values(respondent_field)
