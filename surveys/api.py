@@ -24,6 +24,7 @@ from .serializers import (
     AnswersInput,
     AnswersOut,
     FollowUpInput,
+    ImprovementPlanDetailSerializer,
     ImprovementPlanInput,
     ImprovementPlanSerializer,
     ReportQuery,
@@ -147,9 +148,12 @@ class ImprovementPlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Improvement plans (改进计划) for low-scoring indicators; POST …/follow-up/ adds a note or
     moves the status (open → in_progress → done, or cancelled)."""
 
-    queryset = ImprovementPlan.objects.all()
+    queryset = ImprovementPlan.objects.select_related("survey")
     serializer_class = ImprovementPlanSerializer
     filterset_class = ImprovementPlanFilter
+
+    def get_serializer_class(self):
+        return ImprovementPlanDetailSerializer if self.action == "retrieve" else ImprovementPlanSerializer
 
     @extend_schema(request=ImprovementPlanInput, responses={201: ImprovementPlanSerializer})
     def create(self, request, *args, **kwargs):

@@ -248,6 +248,28 @@ def indicator_score(answers: QuerySet, *, indicator_id: int, year: int, company_
     return _mean(scores.get(None), indicator_id)
 
 
+def plan_movement(answers: QuerySet, plan) -> dict | None:
+    """An improvement plan's indicator in the first survey after the one it was made from (same
+    company, and project if the plan has one), against the score when it was made."""
+    base_year = plan.survey.year if plan.survey_id else plan.created_at.year
+    responses = Respondent.objects.filter(
+        company_id=plan.company_id, status=Respondent.Status.COMPLETED, year__gt=base_year
+    )
+    if plan.project_id:
+        responses = responses.filter(project_id=plan.project_id)
+    next_year = responses.order_by("year").values_list("year", flat=True).first()
+    if next_year is None:
+        return None
+    score = indicator_score(
+        answers,
+        indicator_id=plan.indicator_id,
+        year=next_year,
+        company_id=plan.company_id,
+        project_id=plan.project_id,
+    )
+    return {"year": next_year, "score": score, "change": rules.change(score, plan.baseline_score)}
+
+
 # --- Scorecard ------------------------------------------------------------------------------------
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
     zone = timezone.get_current_timezone()

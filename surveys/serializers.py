@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Segment
@@ -139,6 +140,31 @@ class ImprovementPlanSerializer(serializers.ModelSerializer):
         from django.utils import timezone
 
         return rules.is_overdue(deadline=plan.deadline, status=plan.status, today=timezone.localdate())
+
+
+class MovementOut(serializers.Serializer):
+    year = serializers.IntegerField()
+    score = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True)
+
+
+class ImprovementPlanDetailSerializer(ImprovementPlanSerializer):
+    next_survey = serializers.SerializerMethodField()
+
+    class Meta(ImprovementPlanSerializer.Meta):
+        fields = [*ImprovementPlanSerializer.Meta.fields, "next_survey"]
+        read_only_fields = fields
+
+    @extend_schema_field(MovementOut(allow_null=True))
+    def get_next_survey(self, plan) -> dict | None:
+        """The indicator's score in the next survey and its change since the plan was made."""
+        from .models import Answer
+        from .scores import plan_movement
+
+        request = self.context.get("request")
+        if request is None:
+            return None
+        return plan_movement(Answer.objects.visible_to(request.user), plan)
 
 
 class ImprovementPlanInput(serializers.ModelSerializer):

@@ -368,27 +368,6 @@ def improvement_create(request):
     return render(request, "surveys/improvement_form.html", {"form": form})
 
 
-def plan_movement(user, plan: ImprovementPlan) -> dict | None:
-    """The indicator's score in the first survey after the plan was made, against its baseline."""
-    base_year = plan.survey.year if plan.survey else plan.created_at.year
-    responses = Respondent.objects.filter(
-        company=plan.company, status=Respondent.Status.COMPLETED, year__gt=base_year
-    )
-    if plan.project_id:
-        responses = responses.filter(project_id=plan.project_id)
-    next_year = responses.order_by("year").values_list("year", flat=True).first()
-    if next_year is None:
-        return None
-    score = scores.indicator_score(
-        Answer.objects.visible_to(user),
-        indicator_id=plan.indicator_id,
-        year=next_year,
-        company_id=plan.company_id,
-        project_id=plan.project_id,
-    )
-    return {"year": next_year, "score": score, "change": rules.change(score, plan.baseline_score)}
-
-
 @staff_ui
 @permission_required("surveys.view_improvementplan", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -419,7 +398,7 @@ def improvement_detail(request, plan_id: int):
             "plan": plan,
             "notes": plan.notes.select_related("author"),
             "form": form,
-            "movement": plan_movement(request.user, plan),
+            "movement": scores.plan_movement(Answer.objects.visible_to(request.user), plan),
         },
     )
 

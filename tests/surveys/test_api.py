@@ -132,3 +132,22 @@ def test_no_sms_for_phone_plans_through_the_api(manager_a, project_a):
     plan_id = api_as(manager_a).post("/api/v1/survey-plans/", plan_body(project_a), format="json").data["id"]
     api_as(manager_a).post(f"/api/v1/survey-plans/{plan_id}/sample/")
     assert not OutboundMessage.objects.exists()
+
+
+def test_improvement_plan_detail_has_the_next_survey(manager_a, project_a):
+    from surveys import services
+
+    plan = services.improvement_plan_create(
+        company=project_a.company,
+        project=project_a,
+        indicator=Indicator.objects.get(code="cleaning"),
+        goal="提升清洁",
+        department="property",
+        owner=manager_a,
+        deadline=timezone.localdate(),
+        measures="增加保洁频次",
+        by=manager_a,
+    )
+    response = api_as(manager_a).get(f"/api/v1/improvement-plans/{plan.pk}/")
+    assert response.status_code == 200
+    assert response.data["next_survey"] is None  # no later survey yet

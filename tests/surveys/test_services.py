@@ -288,3 +288,28 @@ def test_a_completed_survey_is_on_the_customer_timeline(respondent, staff_a, sta
     assert len(entries) == 1
     assert "94.9" in entries[0].body  # ten answers at 100, "would recommend" 5 of 10 = 44.4
     assert not [e for e in timeline_for(respondent.customer, staff_b) if e.kind == "survey"]
+
+
+def test_the_beat_task_sends_due_reminders(project_a, plan_factory):
+    from surveys import tasks
+
+    make_owner(project_a)
+    services.plan_draw_sample(plan=plan_factory())
+    Respondent.objects.update(next_reminder_at=timezone.now() - timedelta(minutes=1))
+    assert tasks.send_survey_reminders() == 1
+    assert tasks.send_survey_reminders() == 0
+    assert OutboundMessage.objects.filter(dedupe_key__startswith="survey:reminder:").count() == 1
+
+
+def test_the_indicator_tree_keeps_its_three_levels():
+    from django.core.exceptions import ValidationError
+
+    from surveys.models import Indicator
+
+    satisfaction = Indicator.objects.get(code="satisfaction")
+    construction = Indicator.objects.get(code="construction")
+    Indicator(level="operation", parent=construction, code="balcony", name="阳台").full_clean()
+    with pytest.raises(ValidationError):
+        Indicator(level="operation", parent=satisfaction, code="balcony", name="阳台").full_clean()
+    with pytest.raises(ValidationError):
+        Indicator(level="assessment", parent=satisfaction, code="value", name="性价比").full_clean()
