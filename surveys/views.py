@@ -281,6 +281,10 @@ def report(request):
             "company": company,
             "project": project,
             "companies": Company.objects.visible_to(request.user),
+            "projects": Project.objects.visible_to(request.user)
+            .filter(**({"company": company} if company else {}))
+            .select_related("company")
+            .order_by("company", "name"),
             "direction_chart": horizontal_bars([(row["name"], row["score"]) for row in directions]),
             "project_chart": horizontal_bars([(row["label"], row["satisfaction"]) for row in projects]),
             "dimensions": [
