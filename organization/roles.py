@@ -65,6 +65,38 @@ _SERVICE_CATALOGUE = [
     "touchpoints.change_holiday",
     "touchpoints.delete_holiday",
 ]
+_SURVEY_WORK = [
+    "surveys.view_indicator",
+    "surveys.view_questionnaire",
+    "surveys.view_question",
+    "surveys.view_surveyplan",
+    "surveys.view_respondent",
+    "surveys.view_answer",
+    "surveys.add_answer",
+    "surveys.view_improvementplan",
+    "surveys.change_improvementplan",
+    "surveys.view_scorecardweights",
+]
+_SURVEY_MANAGE = ["surveys.add_surveyplan", "surveys.change_surveyplan", "surveys.add_improvementplan"]
+_SURVEY_CATALOGUE = [
+    "surveys.add_indicator",
+    "surveys.change_indicator",
+    "surveys.add_questionnaire",
+    "surveys.change_questionnaire",
+    "surveys.add_question",
+    "surveys.change_question",
+    "surveys.change_scorecardweights",
+]
+_SURVEY_READ = [
+    "surveys.view_indicator",
+    "surveys.view_questionnaire",
+    "surveys.view_question",
+    "surveys.view_surveyplan",
+    "surveys.view_respondent",
+    "surveys.view_answer",
+    "surveys.view_improvementplan",
+    "surveys.view_scorecardweights",
+]
 _MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
 _AUDIT = ["customers.view_accesslog"]
 _STAFF_UI = ["organization.use_staff_ui"]
@@ -84,7 +116,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _HANDLE_COMPLAINTS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
-    + _PERSONAL_DATA,
+    + _PERSONAL_DATA
+    + _SURVEY_WORK,
     COMPANY_MANAGER: _STAFF_UI
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
@@ -94,7 +127,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SERVICE_TASKS
     + _ASSIGN_TASKS
     + _PERSONAL_DATA
-    + _MANAGE_CUSTOMERS,
+    + _MANAGE_CUSTOMERS
+    + _SURVEY_WORK
+    + _SURVEY_MANAGE,
     GROUP_CENTRE: _STAFF_UI
     + _ALL_COMPANIES
     + _VIEW_ORGANISATION
@@ -108,11 +143,25 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS
     + _SERVICE_CATALOGUE
-    + _AUDIT,
+    + _AUDIT
+    + _SURVEY_WORK
+    + _SURVEY_MANAGE
+    + _SURVEY_CATALOGUE,
     # Auditors read everything but personal data stays masked for them; they browse the access log.
-    AUDITOR: _STAFF_UI + _ALL_COMPANIES + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _VIEW_CUSTOMERS + _AUDIT,
+    AUDITOR: _STAFF_UI
+    + _ALL_COMPANIES
+    + _VIEW_ORGANISATION
+    + _VIEW_COMPLAINTS
+    + _VIEW_CUSTOMERS
+    + _AUDIT
+    + _SURVEY_READ,
     # Integrators push and pull records; personal data in their responses is masked.
-    INTEGRATOR: _VIEW_ORGANISATION + _HANDLE_COMPLAINTS + _WORK_WITH_CUSTOMERS + _SERVICE_TASKS,
+    INTEGRATOR: _VIEW_ORGANISATION
+    + _HANDLE_COMPLAINTS
+    + _WORK_WITH_CUSTOMERS
+    + _SERVICE_TASKS
+    + _SURVEY_READ
+    + ["surveys.add_answer"],
 }
 
 

@@ -11,6 +11,14 @@ from core.health import healthz
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
+from surveys.api import (
+    AnswerViewSet,
+    ImprovementPlanViewSet,
+    RespondentViewSet,
+    ScorecardView,
+    SurveyPlanViewSet,
+    SurveyReportView,
+)
 from touchpoints.api import CheckAnswerViewSet, PlanItemViewSet, ServiceTaskViewSet, StepViewSet
 
 admin.site.site_header = _("vanke_crm administration")
@@ -30,6 +38,10 @@ router.register("service-tasks", ServiceTaskViewSet)
 router.register("check-answers", CheckAnswerViewSet)
 router.register("service-steps", StepViewSet)
 router.register("plan-items", PlanItemViewSet)
+router.register("survey-plans", SurveyPlanViewSet)
+router.register("survey-respondents", RespondentViewSet)
+router.register("survey-answers", AnswerViewSet)
+router.register("improvement-plans", ImprovementPlanViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -47,11 +59,14 @@ urlpatterns = [
     path("api/v1/reports/complaints/monthly/", MonthlyReportView.as_view(), name="report-monthly"),
     path("api/v1/reports/complaints/weekly/", WeeklyReportView.as_view(), name="report-weekly"),
     path("api/v1/reports/complaints/contractors/", ContractorReportView.as_view(), name="report-contractors"),
+    path("api/v1/reports/surveys/", SurveyReportView.as_view(), name="report-surveys"),
+    path("api/v1/reports/surveys/scorecard/", ScorecardView.as_view(), name="report-scorecard"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("core.urls")),
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
     path("", include("touchpoints.urls")),
+    path("", include("surveys.urls")),
     path("", include("organization.urls")),
 ]
