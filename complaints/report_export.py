@@ -5,6 +5,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from core.exports import sections_to_xlsx
+
 from .models import Category, Channel, Status, Tier
 
 LABELS = {
@@ -106,17 +108,7 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
 
 
 def to_xlsx(report: dict) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for title, header, rows in sections(report):
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sections_to_xlsx(sections(report))
 
 
 def to_csv(report: dict) -> str:

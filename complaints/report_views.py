@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.exports import form_errors_text
 from core.permissions import requires
 from organization.models import Company, Region
 from organization.views import staff_ui
@@ -115,7 +116,7 @@ def dashboard_export(request, fmt: str):
 def custom_report(request):
     form = CustomReportForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
         return redirect("reports")
     try:
         job = report_jobs.custom_report_start(user=request.user, **form.cleaned_data)

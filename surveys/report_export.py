@@ -1,8 +1,8 @@
 """The survey report as an XLSX workbook (one sheet per part)."""
 
-import io
-
 from django.utils.translation import gettext as _
+
+from core.exports import sections_to_xlsx
 
 
 def _blank(value):
@@ -101,14 +101,4 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
 
 
 def to_xlsx(report: dict) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for title, header, rows in sections(report):
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sections_to_xlsx(sections(report))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import form_errors_text
 from organization.models import Project
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
@@ -114,7 +115,7 @@ def task_take(request, task_id: int):
 def tasks_assign(request):
     form = AssignForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
         return _back_to_tasks(request)
     ticked = [int(value) for value in request.POST.getlist("tasks") if value.isdigit() and len(value) < 19]
     task_ids = list(
@@ -168,7 +169,7 @@ def plan_item_add(request, project_id: int):
         except DomainError as error:
             messages.error(request, error.message)
     else:
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect("project-service-board", project_id=project.pk)
 
 
@@ -186,7 +187,7 @@ def plan_item_attendees(request, project_id: int, item_id: int):
         raise Http404
     form = AttendeesForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     else:
         try:
             marked = services.plan_item_mark_attendees(
@@ -249,7 +250,7 @@ def check_answers_add(request, project_id: int):
     form = CheckAnswersForm(request.POST, user=request.user, questions=CheckQuestion.objects.all())
     quarter = request.POST.get("quarter", "")
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     else:
         try:
             count = services.check_answers_record(
