@@ -57,6 +57,9 @@ _SERVICE_CATALOGUE = [
     "touchpoints.add_actiontype",
     "touchpoints.change_actiontype",
 ]
+_VIEW_CLUB = ["membership.view_member", "membership.view_pointentry", "membership.view_event"]
+_SERVE_MEMBERS = [*_VIEW_CLUB, "membership.serve_members"]
+_MANAGE_CLUB = ["membership.manage_club"]
 _MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
 _AUDIT = ["customers.view_accesslog"]
 _STAFF_UI = ["organization.use_staff_ui"]
@@ -76,7 +79,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _HANDLE_COMPLAINTS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
-    + _PERSONAL_DATA,
+    + _PERSONAL_DATA
+    + _SERVE_MEMBERS,
     COMPANY_MANAGER: _STAFF_UI
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
@@ -85,7 +89,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
     + _PERSONAL_DATA
-    + _MANAGE_CUSTOMERS,
+    + _MANAGE_CUSTOMERS
+    + _SERVE_MEMBERS
+    + _MANAGE_CLUB,
     GROUP_CENTRE: _STAFF_UI
     + _ALL_COMPANIES
     + _VIEW_ORGANISATION
@@ -98,11 +104,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS
     + _SERVICE_CATALOGUE
-    + _AUDIT,
+    + _AUDIT
+    + _SERVE_MEMBERS
+    + _MANAGE_CLUB,
     # Auditors read everything but personal data stays masked for them; they browse the access log.
-    AUDITOR: _STAFF_UI + _ALL_COMPANIES + _VIEW_ORGANISATION + _VIEW_COMPLAINTS + _VIEW_CUSTOMERS + _AUDIT,
+    AUDITOR: _STAFF_UI
+    + _ALL_COMPANIES
+    + _VIEW_ORGANISATION
+    + _VIEW_COMPLAINTS
+    + _VIEW_CUSTOMERS
+    + _AUDIT
+    + _VIEW_CLUB,
     # Integrators push and pull records; personal data in their responses is masked.
-    INTEGRATOR: _VIEW_ORGANISATION + _HANDLE_COMPLAINTS + _WORK_WITH_CUSTOMERS + _SERVICE_TASKS,
+    INTEGRATOR: _VIEW_ORGANISATION
+    + _HANDLE_COMPLAINTS
+    + _WORK_WITH_CUSTOMERS
+    + _SERVICE_TASKS
+    + _SERVE_MEMBERS,
 }
 
 
