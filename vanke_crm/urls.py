@@ -9,6 +9,7 @@ from complaints.api import ComplaintViewSet
 from complaints.report_views import ContractorReportView, MonthlyReportView, WeeklyReportView
 from core.health import healthz
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
+from membership.api import EventViewSet, MemberViewSet, PointEntryViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
 from touchpoints.api import CheckAnswerViewSet, ServiceTaskViewSet
@@ -28,6 +29,9 @@ router.register("purchases", PurchaseViewSet)
 router.register("communications", CommunicationViewSet)
 router.register("service-tasks", ServiceTaskViewSet)
 router.register("check-answers", CheckAnswerViewSet)
+router.register("members", MemberViewSet)
+router.register("point-entries", PointEntryViewSet)
+router.register("club-events", EventViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
