@@ -55,5 +55,6 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
     path("", include("touchpoints.urls")),
+    path("", include("membership.urls")),
     path("", include("organization.urls")),
 ]
