@@ -135,4 +135,4 @@ def test_a_forged_member_link_is_a_translated_404(client, company_a):
     assert response.status_code == 404
     assert "会员链接无效" in response.content.decode()
     assert client.get(f"/m/{member.pk}/").status_code == 404
-    assert client.post(f"/m/forged/gifts/1/redeem/").status_code == 404
+    assert client.post("/m/forged/gifts/1/redeem/").status_code == 404
