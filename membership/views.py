@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -220,6 +221,7 @@ def event_detail(request, event_id: int):
             "event": event,
             "confirmed": [s for s in signups if s.status == EventSignup.Status.CONFIRMED],
             "waiting": [s for s in signups if s.status == EventSignup.Status.WAITING],
+            "started": event.starts_at <= timezone.now(),
             "signup_form": StaffSignupForm(user=request.user),
         },
     )

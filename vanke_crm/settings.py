@@ -244,6 +244,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "touchpoints.tasks.generate_service_tasks",
         "schedule": crontab(minute=30, hour=6),
     },
+    "expire-club-points": {"task": "membership.tasks.expire_points", "schedule": crontab(minute=15, hour=2)},
     "monthly-complaint-report": {
         "task": "complaints.tasks.generate_report_snapshots",
         "schedule": crontab(minute=0, hour=8, day_of_month=1),
