@@ -21,6 +21,14 @@ class Level(models.TextChoices):
     GOLD = "gold", _("Gold member")
 
 
+class Benefit(models.TextChoices):
+    POINTS = "points", _("Points for homes, referrals and events, redeemable for gifts and property fees")
+    EVENTS = "events", _("Member events")
+    DISCOUNT_1 = "discount_1", _("A discount of 1 per cent on a new home")
+    DISCOUNT_2 = "discount_2", _("A discount of 2 per cent on a new home")
+    PRIORITY_SELECTION = "priority_selection", _("Priority unit selection at new launches")
+
+
 class Member(models.Model):
     class JoinedVia(models.TextChoices):
         PURCHASE = "purchase", _("Bought a home")
@@ -74,6 +82,12 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.customer.name}"
+
+    @property
+    def benefits(self) -> list[str]:
+        from .rules import benefits_for
+
+        return [Benefit(code).label for code in benefits_for(self.level)]
 
 
 class PointEntry(models.Model):

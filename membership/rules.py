@@ -19,6 +19,19 @@ GOLD_HOMES, GOLD_POINTS = 3, 20_000
 SILVER_HOMES, SILVER_POINTS = 2, 5_000
 
 
+# What each level brings (codes; labels in models.Benefit). Discounts apply to new homes bought
+# from the group; priority selection means choosing a unit before the public at a new launch.
+BENEFITS = {
+    "regular": ["points", "events"],
+    "silver": ["points", "events", "discount_1"],
+    "gold": ["points", "events", "discount_2", "priority_selection"],
+}
+
+
+def benefits_for(level: str) -> list[str]:
+    return BENEFITS[level]
+
+
 def level_for(*, homes: int, earned_total: int) -> str:
     if homes >= GOLD_HOMES or earned_total >= GOLD_POINTS:
         return "gold"

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from customers import rules as customer_rules
 
+from . import rules
 from .models import Event, EventSignup, Gift, Member, PointEntry, Redemption
 
 
@@ -14,6 +15,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
     name = serializers.CharField(source="customer.name", read_only=True)
     phone = serializers.SerializerMethodField()
+    benefits = serializers.SerializerMethodField()
 
     class Meta:
         model = Member
@@ -29,6 +31,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "homes",
             "balance",
             "earned_total",
+            "benefits",
             "joined_via",
             "referred_by",
             "joined_at",
@@ -37,6 +40,11 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def get_phone(self, member) -> str:
         return customer_rules.mask_phone(member.customer.phone)
+
+    def get_benefits(self, member) -> list[str]:
+        """Codes of what the member's level brings (points, events, discount_1, discount_2,
+        priority_selection)."""
+        return rules.benefits_for(member.level)
 
 
 class PointEntrySerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ def test_members_are_scoped_masked_and_paged_by_cursor(staff_a, company_a, compa
     assert [row["id"] for row in body["results"]] == [mine.pk]
     assert body["results"][0]["phone"] == "138****5678" and body["results"][0]["balance"] == 10
     assert "count" not in body
+    assert body["results"][0]["benefits"] == ["points", "events"]
     assert client.get(f"/api/v1/members/{theirs.pk}/").status_code == 404
     assert client.get(f"/api/v1/members/{theirs.pk}/ledger/").status_code == 404
 

@@ -69,3 +69,16 @@ def test_signup_is_confirmed_while_seats_are_left():
 def test_audiences():
     assert rules.audience_levels("gold") == ["gold"]
     assert rules.audience_levels("silver_up") == ["silver", "gold"]
+
+
+@pytest.mark.parametrize(
+    ("level", "has", "lacks"),
+    [
+        ("regular", {"points", "events"}, {"discount_1", "priority_selection"}),
+        ("silver", {"discount_1"}, {"discount_2", "priority_selection"}),
+        ("gold", {"discount_2", "priority_selection"}, {"discount_1"}),
+    ],
+)
+def test_benefits_by_level(level, has, lacks):
+    benefits = set(rules.benefits_for(level))
+    assert has <= benefits and not (lacks & benefits)
