@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections
 
 from membership import services
 from membership.models import Gift, Member, PointEntry
@@ -61,4 +61,56 @@ def test_two_parallel_gift_redemptions_respect_points_and_stock(transactional_db
     gift.refresh_from_db()
     assert gift.stock == 0
     assert sorted(Member.objects.values_list("balance", flat=True)) == [200, 500]
+    assert services.ledger_mismatches() == []
+
+
+def test_two_parallel_sign_ups_for_the_last_seat(transactional_db, company_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from membership.models import Event, EventSignup
+
+    event = Event.objects.create(
+        company=company_a,
+        title="重阳登山",
+        kind="sports",
+        starts_at=timezone.now() + timedelta(days=3),
+        place="梧桐山",
+        capacity=1,
+    )
+    first, second = member_for(company_a), member_for(company_a)
+    results, errors = run_together(
+        lambda: services.event_signup(event=event, member=first, channel="web"),
+        lambda: services.event_signup(event=event, member=second, channel="web"),
+    )
+    assert errors == []
+    assert sorted(signup.status for signup in results) == ["confirmed", "waiting"]
+    event.refresh_from_db()
+    assert event.confirmed_count == 1
+    assert EventSignup.objects.filter(status="confirmed").count() == 1
+
+
+def test_a_purchase_recorded_twice_at_once_earns_once(transactional_db, company_a):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from customers import services as customer_services
+    from tests.factories import CustomerFactory, UnitFactory
+
+    customer = CustomerFactory(company=company_a)
+    unit = UnitFactory(building__project__company=company_a)
+
+    def record():
+        return customer_services.purchase_record(
+            customer=customer, unit=unit, contract_date=timezone.localdate(), price=Decimal("1")
+        )
+
+    results, errors = run_together(record, record)
+    # Both record it, or the second collides on the (customer, unit) unique constraint; never twice.
+    assert results and all(isinstance(error, IntegrityError) for error in errors), errors
+    member = Member.objects.get(customer=customer)
+    assert member.balance == 1000
+    assert PointEntry.objects.filter(member=member).count() == 1
     assert services.ledger_mismatches() == []
