@@ -247,6 +247,19 @@ def referral_create(*, referrer: Member, customer: Customer) -> Referral:
         ) from None
 
 
+@transaction.atomic
+def member_set_status(*, member: Member, status: str) -> Member:
+    """Suspend a membership (no spending, sign-ups or codes; earning continues) or reactivate it."""
+    if status not in Member.Status.values:
+        raise DomainError(code="invalid_status")
+    member = _locked(member)
+    if member.status == status:
+        raise Conflict(_("The membership is already in this state."), code="unchanged")
+    member.status = status
+    member.save(update_fields=["status"])
+    return member
+
+
 # --- The ledger ----------------------------------------------------------------------------------
 
 

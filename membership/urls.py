@@ -8,6 +8,7 @@ urlpatterns = [
     path("club/members/<int:member_id>/redeem/", views.member_redeem_gift, name="club-member-redeem"),
     path("club/members/<int:member_id>/fee-offset/", views.member_fee_offset, name="club-member-fee-offset"),
     path("club/members/<int:member_id>/correct/", views.member_correct, name="club-member-correct"),
+    path("club/members/<int:member_id>/status/", views.member_status, name="club-member-status"),
     path("club/members/<int:member_id>/refer/", views.member_refer, name="club-member-refer"),
     path("club/events/", views.event_list, name="club-events"),
     path("club/events/<int:event_id>/", views.event_detail, name="club-event"),

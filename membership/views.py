@@ -170,6 +170,20 @@ def member_correct(request, member_id: int):
 
 
 @staff_ui
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def member_status(request, member_id: int):
+    member = _member(request, member_id)
+    status = request.POST.get("status", "")
+    _run(
+        request,
+        lambda: services.member_set_status(member=member, status=status),
+        _("Membership suspended.") if status == Member.Status.SUSPENDED else _("Membership reactivated."),
+    )
+    return redirect("club-member", member_id=member.pk)
+
+
+@staff_ui
 @permission_required(SERVE, raise_exception=True)
 @require_POST
 def member_refer(request, member_id: int):

@@ -136,3 +136,24 @@ def test_a_forged_member_link_is_a_translated_404(client, company_a):
     assert "会员链接无效" in response.content.decode()
     assert client.get(f"/m/{member.pk}/").status_code == 404
     assert client.post("/m/forged/gifts/1/redeem/").status_code == 404
+
+
+def test_a_manager_suspends_a_membership_and_spending_stops(client, manager_a, company_a):
+    member = member_for(company_a, points=500)
+    client.login(username=manager_a.username, password=PASSWORD)
+    client.post(f"/club/members/{member.pk}/status/", {"status": "suspended"})
+    member.refresh_from_db()
+    assert member.status == "suspended"
+    refused = client.post(f"/club/members/{member.pk}/fee-offset/", {"amount": "1"}, follow=True)
+    assert "该会员资格已暂停" in refused.content.decode()
+    again = client.post(f"/club/members/{member.pk}/status/", {"status": "suspended"}, follow=True)
+    assert "会员资格已是此状态" in again.content.decode()
+    client.post(f"/club/members/{member.pk}/status/", {"status": "active"})
+    client.post(f"/club/members/{member.pk}/fee-offset/", {"amount": "1"})
+    member.refresh_from_db()
+    assert (member.status, member.balance) == ("active", 400)
+
+
+def test_frontline_staff_cannot_suspend(signed_in, company_a):
+    member = member_for(company_a)
+    assert signed_in.post(f"/club/members/{member.pk}/status/", {"status": "suspended"}).status_code == 403
