@@ -157,3 +157,9 @@ def test_a_manager_suspends_a_membership_and_spending_stops(client, manager_a, c
 def test_frontline_staff_cannot_suspend(signed_in, company_a):
     member = member_for(company_a)
     assert signed_in.post(f"/club/members/{member.pk}/status/", {"status": "suspended"}).status_code == 403
+
+
+def test_the_customer_file_links_to_the_membership(signed_in, company_a):
+    member = member_for(company_a)
+    page = signed_in.get(f"/customers/{member.customer_id}/").content.decode()
+    assert f"/club/members/{member.pk}/" in page and member.number in page
