@@ -491,9 +491,11 @@ def membership_bench(small: int, large: int, repeats: int, members_count: int = 
         "member's private page": (Client(), f"/m/{member.token}/"),
     }
     results: dict[str, dict[int, tuple[float, int]]] = {case: {} for case in [*urls, "redeem (fee offset)"]}
-    club.points_earn(
-        member=member, points=1_000_000, reason="基准", source="bench", idempotency_key="bench:stock"
-    )
+    # The measured member has full history pages at both sizes: 200 entries of their own first.
+    for n in range(200):
+        club.points_earn(
+            member=member, points=10_000, reason="基准", source="bench", idempotency_key=f"own:{n}"
+        )
     for size in (small, large):
         grow_ledger_to(size, members)
         for case, (client, url) in urls.items():

@@ -51,10 +51,9 @@ def expires_at_for(earned_at: datetime) -> datetime:
     return add_years(earned_at, POINTS_VALID_YEARS)
 
 
-def allocate(lots: list[tuple[int, int]], amount: int) -> list[tuple[int, int]]:
-    """Take ``amount`` points from ``lots`` ((id, remaining), already in FIFO order): the lot that
-    expires first is used first. Returns (id, taken) per touched lot; raises ValueError if the lots
-    hold too little."""
+def allocate_some(lots: list[tuple[int, int]], amount: int) -> tuple[list[tuple[int, int]], int]:
+    """Take up to ``amount`` points from ``lots`` ((id, remaining), already in FIFO order): the lot
+    that expires first is used first. Returns (id, taken) per touched lot and what is still owed."""
     if amount <= 0:
         raise ValueError("amount must be positive")
     taken: list[tuple[int, int]] = []
@@ -66,6 +65,12 @@ def allocate(lots: list[tuple[int, int]], amount: int) -> list[tuple[int, int]]:
         if take > 0:
             taken.append((lot_id, take))
             left -= take
+    return taken, left
+
+
+def allocate(lots: list[tuple[int, int]], amount: int) -> list[tuple[int, int]]:
+    """``allocate_some`` that must cover the whole amount (ValueError if the lots hold too little)."""
+    taken, left = allocate_some(lots, amount)
     if left:
         raise ValueError("not enough points")
     return taken

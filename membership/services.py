@@ -35,6 +35,7 @@ from .models import (
     Referral,
 )
 
+LOT_BATCH = 100
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -318,15 +319,25 @@ def _take(
             _("Not enough points: %(needed)s needed, the balance is %(balance)s.")
             % {"needed": points, "balance": member.balance}
         )
-    lots = list(
+    # Read the open lots a batch at a time, first-expiring first, until the amount is covered: a
+    # member with years of small earns does not load all of them for one redemption. The balance
+    # check above and the invariant balance == sum(remaining) guarantee the lots cover it.
+    lots = (
         PointEntry.objects.select_for_update()
         .filter(member=member, remaining__gt=0)
         .order_by(F("expires_at").asc(nulls_last=True), "id")
         .values_list("id", "remaining")
     )
-    taken = rules.allocate(lots, points)
-    for lot_id, take in taken:
-        PointEntry.objects.filter(pk=lot_id).update(remaining=F("remaining") - take)
+    left = points
+    while left:
+        # Every lot of the previous batch was emptied (else nothing would be left to take), so it
+        # no longer matches remaining > 0: the next batch starts at the top again.
+        batch = list(lots[:LOT_BATCH])
+        if not batch:
+            raise RuntimeError(f"member {member.pk}: lots hold less than the balance")
+        taken, left = rules.allocate_some(batch, left)
+        for lot_id, take in taken:
+            PointEntry.objects.filter(pk=lot_id).update(remaining=F("remaining") - take)
     entry = PointEntry.objects.create(
         member=member,
         delta=-points,

@@ -198,3 +198,18 @@ def test_the_check_command_finds_a_tampered_balance(company_a):
     Member.objects.filter(pk=member.pk).update(balance=11)
     with pytest.raises(CommandError):
         call_command("club_points", "--check")
+
+
+def test_a_spend_across_many_small_lots_reads_them_in_batches(company_a, monkeypatch):
+    monkeypatch.setattr(services, "LOT_BATCH", 3)
+    member = member_for(company_a)
+    for n in range(10):
+        services.points_earn(member=member, points=10, reason="签到", source="t", idempotency_key=f"lot{n}")
+    services.points_spend(member=member, points=75, reason="礼品", source="t", idempotency_key="big")
+    remaining = list(
+        PointEntry.objects.filter(member=member, kind="earn")
+        .order_by("id")
+        .values_list("remaining", flat=True)
+    )
+    assert remaining == [0] * 7 + [5, 10, 10]
+    assert_consistent(member)
