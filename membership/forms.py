@@ -140,7 +140,7 @@ class CodeForm(forms.Form):
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["company", "audience", "channel", "subject", "body"]
+        fields = ["company", "audience", "segment", "channel", "subject", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):

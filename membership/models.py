@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer
+from customers.models import Customer, Segment
 from organization.models import Company, Project
 from organization.scoping import ScopedManager
 
@@ -381,6 +381,8 @@ class Campaign(models.Model):
         Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company")
     )
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    # Optionally only one of the five customer segments (客户细分), e.g. families with children.
+    segment = models.CharField(_("customer segment"), max_length=30, choices=Segment.choices, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     subject = models.CharField(_("subject"), max_length=100)
     body = models.TextField(_("text"), max_length=500)

@@ -669,12 +669,15 @@ TOPIC = "member_news"
 
 
 @transaction.atomic
-def campaign_create(*, company, audience: str, channel: str, subject: str, body: str, by) -> Campaign:
+def campaign_create(
+    *, company, audience: str, channel: str, subject: str, body: str, by, segment: str = ""
+) -> Campaign:
     if not subject.strip() or not body.strip():
         raise DomainError(_("Write a subject and a text."), code="empty_message")
     campaign = Campaign.objects.create(
         company=company,
         audience=audience,
+        segment=segment,
         channel=channel,
         subject=subject.strip(),
         body=body.strip(),
@@ -709,6 +712,8 @@ def campaign_deliver(*, campaign: Campaign, chunk: int = 2000) -> int:
         .order_by("id")
         .values_list("id", "customer__phone", "customer__email")
     )
+    if campaign.segment:
+        members = members.filter(customer__segment=campaign.segment)
     queued, last_id = 0, 0
     while True:
         rows = list(members.filter(id__gt=last_id)[:chunk])

@@ -217,3 +217,22 @@ def test_creating_a_campaign_queues_its_delivery(
         services.campaign_create(
             company=company_a, audience="all", channel="sms", subject=" ", body="x", by=manager_a
         )
+
+
+def test_a_campaign_for_one_customer_segment(company_a, manager_a):
+    from customers.models import Customer
+
+    families = member_for(company_a, phone="13800000011")
+    member_for(company_a, phone="13800000012")
+    Customer.objects.filter(pk=families.customer_id).update(segment="family_children")
+    campaign = Campaign.objects.create(
+        company=company_a,
+        audience="all",
+        segment="family_children",
+        channel="sms",
+        subject="开学季",
+        body="亲子阅读会报名",
+        created_by=manager_a,
+    )
+    assert services.campaign_deliver(campaign=campaign) == 1
+    assert OutboundMessage.objects.get().recipient == "13800000011"

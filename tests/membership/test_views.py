@@ -163,3 +163,31 @@ def test_the_customer_file_links_to_the_membership(signed_in, company_a):
     member = member_for(company_a)
     page = signed_in.get(f"/customers/{member.customer_id}/").content.decode()
     assert f"/club/members/{member.pk}/" in page and member.number in page
+
+
+def test_a_manager_sends_a_message_to_a_segment_from_the_page(
+    client, manager_a, company_a, eager_celery, django_capture_on_commit_callbacks
+):
+    from core.models import OutboundMessage
+    from customers.models import Customer
+    from membership.models import Campaign
+
+    target = member_for(company_a, phone="13800000021")
+    member_for(company_a, phone="13800000022")
+    Customer.objects.filter(pk=target.customer_id).update(segment="health_elderly")
+    client.login(username=manager_a.username, password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/club/campaigns/",
+            {
+                "company": company_a.pk,
+                "audience": "all",
+                "segment": "health_elderly",
+                "channel": "sms",
+                "subject": "健康讲座",
+                "body": "本周六社区健康讲座，欢迎报名。",
+            },
+        )
+    assert response.status_code == 302
+    assert Campaign.objects.get().queued == 1
+    assert list(OutboundMessage.objects.values_list("recipient", flat=True)) == ["13800000021"]
