@@ -11,8 +11,11 @@ wiped first, so never point it at real data) and prints:
   - complaint intake through the API as a ratio to a bare Django view doing the same INSERT;
   - the monthly complaint report at SMALL vs LARGE complaints, and its ratio to the same
     aggregations written by hand in SQL (bench/report_sql.py);
-  - 6+2: generating call-back and home-visit tasks for a project of 5,000 delivered units, and the
-    project board's queries and time at 1,000 vs 100,000 units;
+  - 6+2: generating call-back and home-visit tasks for a project of 5,000 delivered units, holiday
+    greetings (a task and an SMS each) to every buyer, and the project board's queries and time at
+    1,000 vs 100,000 units;
+  - surveys: the score roll-up (per project and indicator, then up the tree) over LARGE answers, and
+    its ratio to the same GROUP BY written by hand in SQL; the whole survey report at that size;
   - the membership club: a member's balance and history reads (API, staff page, private page) and
     one redemption at SMALL vs LARGE ledger entries.
 """
@@ -217,6 +220,7 @@ def touchpoint_bench(small_units: int = 1_000, large_units: int = 100_000) -> di
     from customers.models import Customer, CustomerCompany, Purchase
     from organization.models import Building, Company, Project, Unit
     from touchpoints import services as touchpoint_services
+    from touchpoints.models import Holiday
 
     company = Company.objects.get(name="深圳万科")
     delivered_on = timezone.localdate() - timedelta(days=20)
@@ -256,6 +260,16 @@ def touchpoint_bench(small_units: int = 1_000, large_units: int = 100_000) -> di
     again = touchpoint_services.generate_delivery_work()
     regeneration_s = time.perf_counter() - started
 
+    # A holiday greets every buyer: the 5,000 owners above and whoever the demo data holds.
+    greeting_day = timezone.localdate() + timedelta(days=400)
+    Holiday.objects.create(name="业主节", day=greeting_day)
+    started = time.perf_counter()
+    greetings = touchpoint_services.generate_greetings(greeting_day)
+    greeting_s = time.perf_counter() - started
+    started = time.perf_counter()
+    greetings_again = touchpoint_services.generate_greetings(greeting_day)
+    regreeting_s = time.perf_counter() - started
+
     client = Client()
     client.force_login(User.objects.get(username="manager_sz"))
     boards = {}
@@ -276,8 +290,144 @@ def touchpoint_bench(small_units: int = 1_000, large_units: int = 100_000) -> di
         "generation_s": generation_s,
         "again": again,
         "regeneration_s": regeneration_s,
+        "greetings": greetings,
+        "greeting_s": greeting_s,
+        "greetings_again": greetings_again,
+        "regreeting_s": regreeting_s,
         "boards": boards,
     }
+
+
+SURVEY_ROLLUP_SQL = """
+    SELECT r.project_id, q.indicator_id, SUM(a.score), COUNT(a.score)
+    FROM surveys_answer a
+    JOIN surveys_respondent r ON r.id = a.respondent_id
+    JOIN surveys_question q ON q.id = a.question_id
+    WHERE r.year = %s AND r.status = 'completed' AND a.score IS NOT NULL
+    GROUP BY r.project_id, q.indicator_id
+"""
+
+
+def survey_bench(answers: int, repeats: int = 5) -> dict:
+    """Seed ``answers`` survey answers (completed surveys over every project, 11 scored questions
+    each), then time the score roll-up per project through surveys.scores against the same GROUP BY
+    by hand (plus the same roll-up up the tree), and the whole survey report for the group."""
+    import random
+
+    from django.utils import timezone
+
+    from customers.models import Customer, CustomerCompany
+    from organization.models import Project
+    from surveys import rules as survey_rules
+    from surveys import scores
+    from surveys.models import Answer, Indicator, Question, Questionnaire, Respondent, SurveyPlan
+
+    rng = random.Random(7)
+    year = timezone.localdate().year
+    questionnaire = Questionnaire.objects.get(stage="run_in", segment="")
+    questions = list(Question.objects.filter(questionnaire=questionnaire).exclude(kind="text"))
+    projects = list(Project.objects.select_related("company"))
+    manager = User.objects.get(username="manager_sz")
+    plans = {
+        project.pk: SurveyPlan.objects.create(
+            year=year,
+            name="基准调查",
+            company=project.company,
+            project=project,
+            stage="run_in",
+            questionnaire=questionnaire,
+            sample_size=survey_rules.SAMPLE_SIZE_MAX,
+            method="phone",
+            opens_on=timezone.localdate(),
+            closes_on=timezone.localdate(),
+            status="sampled",
+            created_by=manager,
+        )
+        for project in projects
+    }
+    respondents_needed = answers // len(questions)
+    started, now, made = time.monotonic(), timezone.now(), 0
+    for offset in range(0, respondents_needed, 5000):
+        size = min(5000, respondents_needed - offset)
+        customers = Customer.objects.bulk_create(
+            Customer(name=f"受访{offset + n}", phone=f"166{offset + n:08d}", phone_tail=f"{n:04d}"[-4:])
+            for n in range(size)
+        )
+        chosen = [projects[(offset + n) % len(projects)] for n in range(size)]
+        CustomerCompany.objects.bulk_create(
+            CustomerCompany(customer=c, company=p.company) for c, p in zip(customers, chosen, strict=True)
+        )
+        respondents = Respondent.objects.bulk_create(
+            Respondent(
+                plan=plans[p.pk],
+                customer=c,
+                company=p.company,
+                project=p,
+                year=year,
+                stage="run_in",
+                segment="",
+                method="phone",
+                token=survey_rules.new_token(),
+                status="completed",
+                completed_at=now,
+            )
+            for c, p in zip(customers, chosen, strict=True)
+        )
+        rows = []
+        for respondent in respondents:
+            for question in questions:
+                value = rng.randint(1, question.scale_max)
+                expectation = rng.randint(1, question.scale_max) if question.kind == "pair" else None
+                rows.append(
+                    Answer(
+                        respondent=respondent,
+                        question=question,
+                        value=value,
+                        score=survey_rules.normalise(value, question.scale_max),
+                        expectation=expectation,
+                        expectation_score=survey_rules.normalise(expectation, question.scale_max)
+                        if expectation
+                        else None,
+                    )
+                )
+        Answer.objects.bulk_create(rows, batch_size=5000)
+        made += len(rows)
+        print(f"\r  seeding survey answers: {made:,}/{answers:,}", end="", flush=True)
+    print(f"  ({made / max(time.monotonic() - started, 1e-9):,.0f} rows/s)")
+    vacuum()
+
+    parents = dict(Indicator.objects.values_list("id", "parent_id"))
+
+    def by_hand() -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(SURVEY_ROLLUP_SQL, [year])
+            direct: dict = {}
+            for project_id, indicator_id, total, count in cursor.fetchall():
+                direct.setdefault(project_id, {})[indicator_id] = survey_rules.Score(total, count)
+        return {group: survey_rules.roll_up(parents, scores_) for group, scores_ in direct.items()}
+
+    def orm() -> dict:
+        return scores.rolled_up(scores.completed_answers(Answer.objects.all(), year=year), "project")
+
+    assert {k: {i: s.mean for i, s in v.items()} for k, v in orm().items()} == {
+        k: {i: s.mean for i, s in v.items()} for k, v in by_hand().items()
+    }
+    timings: dict[str, list[float]] = {"orm": [], "sql": [], "report": []}
+    for _ in range(repeats):
+        for name, run in (
+            ("orm", orm),
+            ("sql", by_hand),
+            (
+                "report",
+                lambda: scores.survey_report(
+                    answers=Answer.objects.all(), respondents=Respondent.objects.all(), year=year
+                ),
+            ),
+        ):
+            started = time.perf_counter()
+            run()
+            timings[name].append((time.perf_counter() - started) * 1000)
+    return {"answers": made, **{name: statistics.median(values) for name, values in timings.items()}}
 
 
 def intake_ratio(requests: int) -> tuple[float, float]:
@@ -555,6 +705,7 @@ def main() -> int:
 
     first_import, reimport = import_rate(args.import_rows)
     touchpoints = touchpoint_bench()
+    surveys = survey_bench(args.large)
     club = membership_bench(args.small, args.large, args.repeats)
 
     print(f"\nComplaint list endpoint, median of {args.repeats} requests (ms)")
@@ -601,6 +752,9 @@ def main() -> int:
         f"\n6+2: generating tasks for 5,000 delivered units: {touchpoints['created']:,} tasks in "
         f"{touchpoints['generation_s']:.1f} s; running it again: {touchpoints['again']} tasks in "
         f"{touchpoints['regeneration_s']:.1f} s"
+        f"\n6+2: holiday greetings (task + SMS) to every buyer: {touchpoints['greetings']:,} in "
+        f"{touchpoints['greeting_s']:.1f} s; running it again: {touchpoints['greetings_again']} in "
+        f"{touchpoints['regreeting_s']:.1f} s"
     )
     (
         (small_units, (small_board_ms, small_board_queries)),
@@ -611,6 +765,11 @@ def main() -> int:
         f"{large_units:,} units {large_board_ms:.0f} ms / {large_board_queries} queries"
     )
 
+    print(
+        f"\nSurvey score roll-up per project over {surveys['answers']:,} answers ({connection.vendor}), "
+        f"median of 5: {surveys['orm']:.0f} ms; hand-written SQL {surveys['sql']:.0f} ms; "
+        f"ratio {surveys['orm'] / surveys['sql']:.2f}; the whole survey report {surveys['report']:.0f} ms"
+    )
     print_membership(club, args.small, args.large)
 
     failed = False

@@ -1,6 +1,6 @@
 import django_filters
 
-from core.filters import IdFilter
+from core.filters import IdFilter, MomentFilter
 
 from .models import Category, Channel, Complaint, Status, Tier
 
@@ -12,8 +12,8 @@ class ComplaintFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices)
     status = django_filters.ChoiceFilter(choices=Status.choices)
     tier = django_filters.ChoiceFilter(choices=Tier.choices)
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = MomentFilter(field_name="received_at", lookup_expr="gte")
+    received_before = MomentFilter(field_name="received_at", lookup_expr="lt")
 
     class Meta:
         model = Complaint

@@ -1,5 +1,9 @@
+from datetime import UTC
+
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -17,3 +21,23 @@ class IdFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 moment, converted to UTC: databases accept fewer UTC offsets than Python
+    (PostgreSQL stops at ±15:59), so the offset never reaches the query."""
+
+    default_error_messages = {"out_of_range": _("Give a moment between the years 1900 and 2199.")}
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        if not 1900 <= moment.year <= 2199:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return moment.astimezone(UTC)
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdmin
 
-from . import rules
-from .models import AccessLog, Communication, Customer
+from . import privacy, rules
+from .models import AccessAction, AccessLog, Communication, Customer
 
 
 @admin.register(Customer)
@@ -13,12 +13,24 @@ class CustomerAdmin(ScopedAdmin):
     list_filter = ["stage", "segment"]
     search_fields = ["name", "=phone"]
     show_full_result_count = False
-    readonly_fields = ["phone", "id_number", "stage", "moved_in_on", "version"]
-    exclude = ["companies"]
+    # Personal data stays masked here; the staff UI reveals it on request and audits the reveal.
+    readonly_fields = ["masked_phone", "masked_id_number", "stage", "moved_in_on", "version"]
+    exclude = ["companies", "phone", "id_number"]
 
     @admin.display(description=_("mobile phone"))
     def masked_phone(self, customer):
         return rules.mask_phone(customer.phone)
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, customer):
+        return rules.mask_id_number(customer.id_number) if customer.id_number else ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        customer = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and customer is not None:
+            privacy.record_access(request, [customer], AccessAction.VIEW, full_data=False, detail="admin")
+        return response
 
 
 @admin.register(Communication)

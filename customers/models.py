@@ -71,7 +71,7 @@ class Customer(models.Model):
 
     name = models.CharField(_("name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
     phone = models.CharField(_("mobile phone"), max_length=11, unique=True)
     # The last four digits, indexed: staff find a caller by the tail of the number.
     phone_tail = models.CharField(max_length=4, db_index=True, editable=False)

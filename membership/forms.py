@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers import rules as customer_rules
 from customers.models import Customer
@@ -13,7 +14,9 @@ class MemberSearchForm(forms.Form):
     q = forms.CharField(
         label=_("member number, name, phone or its last 4 digits"), max_length=30, required=False
     )
-    level = forms.ChoiceField(label=_("level"), choices=[("", "—"), *Level.choices], required=False)
+    level = forms.ChoiceField(
+        label=pgettext_lazy("membership", "level"), choices=[("", "—"), *Level.choices], required=False
+    )
 
 
 class GiftRedeemForm(forms.Form):

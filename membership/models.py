@@ -9,6 +9,7 @@ The member row carries the balance (sum of the ledger), changed only under its r
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer, Segment
 from organization.models import Company, Project
@@ -55,7 +56,9 @@ class Member(models.Model):
         related_name="referred_members",
         verbose_name=_("referred by"),
     )
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.REGULAR)
+    level = models.CharField(
+        pgettext_lazy("membership", "level"), max_length=20, choices=Level.choices, default=Level.REGULAR
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     homes = models.PositiveIntegerField(_("homes bought"), default=0)
     balance = models.IntegerField(_("points balance"), default=0)

@@ -20,6 +20,8 @@ class StaffAuthenticationForm(AuthenticationForm):
 
 
 class UnitForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
     class Meta:
         model = Unit
         fields = ["floor", "layout", "area", "list_price"]

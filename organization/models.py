@@ -130,6 +130,7 @@ class Unit(models.Model):
     list_price = models.DecimalField(
         _("list price (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic concurrency of edits
     company_lookup = "building__project__company"
 
     objects = ScopedManager()

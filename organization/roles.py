@@ -47,15 +47,55 @@ _PERSONAL_DATA = ["customers.view_personal_data"]
 _SERVICE_TASKS = [
     "touchpoints.view_servicetask",
     "touchpoints.change_servicetask",
+    "touchpoints.add_servicetask",
     "touchpoints.view_checkanswer",
     "touchpoints.add_checkanswer",
-]
-_SERVICE_CATALOGUE = [
     "touchpoints.view_step",
-    "touchpoints.change_step",
     "touchpoints.view_actiontype",
+    "touchpoints.view_planitem",
+    "touchpoints.add_planitem",
+]
+_ASSIGN_TASKS = ["touchpoints.assign_servicetask"]
+_SERVICE_CATALOGUE = [
+    "touchpoints.change_step",
     "touchpoints.add_actiontype",
     "touchpoints.change_actiontype",
+    "touchpoints.view_holiday",
+    "touchpoints.add_holiday",
+    "touchpoints.change_holiday",
+    "touchpoints.delete_holiday",
+]
+_SURVEY_WORK = [
+    "surveys.view_indicator",
+    "surveys.view_questionnaire",
+    "surveys.view_question",
+    "surveys.view_surveyplan",
+    "surveys.view_respondent",
+    "surveys.view_answer",
+    "surveys.add_answer",
+    "surveys.view_improvementplan",
+    "surveys.change_improvementplan",
+    "surveys.view_scorecardweights",
+]
+_SURVEY_MANAGE = ["surveys.add_surveyplan", "surveys.change_surveyplan", "surveys.add_improvementplan"]
+_SURVEY_CATALOGUE = [
+    "surveys.add_indicator",
+    "surveys.change_indicator",
+    "surveys.add_questionnaire",
+    "surveys.change_questionnaire",
+    "surveys.add_question",
+    "surveys.change_question",
+    "surveys.change_scorecardweights",
+]
+_SURVEY_READ = [
+    "surveys.view_indicator",
+    "surveys.view_questionnaire",
+    "surveys.view_question",
+    "surveys.view_surveyplan",
+    "surveys.view_respondent",
+    "surveys.view_answer",
+    "surveys.view_improvementplan",
+    "surveys.view_scorecardweights",
 ]
 _VIEW_CLUB = ["membership.view_member", "membership.view_pointentry", "membership.view_event"]
 _SERVE_MEMBERS = [*_VIEW_CLUB, "membership.serve_members"]
@@ -80,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
     + _PERSONAL_DATA
+    + _SURVEY_WORK
     + _SERVE_MEMBERS,
     COMPANY_MANAGER: _STAFF_UI
     + _VIEW_ORGANISATION
@@ -88,8 +129,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _EDIT_UNITS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
+    + _ASSIGN_TASKS
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS
+    + _SURVEY_WORK
+    + _SURVEY_MANAGE
     + _SERVE_MEMBERS
     + _MANAGE_CLUB,
     GROUP_CENTRE: _STAFF_UI
@@ -101,10 +145,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _EDIT_ORGANISATION
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
+    + _ASSIGN_TASKS
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS
     + _SERVICE_CATALOGUE
     + _AUDIT
+    + _SURVEY_WORK
+    + _SURVEY_MANAGE
+    + _SURVEY_CATALOGUE
     + _SERVE_MEMBERS
     + _MANAGE_CLUB,
     # Auditors read everything but personal data stays masked for them; they browse the access log.
@@ -114,12 +162,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_COMPLAINTS
     + _VIEW_CUSTOMERS
     + _AUDIT
+    + _SURVEY_READ
     + _VIEW_CLUB,
     # Integrators push and pull records; personal data in their responses is masked.
     INTEGRATOR: _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
+    + _SURVEY_READ
+    + ["surveys.add_answer"]
     + _SERVE_MEMBERS,
 }
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.services import worker_status
+from vanke_crm.exceptions import DomainError
 
 from . import selectors, services
 from .forms import STAFF_UI, UnitForm
@@ -82,9 +83,14 @@ def unit_edit(request, unit_id: int):
         unit = selectors.unit_for_user(user=request.user, unit_id=unit_id)
     except Unit.DoesNotExist:
         raise Http404 from None
-    form = UnitForm(request.POST or None, instance=unit)
+    form = UnitForm(request.POST or None, instance=unit, initial={"version": unit.version})
     if request.method == "POST" and form.is_valid():
-        services.unit_update(unit=unit, **form.cleaned_data)
-        messages.success(request, _("Unit %(unit)s saved.") % {"unit": unit.number})
-        return redirect("project-detail", project_id=unit.building.project_id)
+        fields = dict(form.cleaned_data)
+        try:
+            services.unit_update(unit=unit, expected_version=fields.pop("version"), **fields)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Unit %(unit)s saved.") % {"unit": unit.number})
+            return redirect("project-detail", project_id=unit.building.project_id)
     return render(request, "organization/unit_form.html", {"form": form, "unit": unit})

@@ -26,19 +26,32 @@ def test_compiled_catalogue_matches_the_source():
     assert source <= compiled, "run `make messages` to recompile locale/zh_Hans"
 
 
-def test_every_string_in_the_code_is_in_the_catalogue(tmp_path, monkeypatch, settings):
+def strings_missing_from_the_catalogue(tmp_path, monkeypatch, settings, extra_source: str = "") -> list[str]:
+    """Run makemessages on a copy of the sources and the catalogue: makemessages writes to the locale
+    folder above each source file, so the real catalogue is never touched."""
     require_tool("xgettext", "gettext")
-    # makemessages writes into the first LOCALE_PATHS entry: point it at a copy of the catalogue.
-    copy = tmp_path / "zh_Hans" / "LC_MESSAGES"
-    copy.mkdir(parents=True)
-    shutil.copy(PO_PATH, copy / "django.po")
-    settings.LOCALE_PATHS = [tmp_path]
-    monkeypatch.chdir(settings.BASE_DIR)
-    call_command(
-        "makemessages",
-        locale=["zh_Hans"],
-        ignore_patterns=[".venv", "var", "bench", "tests", "node_modules"],
-        verbosity=0,
+    source = tmp_path / "src"
+    shutil.copytree(
+        settings.BASE_DIR,
+        source,
+        ignore=shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "bench", "tests", "*.mo"),
     )
-    missing = untranslated(polib.pofile(copy / "django.po"))
+    if extra_source:
+        (source / "core" / "i18n_probe.py").write_text(extra_source, encoding="utf-8")
+    settings.LOCALE_PATHS = [source / "locale"]
+    monkeypatch.chdir(source)
+    call_command("makemessages", locale=["zh_Hans"], verbosity=0)
+    return untranslated(polib.pofile(source / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+
+
+def test_every_string_in_the_code_is_in_the_catalogue(tmp_path, monkeypatch, settings):
+    missing = strings_missing_from_the_catalogue(tmp_path, monkeypatch, settings)
     assert missing == [], f"untranslated strings; run `make messages` and translate: {missing}"
+
+
+def test_the_check_finds_a_new_string(tmp_path, monkeypatch, settings):
+    probe = 'from django.utils.translation import gettext as _\n\nPROBE = _("A sentence nobody translated")\n'
+    before = PO_PATH.read_bytes()
+    missing = strings_missing_from_the_catalogue(tmp_path, monkeypatch, settings, extra_source=probe)
+    assert missing == ["A sentence nobody translated"]
+    assert PO_PATH.read_bytes() == before

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import ScopedAdmin
 
-from .models import ActionType, PlanItem, Step
+from .models import ActionType, Holiday, PlanItem, Step
 
 
 class ActionInline(admin.TabularInline):
@@ -22,3 +22,11 @@ class StepAdmin(admin.ModelAdmin):
 class PlanItemAdmin(ScopedAdmin):
     list_display = ["planned_on", "project", "action", "note"]
     list_filter = ["action__step"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """The greeting calendar: the group centre adds next years' lunar holidays here."""
+
+    list_display = ["day", "name", "greeting"]
+    date_hierarchy = "day"

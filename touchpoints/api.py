@@ -1,6 +1,6 @@
 import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -10,8 +10,17 @@ from core.pagination import IdCursorPagination
 from core.permissions import requires
 
 from . import services
-from .models import CheckAnswer, ServiceTask
-from .serializers import CheckAnswerSerializer, CompleteInput, ServiceTaskSerializer
+from .models import CheckAnswer, PlanItem, ServiceTask, Step
+from .serializers import (
+    ActionRecordInput,
+    AssignInput,
+    AttendeesInput,
+    CheckAnswerSerializer,
+    CompleteInput,
+    PlanItemSerializer,
+    ServiceTaskSerializer,
+    StepSerializer,
+)
 
 
 class ServiceTaskFilter(django_filters.FilterSet):
@@ -19,19 +28,22 @@ class ServiceTaskFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(field_name="action__code", max_length=40)
     project = IdFilter(field_name="project_id")
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    customer = IdFilter(field_name="customer_id")
+    assignee = IdFilter(field_name="assignee_id")
 
     class Meta:
         model = ServiceTask
-        fields = ["status", "action", "project"]
+        fields = ["status", "action", "project", "customer", "assignee"]
 
 
 class DueFirstPagination(IdCursorPagination):
     ordering = ("due_on", "id")
 
 
-class ServiceTaskViewSet(ScopedReadOnlyViewSet):
-    """6+2 work (call-backs, home visits, four-year visits) of the caller's companies; the call centre
-    marks call-backs done with POST …/complete/."""
+class ServiceTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """6+2 work of the caller's companies: generated tasks (call-backs, home visits, four-year visits,
+    greetings) and recorded actions. The call centre marks call-backs done with POST …/complete/;
+    POST records an action that reached a customer (once per action, customer and day)."""
 
     queryset = ServiceTask.objects.select_related("action__step", "customer")
     serializer_class = ServiceTaskSerializer
@@ -47,6 +59,23 @@ class ServiceTaskViewSet(ScopedReadOnlyViewSet):
         done = services.task_complete(task=task, by=request.user, **data.validated_data)
         return Response(ServiceTaskSerializer(done).data)
 
+    @extend_schema(request=ActionRecordInput, responses={201: ServiceTaskSerializer, 409: OpenApiResponse()})
+    def create(self, request, *args, **kwargs):
+        data = ActionRecordInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        task = services.action_record(by=request.user, **data.validated_data)
+        return Response(ServiceTaskSerializer(task).data, status=201)
+
+    @extend_schema(request=AssignInput, responses={200: ServiceTaskSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[requires("touchpoints.assign_servicetask")])
+    def assign(self, request, pk=None):
+        task = self.get_object()
+        data = AssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.tasks_assign(task_ids=[task.pk], by=request.user, **data.validated_data)
+        task.refresh_from_db()
+        return Response(ServiceTaskSerializer(task).data)
+
 
 class CheckAnswerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Owners' yes/no answers to the quarterly execution check questions (the call centre records them)."""
@@ -60,3 +89,53 @@ class CheckAnswerViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         answer = services.check_answer_record(by=request.user, **data.validated_data)
         return Response(self.get_serializer(answer).data, status=201)
+
+
+class StepViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 6+2 catalogue: the eight steps with their standard and optional actions and check questions
+    (the group centre edits it in the admin)."""
+
+    queryset = Step.objects.prefetch_related("actions", "questions")
+    serializer_class = StepSerializer
+    pagination_class = None
+
+
+class PlanItemFilter(django_filters.FilterSet):
+    project = IdFilter(field_name="project_id")
+    action = django_filters.CharFilter(field_name="action__code", max_length=40)
+    after = django_filters.DateFilter(field_name="planned_on", lookup_expr="gte")
+
+    class Meta:
+        model = PlanItem
+        fields = ["project", "action"]
+
+
+class PlannedFirstPagination(IdCursorPagination):
+    ordering = ("planned_on", "id")
+
+
+class PlanItemViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Each project's plan of 6+2 actions on dates; POST …/attendees/ marks who took part."""
+
+    queryset = PlanItem.objects.select_related("action")
+    serializer_class = PlanItemSerializer
+    filterset_class = PlanItemFilter
+    pagination_class = PlannedFirstPagination
+
+    @extend_schema(responses={201: PlanItemSerializer, 409: OpenApiResponse()})
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.plan_item_add(**data.validated_data)
+        return Response(self.get_serializer(item).data, status=201)
+
+    @extend_schema(request=AttendeesInput, responses={200: PlanItemSerializer, 409: OpenApiResponse()})
+    @action(detail=True, methods=["post"], permission_classes=[requires("touchpoints.change_servicetask")])
+    def attendees(self, request, pk=None):
+        item = self.get_object()
+        data = AttendeesInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        services.plan_item_mark_attendees(
+            item=item, customers=data.validated_data["customers"], by=request.user
+        )
+        return Response(self.get_serializer(item).data)

@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from .models import ActionType, CheckQuestion, Step
+from . import rules
+from .models import ActionType, CheckQuestion, Holiday, Step
 
 # (order, code, name, moment, [(action code, name, standard)])
 STEPS = [
@@ -76,7 +77,8 @@ QUESTIONS = [
 
 @transaction.atomic
 def install_default_catalogue() -> None:
-    """Create the steps, actions and check questions that are missing; edits by the group centre are kept."""
+    """Create the steps, actions and check questions that are missing, and the greeting calendar on a
+    new install; edits by the group centre are kept."""
     for order, code, name, moment, actions in STEPS:
         step, _created = Step.objects.get_or_create(
             code=code, defaults={"order": order, "name": name, "moment": moment}
@@ -88,3 +90,5 @@ def install_default_catalogue() -> None:
     steps = {step.order: step for step in Step.objects.all()}
     for order, code, text in QUESTIONS:
         CheckQuestion.objects.get_or_create(code=code, defaults={"step": steps[order], "text": text})
+    if not Holiday.objects.exists():  # first install only: a deleted holiday stays deleted
+        Holiday.objects.bulk_create(Holiday(name=name, day=day) for name, day in rules.default_holidays())

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import rules as customer_rules
 from customers.models import Customer
+from organization import roles
+from organization.models import User
 
 from .models import ActionType
 
@@ -46,3 +48,56 @@ class AttendeesForm(forms.Form):
         if not customers:
             raise forms.ValidationError(_("Enter at least one mobile phone."))
         return customers
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("assign to"), queryset=User.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True, groups__permissions__codename="change_servicetask")
+        staff = staff.filter(company=user.company) if user.company_id else staff.filter(company__isnull=False)
+        self.fields["assignee"].queryset = (
+            staff.exclude(groups__name=roles.INTEGRATOR).distinct().order_by("username")
+        )
+
+
+ANSWER_CHOICES = [("", _("not asked")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class CheckAnswersForm(forms.Form):
+    """One owner's answers to the quarterly check questions, entered by staff after a call-back."""
+
+    phone = forms.CharField(label=_("owner's mobile phone"), max_length=20)
+    quarter = forms.RegexField(
+        label=_("quarter"),
+        regex=r"^20\d{2}Q[1-4]$",
+        max_length=6,
+        error_messages={"invalid": _("Give the quarter as YYYYQn, e.g. 2026Q4.")},
+    )
+
+    def __init__(self, *args, user, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"q_{question.code}"] = forms.ChoiceField(
+                label=question.text, choices=ANSWER_CHOICES, required=False, widget=forms.RadioSelect
+            )
+
+    def clean_phone(self):
+        try:
+            phone = customer_rules.normalise_phone(self.cleaned_data["phone"])
+        except customer_rules.InvalidPhone:
+            raise forms.ValidationError(_("Enter a mainland mobile number.")) from None
+        customer = Customer.objects.visible_to(self.user).filter(phone=phone).first()
+        if customer is None:
+            raise forms.ValidationError(_("No customer of yours has this number."))
+        return customer
+
+    def answers(self) -> dict:
+        return {
+            question: self.cleaned_data[f"q_{question.code}"] == "yes"
+            for question in self.questions
+            if self.cleaned_data.get(f"q_{question.code}")
+        }

@@ -83,6 +83,7 @@ class ServiceTask(models.Model):
         verbose_name = _("service task")
         verbose_name_plural = _("service tasks")
         ordering = ["due_on", "id"]
+        permissions = [("assign_servicetask", _("Can assign service tasks to staff"))]
         constraints = [
             # The generating rules may run any number of times: one task per action, customer, unit, occasion.
             models.UniqueConstraint(
@@ -92,10 +93,35 @@ class ServiceTask(models.Model):
         indexes = [
             models.Index(fields=["company", "status", "due_on"], name="task_company_due"),
             models.Index(fields=["assignee", "status", "due_on"], name="task_assignee_due"),
+            models.Index(fields=["project", "action", "status", "due_on"], name="task_project_board"),
         ]
 
     def __str__(self) -> str:
         return f"{self.action} · {self.customer}"
+
+
+class Holiday(models.Model):
+    """A day of the greeting calendar (春节, 中秋节 …); every buyer and owner is greeted on it."""
+
+    name = models.CharField(_("name"), max_length=20)
+    day = models.DateField(_("date"), db_index=True)
+    greeting = models.CharField(
+        _("greeting"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Sent as written, signed with the company's name; leave empty for the standard greeting."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="holiday_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"
 
 
 class PlanItem(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import math
 from datetime import date, timedelta
@@ -51,3 +52,38 @@ def four_year_rounds_due(delivered_on: date, today: date) -> list[tuple[int, dat
             return rounds
         rounds.append((number, due))
         number += 1
+
+
+def birth_dates_celebrated_on(today: date, oldest_year: int = 1900) -> list[date]:
+    """Every birth date whose birthday falls on ``today``: the same month and day in every year,
+    and on 28 February of a common year also 29 February of the leap years. The list feeds an
+    ``IN`` over the indexed birth date, so no scan of all customers is needed."""
+    days = []
+    for year in range(oldest_year, today.year + 1):
+        try:
+            days.append(today.replace(year=year))
+        except ValueError:  # 29 February of a common year: nobody was born then
+            continue
+    if today.month == 2 and today.day == 28 and not calendar.isleap(today.year):
+        days.extend(date(year, 2, 29) for year in range(oldest_year, today.year + 1) if calendar.isleap(year))
+    return days
+
+
+# The main Chinese holidays of the greeting calendar: (name, date). The lunar ones (春节, 端午节,
+# 中秋节) move every year; the group centre adds later years and corrects dates in the admin.
+_LUNAR_HOLIDAYS = {
+    "春节": ["2026-02-17", "2027-02-06", "2028-01-26", "2029-02-13", "2030-02-03", "2031-01-23"],
+    "端午节": ["2026-06-19", "2027-06-09", "2028-05-28", "2029-06-16", "2030-06-05", "2031-06-24"],
+    "中秋节": ["2026-09-25", "2027-09-15", "2028-10-03", "2029-09-22", "2030-09-12", "2031-10-01"],
+}
+_SOLAR_HOLIDAYS = {"元旦": (1, 1), "国庆节": (10, 1)}
+
+
+def default_holidays(first_year: int = 2026, last_year: int = 2031) -> list[tuple[str, date]]:
+    holidays = [(name, date.fromisoformat(day)) for name, days in _LUNAR_HOLIDAYS.items() for day in days]
+    holidays += [
+        (name, date(year, month, day))
+        for name, (month, day) in _SOLAR_HOLIDAYS.items()
+        for year in range(first_year, last_year + 1)
+    ]
+    return sorted(holidays, key=lambda holiday: holiday[1])

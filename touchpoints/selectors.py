@@ -3,7 +3,7 @@ from datetime import date
 
 from django.db.models import Case, CharField, Count, Q, Value, When
 
-from .models import ServiceTask, Step
+from .models import ActionType, ServiceTask, Step
 
 
 @dataclass
@@ -24,7 +24,8 @@ class StepCoverage:
 
 
 def project_board(*, project, today: date) -> list[StepCoverage]:
-    """Done / due / overdue 6+2 work per step for one project, in one GROUP BY."""
+    """Done / due / overdue 6+2 work per step for one project: one GROUP BY over the project's
+    tasks that the (project, action, status, due_on) index answers without reading the table."""
     state = Case(
         When(status=ServiceTask.Status.DONE, then=Value("done")),
         When(due_on__lt=today, then=Value("overdue")),
@@ -34,15 +35,17 @@ def project_board(*, project, today: date) -> list[StepCoverage]:
     rows = (
         ServiceTask.objects.filter(project=project)
         .annotate(state=state)
-        .values("action__step_id", "action__name", "state")
+        .values("action_id", "state")
         .annotate(n=Count("id"))
         .order_by()
     )
+    actions = {action.pk: action for action in ActionType.objects.all()}
     steps = {step.pk: StepCoverage(step) for step in Step.objects.all()}
     for row in rows:
-        coverage = steps[row["action__step_id"]]
+        action = actions[row["action_id"]]
+        coverage = steps[action.step_id]
         setattr(coverage, row["state"], getattr(coverage, row["state"]) + row["n"])
-        counts = coverage.by_action.setdefault(row["action__name"], {"done": 0, "due": 0, "overdue": 0})
+        counts = coverage.by_action.setdefault(action.name, {"done": 0, "due": 0, "overdue": 0})
         counts[row["state"]] += row["n"]
     return list(steps.values())
 
@@ -93,7 +96,7 @@ class StepCheck:
 def quarterly_check(*, project, quarter: Quarter) -> list[StepCheck]:
     """Coverage of each standard action due in the quarter, and the owners' yes/no answers, per step
     (two GROUP BYs)."""
-    from .models import ActionType, CheckAnswer, CheckQuestion
+    from .models import CheckAnswer, CheckQuestion
 
     coverage = {
         row["action_id"]: row

@@ -2,9 +2,9 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from customers.models import Customer
-from organization.models import Project
+from organization.models import Project, User
 
-from .models import CheckAnswer, CheckQuestion, ServiceTask
+from .models import ActionType, CheckAnswer, CheckQuestion, PlanItem, ServiceTask, Step
 
 
 class ServiceTaskSerializer(serializers.ModelSerializer):
@@ -34,11 +34,41 @@ class ServiceTaskSerializer(serializers.ModelSerializer):
         ]
 
 
+class ScopedFieldsMixin:
+    """Related fields that only accept the caller's own projects, customers and plan items, so an
+    id from another company is a 400 "does not exist", never a leak."""
+
+    scoped_fields = {"project": Project, "customer": Customer, "plan_item": PlanItem}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            for name, model in self.scoped_fields.items():
+                if name in self.fields:
+                    self.fields[name].queryset = model.objects.visible_to(request.user)
+
+
+class ActionRecordInput(ScopedFieldsMixin, serializers.Serializer):
+    action = serializers.SlugRelatedField(slug_field="code", queryset=ActionType.objects.all())
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+    plan_item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.none(), required=False)
+    done_on = serializers.DateField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class AssignInput(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True
+    )
+
+
 class CompleteInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class CheckAnswerSerializer(serializers.ModelSerializer):
+class CheckAnswerSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
     question = serializers.SlugRelatedField(slug_field="code", queryset=CheckQuestion.objects.all())
     quarter = serializers.RegexField(
         r"^20\d{2}Q[1-4]$",
@@ -51,9 +81,49 @@ class CheckAnswerSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "recorded_at"]
         validators = []  # a repeated answer is a 409 from the service, not a 400
 
+
+class ActionTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionType
+        fields = ["code", "name", "standard"]
+
+
+class CheckQuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckQuestion
+        fields = ["code", "text"]
+
+
+class StepSerializer(serializers.ModelSerializer):
+    actions = ActionTypeSerializer(many=True, read_only=True)
+    questions = CheckQuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Step
+        fields = ["id", "order", "code", "name", "moment", "actions", "questions"]
+
+
+class PlanItemSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    action = serializers.SlugRelatedField(slug_field="code", queryset=ActionType.objects.all())
+
+    class Meta:
+        model = PlanItem
+        fields = ["id", "project", "action", "planned_on", "note"]
+        validators = []  # a second item on the same day is a 409 from the service
+
+
+class AttendeesInput(ScopedFieldsMixin, serializers.Serializer):
+    customers = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none(), many=True)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["project"].queryset = Project.objects.visible_to(request.user)
-            self.fields["customer"].queryset = Customer.objects.visible_to(request.user)
+            self.fields["customers"].child_relation.queryset = Customer.objects.visible_to(request.user)
+
+    def validate_customers(self, customers):
+        if not customers:
+            raise serializers.ValidationError(gettext_lazy("Give at least one customer."))
+        if len({customer.pk for customer in customers}) != len(customers):
+            raise serializers.ValidationError(gettext_lazy("A customer is listed twice."))
+        return customers

@@ -3,11 +3,13 @@ constraint per (action, customer, unit, occasion) makes a second run add nothing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
@@ -91,9 +93,25 @@ def generate_four_year_visits(today: date | None = None) -> int:
 
 
 def _insert(tasks: list[ServiceTask]) -> int:
-    before = ServiceTask.objects.count()
-    ServiceTask.objects.bulk_create(tasks, batch_size=1000, ignore_conflicts=True)
-    return ServiceTask.objects.count() - before
+    """Insert the tasks that do not exist yet; return how many were new. The existing ones are
+    looked up per (action, occasion) among the candidates' customers, never by counting the table."""
+    keys: dict[tuple[int, str], list[ServiceTask]] = {}
+    for task in tasks:
+        keys.setdefault((task.action_id, task.occasion), []).append(task)
+    new = []
+    for (action_id, occasion), candidates in keys.items():
+        customer_ids = list({task.customer_id for task in candidates})
+        existing = set()
+        for start in range(0, len(customer_ids), 1000):
+            existing.update(
+                ServiceTask.objects.filter(
+                    action_id=action_id, occasion=occasion, customer_id__in=customer_ids[start : start + 1000]
+                ).values_list("customer_id", "unit_id")
+            )
+        new += [task for task in candidates if (task.customer_id, task.unit_id) not in existing]
+    # ignore_conflicts: a concurrent run that inserted the same task first wins.
+    ServiceTask.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new)
 
 
 @transaction.atomic
@@ -121,15 +139,76 @@ def task_complete(*, task: ServiceTask, note: str, by) -> ServiceTask:
     return task
 
 
+def _can_work_on(user, company_id: int) -> bool:
+    return (
+        user.is_active
+        and user.has_perm("touchpoints.change_servicetask")
+        and (user.company_id == company_id or user.has_perm("organization.view_all_companies"))
+    )
+
+
+@transaction.atomic
+def tasks_assign(*, task_ids: list[int], assignee, by) -> int:
+    """Give open tasks to a member of staff who may work on them (``assignee=None`` releases them).
+    Nothing changes if any task is done or the person cannot work for a task's company."""
+    tasks = list(ServiceTask.objects.select_for_update().filter(pk__in=task_ids).order_by("pk"))
+    if not tasks or len(tasks) != len(set(task_ids)):
+        raise DomainError(_("Choose open tasks to assign."), code="no_tasks")
+    if any(task.status == ServiceTask.Status.DONE for task in tasks):
+        raise Conflict(_("Done tasks cannot be reassigned."), code="already_done")
+    if assignee is not None:
+        outside = {task.company_id for task in tasks if not _can_work_on(assignee, task.company_id)}
+        if outside:
+            raise DomainError(
+                _("%(name)s cannot work on tasks of this company.") % {"name": assignee},
+                code="assignee_outside",
+            )
+    ServiceTask.objects.filter(pk__in=[task.pk for task in tasks]).update(assignee=assignee)
+    return len(tasks)
+
+
+@transaction.atomic
+def task_take(*, task: ServiceTask, by) -> ServiceTask:
+    """The member of staff takes an open, unassigned task (or one already theirs)."""
+    task = ServiceTask.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=task.pk)
+    if task.status == ServiceTask.Status.DONE:
+        raise Conflict(_("This task is already done."), code="already_done")
+    if task.assignee_id not in (None, by.pk):
+        raise Conflict(
+            _("This task is already assigned to %(name)s.") % {"name": task.assignee}, code="already_assigned"
+        )
+    task.assignee = by
+    task.save(update_fields=["assignee"])
+    return task
+
+
+def plan_item_add(*, project, action: ActionType, planned_on: date, note: str = ""):
+    """Put an action on the project's plan for a day (a site open day, a delivery batch)."""
+    from .models import PlanItem
+
+    try:
+        with transaction.atomic():
+            return PlanItem.objects.create(
+                project=project, action=action, planned_on=planned_on, note=note.strip()
+            )
+    except IntegrityError:
+        raise Conflict(_("This action is already planned on that day."), code="already_planned") from None
+
+
 @transaction.atomic
 def plan_item_mark_attendees(*, item, customers, by) -> int:
     """Record that these customers took part in a planned event (bulk marking); each is logged on
     their timeline. Someone already marked for this event is refused, nothing is written."""
-    today = timezone.localdate()
-    if item.planned_on > today:
+    from .models import PlanItem
+
+    # The plan item's lock serialises two markings of the same event (the tasks carry no unit, so
+    # the unique constraint alone would not stop a duplicate).
+    item = PlanItem.objects.select_for_update().select_related("action", "project__company").get(pk=item.pk)
+    if item.planned_on > timezone.localdate():
         raise DomainError(
             _("The event on %(day)s has not happened yet.") % {"day": item.planned_on}, code="event_in_future"
         )
+    _refuse_outsiders(customers, item.project.company_id)
     occasion = f"plan-{item.pk}"
     already = set(
         ServiceTask.objects.filter(action=item.action, occasion=occasion, customer__in=customers).values_list(
@@ -141,37 +220,111 @@ def plan_item_mark_attendees(*, item, customers, by) -> int:
             _("Already marked for this event: %(names)s.") % {"names": "、".join(sorted(already))},
             code="already_marked",
         )
+    _record_done(
+        action=item.action,
+        project=item.project,
+        customers=customers,
+        occasion=occasion,
+        day=item.planned_on,
+        note=item.note,
+        by=by,
+        channel=CommunicationChannel.EVENT,
+    )
+    return len(customers)
+
+
+@transaction.atomic
+def action_record(*, action: ActionType, project, customer, done_on: date, note: str, by, plan_item=None):
+    """Record that a 6+2 action reached a customer (a contract explanation, an inspection, an open
+    day through its plan item), logged on the timeline. Once per action, customer and day."""
+    from customers.models import Customer
+
+    if plan_item is not None:
+        if plan_item.project_id != project.pk or plan_item.action_id != action.pk:
+            raise DomainError(_("The plan item belongs to another project or action."), code="plan_mismatch")
+        if done_on != plan_item.planned_on:
+            raise DomainError(
+                _("%(action)s is planned on %(planned)s, not on %(day)s.")
+                % {"action": action.name, "planned": plan_item.planned_on, "day": done_on},
+                code="outside_plan",
+            )
+    if done_on > timezone.localdate():
+        raise DomainError(_("An action cannot be recorded before it happens."), code="action_in_future")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)  # serialises two recordings
+    _refuse_outsiders([customer], project.company_id)
+    occasion = f"plan-{plan_item.pk}" if plan_item is not None else f"record-{done_on}"
+    if ServiceTask.objects.filter(action=action, customer=customer, occasion=occasion).exists():
+        raise Conflict(
+            _("%(action)s was already recorded for %(name)s on %(day)s.")
+            % {"action": action.name, "name": customer.name, "day": done_on},
+            code="already_recorded",
+        )
+    return _record_done(
+        action=action,
+        project=project,
+        customers=[customer],
+        occasion=occasion,
+        day=done_on,
+        note=note.strip(),
+        by=by,
+        channel=CHANNEL_FOR_ACTION.get(action.code, CommunicationChannel.PHONE),
+    )[0]
+
+
+def _refuse_outsiders(customers, company_id: int) -> None:
+    from customers.models import CustomerCompany
+
+    known = set(
+        CustomerCompany.objects.filter(company_id=company_id, customer__in=customers).values_list(
+            "customer_id", flat=True
+        )
+    )
+    outsiders = [customer.name for customer in customers if customer.pk not in known]
+    if outsiders:
+        raise DomainError(
+            _("Not customers of this project's company: %(names)s.") % {"names": "、".join(outsiders)},
+            code="customer_outside_company",
+        )
+
+
+def _record_done(*, action, project, customers, occasion, day, note, by, channel) -> list[ServiceTask]:
     now = timezone.now()
-    company = item.project.company
-    ServiceTask.objects.bulk_create(
+    tasks = ServiceTask.objects.bulk_create(
         ServiceTask(
-            action=item.action,
-            company=company,
-            project=item.project,
+            action=action,
+            company_id=project.company_id,
+            project=project,
             customer=customer,
             occasion=occasion,
-            due_on=item.planned_on,
+            due_on=day,
             status=ServiceTask.Status.DONE,
             done_at=now,
             done_by=by,
+            note=note,
         )
         for customer in customers
     )
     for customer in customers:
         customer_services.communication_log(
             customer=customer,
-            company=company,
+            company=project.company,
             staff=by,
-            channel=CommunicationChannel.EVENT,
-            content=f"{item.action.name}（{item.planned_on}）",
+            channel=channel,
+            content=f"{action.name}（{day}）：{note}" if note else f"{action.name}（{day}）",
         )
-    return len(customers)
+    return tasks
 
 
 def check_answer_record(*, question, project, customer, quarter: str, answer: bool, by):
     """An owner's yes/no answer to a quarterly check question; answering twice is refused."""
     from .models import CheckAnswer
+    from .selectors import Quarter
 
+    if Quarter.parse(quarter).first_day > timezone.localdate():
+        raise DomainError(
+            _("The quarter %(quarter)s has not begun.") % {"quarter": quarter}, code="future_quarter"
+        )
+    _refuse_outsiders([customer], project.company_id)
     try:
         with transaction.atomic():
             return CheckAnswer.objects.create(
@@ -187,3 +340,110 @@ def check_answer_record(*, question, project, customer, quarter: str, answer: bo
             _("This owner already answered this question for %(quarter)s.") % {"quarter": quarter},
             code="already_answered",
         ) from None
+
+
+@transaction.atomic
+def check_answers_record(*, project, customer, quarter: str, answers: dict, by) -> int:
+    """The answers of one call-back, all or none: a question already answered refuses the lot."""
+    if not answers:
+        raise DomainError(_("Answer at least one question."), code="no_answers")
+    for question, answer in answers.items():
+        check_answer_record(
+            question=question, project=project, customer=customer, quarter=quarter, answer=answer, by=by
+        )
+    return len(answers)
+
+
+BIRTHDAY_GREETING = "birthday_greeting"
+HOLIDAY_GREETING = "holiday_greeting"
+GREETING_TOPIC = "greetings"
+GREETING_CHUNK = 2000
+BIRTHDAY_TEXT = _("%(company)s wishes you, %(name)s, a happy birthday!")
+HOLIDAY_TEXT = _("%(company)s wishes you, %(name)s, a happy %(holiday)s!")
+UNSUBSCRIBE_TEXT = _("Unsubscribe: %(link)s")
+
+
+def generate_greetings(today: date | None = None) -> int:
+    """Birthday and holiday greetings of ``today`` to every buyer and owner, each one an SMS through
+    the outbox and a done care task (生日祝福 / 节日问候) on the 6+2 board. Both are keyed by the
+    occasion, so running the schedule again sends nothing twice."""
+    from .models import Holiday
+
+    today = today or timezone.localdate()
+    with translation.override(settings.LANGUAGE_CODE):
+        created = _greet(
+            ActionType.objects.get(code=BIRTHDAY_GREETING),
+            Purchase.objects.filter(customer__birth_date__in=rules.birth_dates_celebrated_on(today)),
+            occasion=f"birthday-{today.year}",
+            text=_birthday_text,
+        )
+        holiday_action = ActionType.objects.get(code=HOLIDAY_GREETING)
+        for holiday in Holiday.objects.filter(day=today):
+            created += _greet(
+                holiday_action,
+                Purchase.objects.all(),
+                occasion=f"holiday-{holiday.pk}",
+                text=_holiday_text(holiday),
+            )
+    return created
+
+
+def _birthday_text(row: dict) -> str:
+    return str(BIRTHDAY_TEXT % {"company": row["company_name"], "name": row["name"]})
+
+
+def _holiday_text(holiday) -> Callable[[dict], str]:
+    def text(row: dict) -> str:
+        if holiday.greeting:  # the group centre's own words, signed with the company's name
+            return "【%s】%s" % (row["company_name"], holiday.greeting)  # noqa: UP031
+        return str(
+            HOLIDAY_TEXT % {"company": row["company_name"], "name": row["name"], "holiday": holiday.name}
+        )
+
+    return text
+
+
+def _greet(action: ActionType, purchases, *, occasion: str, text: Callable[[dict], str]) -> int:
+    """One greeting per customer (from the company of their first purchase), in chunks of
+    ``GREETING_CHUNK`` purchases, each chunk one transaction."""
+    from core import outbox
+
+    rows = (
+        purchases.order_by("id")
+        .annotate(
+            project_id=F("unit__building__project_id"),
+            company_id=F("unit__building__project__company_id"),
+            company_name=F("unit__building__project__company__name"),
+            name=F("customer__name"),
+            phone=F("customer__phone"),
+        )
+        .values("id", "customer_id", "unit_id", "project_id", "company_id", "company_name", "name", "phone")
+    )
+    created, greeted, last_id = 0, set(), 0
+    while True:
+        chunk = list(rows.filter(id__gt=last_id)[:GREETING_CHUNK])
+        if not chunk:
+            return created
+        last_id = chunk[-1]["id"]
+        now = timezone.now()
+        tasks, messages = [], []
+        for row in chunk:
+            if row["customer_id"] in greeted:
+                continue
+            greeted.add(row["customer_id"])
+            task = _task(action, row, occasion, timezone.localdate(now))
+            task.status, task.done_at, task.note = ServiceTask.Status.DONE, now, occasion
+            tasks.append(task)
+            link = outbox.unsubscribe_link(recipient=row["phone"], topic=GREETING_TOPIC)
+            messages.append(
+                outbox.Message(
+                    channel="sms",
+                    recipient=row["phone"],
+                    topic=GREETING_TOPIC,
+                    body="%s %s" % (text(row), UNSUBSCRIBE_TEXT % {"link": link}),  # noqa: UP031
+                    dedupe_key=f"greeting:{occasion}:{row['customer_id']}",
+                )
+            )
+        with transaction.atomic():
+            created += _insert(tasks)
+            outbox.message_queue_many(messages)

@@ -7,3 +7,9 @@ from . import services
 def generate_service_tasks() -> int:
     """Daily from beat; safe to run again (unique per action, customer, unit and occasion)."""
     return services.generate_delivery_work() + services.generate_four_year_visits()
+
+
+@shared_task(name="touchpoints.tasks.send_greetings")
+def send_greetings() -> int:
+    """Daily from beat at 09:00 (a decent hour for an SMS); a second run sends nothing twice."""
+    return services.generate_greetings()

@@ -3,8 +3,10 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,34 +16,69 @@ from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
 
 from . import selectors, services
-from .forms import AttendeesForm, PlanItemForm
-from .models import PlanItem, ServiceTask
+from .forms import AssignForm, AttendeesForm, CheckAnswersForm, PlanItemForm
+from .models import CheckQuestion, PlanItem, ServiceTask
 
 UPCOMING_DAYS = 7
 PAGE_SIZE = 100
 
 
+TASK_VIEWS = {
+    "mine": lambda user: Q(assignee=user) | Q(assignee__isnull=True),
+    "assigned": lambda user: Q(assignee=user),
+    "all": lambda user: Q(),
+}
+
+
 @staff_ui
 @permission_required("touchpoints.view_servicetask", raise_exception=True)
 def my_tasks(request):
-    """Open 6+2 tasks of the user's companies due within a week, overdue first; the user's own on top."""
+    """Open 6+2 tasks due within a week, overdue first: by default the user's own and the unassigned
+    ones of their companies (?show=assigned: only their own; ?show=all: everyone's)."""
     today = timezone.localdate()
+    show = request.GET.get("show") if request.GET.get("show") in TASK_VIEWS else "mine"
     tasks = (
         ServiceTask.objects.visible_to(request.user)
+        .filter(TASK_VIEWS[show](request.user))
         .filter(status=ServiceTask.Status.OPEN, due_on__lte=today + timedelta(days=UPCOMING_DAYS))
-        .select_related("action__step", "customer", "unit__building", "project")
+        .select_related("action__step", "customer", "unit__building", "project", "assignee")
         .order_by("due_on", "id")[:PAGE_SIZE]
     )
-    return render(request, "touchpoints/my_tasks.html", {"tasks": tasks, "today": today})
+    can_assign = request.user.has_perm("touchpoints.assign_servicetask")
+    return render(
+        request,
+        "touchpoints/my_tasks.html",
+        {
+            "tasks": tasks,
+            "today": today,
+            "show": show,
+            "assign_form": AssignForm(user=request.user) if can_assign else None,
+        },
+    )
+
+
+def _back_to_tasks(request):
+    show = request.POST.get("show")
+    return redirect(f"{reverse('my-tasks')}?show={show}" if show in TASK_VIEWS else reverse("my-tasks"))
+
+
+def _visible_task(request, task_id: int) -> ServiceTask:
+    task = (
+        ServiceTask.objects.visible_to(request.user)
+        .select_related("action", "customer")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task
 
 
 @staff_ui
 @permission_required("touchpoints.change_servicetask", raise_exception=True)
 @require_POST
 def task_complete(request, task_id: int):
-    task = ServiceTask.objects.visible_to(request.user).filter(pk=task_id).first()
-    if task is None:
-        raise Http404
+    task = _visible_task(request, task_id)
     try:
         services.task_complete(task=task, note=request.POST.get("note", "")[:2000], by=request.user)
         messages.success(
@@ -51,7 +88,46 @@ def task_complete(request, task_id: int):
         )
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect("my-tasks")
+    return _back_to_tasks(request)
+
+
+@staff_ui
+@permission_required("touchpoints.change_servicetask", raise_exception=True)
+@require_POST
+def task_take(request, task_id: int):
+    task = _visible_task(request, task_id)
+    try:
+        services.task_take(task=task, by=request.user)
+        messages.success(
+            request,
+            _("You took: %(action)s for %(customer)s.")
+            % {"action": task.action.name, "customer": task.customer.name},
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back_to_tasks(request)
+
+
+@staff_ui
+@permission_required("touchpoints.assign_servicetask", raise_exception=True)
+@require_POST
+def tasks_assign(request):
+    form = AssignForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back_to_tasks(request)
+    ticked = [int(value) for value in request.POST.getlist("tasks") if value.isdigit() and len(value) < 19]
+    task_ids = list(
+        ServiceTask.objects.visible_to(request.user).filter(pk__in=ticked).values_list("pk", flat=True)
+    )
+    try:
+        count = services.tasks_assign(
+            task_ids=task_ids, assignee=form.cleaned_data["assignee"], by=request.user
+        )
+        messages.success(request, _("%(count)s tasks assigned.") % {"count": count})
+    except DomainError as error:
+        messages.error(request, error.message)
+    return _back_to_tasks(request)
 
 
 def _project(request, project_id: int) -> Project:
@@ -86,11 +162,11 @@ def plan_item_add(request, project_id: int):
     project = _project(request, project_id)
     form = PlanItemForm(request.POST)
     if form.is_valid():
-        _item, created = PlanItem.objects.get_or_create(project=project, **form.cleaned_data)
-        if created:
+        try:
+            services.plan_item_add(project=project, **form.cleaned_data)
             messages.success(request, _("Added to the plan."))
-        else:
-            messages.error(request, _("This action is already planned on that day."))
+        except DomainError as error:
+            messages.error(request, error.message)
     else:
         messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("project-service-board", project_id=project.pk)
@@ -138,7 +214,16 @@ def quarterly_check(request, project_id: int):
     steps = selectors.quarterly_check(project=project, quarter=quarter)
     if request.GET.get("format") == "csv":
         return _check_csv(project, quarter, steps)
-    return render(request, "touchpoints/check.html", {"project": project, "quarter": quarter, "steps": steps})
+    answers_form = None
+    if request.user.has_perm("touchpoints.add_checkanswer"):
+        answers_form = CheckAnswersForm(
+            user=request.user, questions=CheckQuestion.objects.all(), initial={"quarter": quarter.label}
+        )
+    return render(
+        request,
+        "touchpoints/check.html",
+        {"project": project, "quarter": quarter, "steps": steps, "answers_form": answers_form},
+    )
 
 
 def _check_csv(project, quarter, steps) -> HttpResponse:
@@ -153,3 +238,29 @@ def _check_csv(project, quarter, steps) -> HttpResponse:
                 [row.step.name, name, done, total, percent if percent is not None else "", row.score or ""]
             )
     return response
+
+
+@staff_ui
+@permission_required("touchpoints.add_checkanswer", raise_exception=True)
+@require_POST
+def check_answers_add(request, project_id: int):
+    """Staff enter one owner's answers to the quarterly check questions after a call-back."""
+    project = _project(request, project_id)
+    form = CheckAnswersForm(request.POST, user=request.user, questions=CheckQuestion.objects.all())
+    quarter = request.POST.get("quarter", "")
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            count = services.check_answers_record(
+                project=project,
+                customer=form.cleaned_data["phone"],
+                quarter=form.cleaned_data["quarter"],
+                answers=form.answers(),
+                by=request.user,
+            )
+            messages.success(request, _("%(count)s answers recorded.") % {"count": count})
+        except DomainError as error:
+            messages.error(request, error.message)
+    url = reverse("quarterly-check", kwargs={"project_id": project.pk})
+    return redirect(f"{url}?quarter={quarter}" if form.is_valid() else url)

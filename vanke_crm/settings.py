@@ -205,6 +205,10 @@ SPECTACULAR_SETTINGS = {
         "ComplaintChannelEnum": "complaints.models.Channel",
         "CommunicationChannelEnum": "customers.models.CommunicationChannel",
         "ComplaintStatusEnum": "complaints.models.Status",
+        "SurveyPlanStatusEnum": "surveys.models.SurveyPlan.Status",
+        "RespondentStatusEnum": "surveys.models.Respondent.Status",
+        "ImprovementPlanStatusEnum": "surveys.models.ImprovementPlan.Status",
+        "SurveyStageEnum": "surveys.models.SurveyStage",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -240,10 +244,12 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-complaints": {"task": "complaints.tasks.escalate_due", "schedule": 60.0},
     "deliver-notifications": {"task": "complaints.tasks.deliver_notifications", "schedule": 60.0},
     "deliver-messages": {"task": "core.tasks.deliver_messages", "schedule": 60.0},
+    "send-survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": 900.0},
     "generate-service-tasks": {
         "task": "touchpoints.tasks.generate_service_tasks",
         "schedule": crontab(minute=30, hour=6),
     },
+    "send-greetings": {"task": "touchpoints.tasks.send_greetings", "schedule": crontab(minute=0, hour=9)},
     "expire-club-points": {"task": "membership.tasks.expire_points", "schedule": crontab(minute=15, hour=2)},
     "monthly-complaint-report": {
         "task": "complaints.tasks.generate_report_snapshots",

@@ -12,7 +12,15 @@ from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from membership.api import EventViewSet, MemberViewSet, PointEntryViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
-from touchpoints.api import CheckAnswerViewSet, ServiceTaskViewSet
+from surveys.api import (
+    AnswerViewSet,
+    ImprovementPlanViewSet,
+    RespondentViewSet,
+    ScorecardView,
+    SurveyPlanViewSet,
+    SurveyReportView,
+)
+from touchpoints.api import CheckAnswerViewSet, PlanItemViewSet, ServiceTaskViewSet, StepViewSet
 
 admin.site.site_header = _("vanke_crm administration")
 admin.site.site_title = _("vanke_crm administration")
@@ -29,6 +37,12 @@ router.register("purchases", PurchaseViewSet)
 router.register("communications", CommunicationViewSet)
 router.register("service-tasks", ServiceTaskViewSet)
 router.register("check-answers", CheckAnswerViewSet)
+router.register("service-steps", StepViewSet)
+router.register("plan-items", PlanItemViewSet)
+router.register("survey-plans", SurveyPlanViewSet)
+router.register("survey-respondents", RespondentViewSet)
+router.register("survey-answers", AnswerViewSet)
+router.register("improvement-plans", ImprovementPlanViewSet)
 router.register("members", MemberViewSet)
 router.register("point-entries", PointEntryViewSet)
 router.register("club-events", EventViewSet)
@@ -49,12 +63,15 @@ urlpatterns = [
     path("api/v1/reports/complaints/monthly/", MonthlyReportView.as_view(), name="report-monthly"),
     path("api/v1/reports/complaints/weekly/", WeeklyReportView.as_view(), name="report-weekly"),
     path("api/v1/reports/complaints/contractors/", ContractorReportView.as_view(), name="report-contractors"),
+    path("api/v1/reports/surveys/", SurveyReportView.as_view(), name="report-surveys"),
+    path("api/v1/reports/surveys/scorecard/", ScorecardView.as_view(), name="report-scorecard"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("core.urls")),
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
     path("", include("touchpoints.urls")),
+    path("", include("surveys.urls")),
     path("", include("membership.urls")),
     path("", include("organization.urls")),
 ]

@@ -108,10 +108,13 @@ def test_complete_a_callback_from_my_tasks(page, live_server, shenzhen):
     page.click("nav a[href='/tasks/']")
     row = page.locator("#task-table tbody tr", has_text="交付满意度回访")
     assert "逾期" in row.inner_text()
+    row.get_by_role("button", name="认领").click()
+    page.locator(".message", has_text="已认领").wait_for()
+    page.click("nav.tabs a[href='?show=assigned']")
+    row = page.locator("#task-table tbody tr", has_text="交付满意度回访")
     row.locator("input[name=note]").fill("业主对交付质量满意")
-    row.locator("button[type=submit]").click()
-    page.locator(".message").wait_for()
-    assert "赵敏" in page.inner_text(".message")
-    callback = ServiceTask.objects.get(action__code="delivery_callback")
-    assert callback.status == "done"
+    row.get_by_role("button", name="已完成").click()
+    page.locator(".message", has_text="赵敏").wait_for()
+    callback = ServiceTask.objects.select_related("assignee").get(action__code="delivery_callback")
+    assert callback.status == "done" and callback.assignee.username == "staff_sz"
     assert Communication.objects.get(customer=customer).content.endswith("业主对交付质量满意")

@@ -192,3 +192,17 @@ def test_auditor_browses_and_filters_the_access_log(client, auditor, customer_a,
 
 def test_staff_cannot_read_the_access_log(staff_client):
     assert staff_client.get(reverse("access-log")).status_code == 403
+
+
+def test_the_admin_change_form_masks_personal_data_and_is_audited(client, company_a, group_user):
+    group_user.is_staff = True
+    group_user.save()
+    customer = CustomerFactory(phone="13912345678", id_number="11010519491231002X", company=company_a)
+    client.login(username=group_user.username, password=PASSWORD)
+    page = client.get(f"/admin/customers/customer/{customer.pk}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "13912345678" not in body and "139****5678" in body
+    assert "11010519491231002X" not in body
+    log = AccessLog.objects.get(customer=customer)
+    assert (log.user, log.action, log.full_data) == (group_user, "view", False)

@@ -90,7 +90,7 @@ def test_units_export_is_scoped(client, org, staff_a):
 def test_manager_updates_a_unit_of_their_company(client, org, manager_a):
     login(client, manager_a)
     unit = org["a"]
-    data = {"floor": 12, "layout": "四室两厅", "area": "143.20", "list_price": "5100000"}
+    data = {"floor": 12, "layout": "四室两厅", "area": "143.20", "list_price": "5100000", "version": 1}
     response = client.post(reverse("unit-edit", args=[unit.pk]), data)
     assert response.status_code == 302
     unit.refresh_from_db()
@@ -100,6 +100,19 @@ def test_manager_updates_a_unit_of_their_company(client, org, manager_a):
         Decimal("143.20"),
         Decimal("5100000"),
     )
+
+
+def test_a_concurrent_edit_of_a_unit_is_refused_not_overwritten(client, org, manager_a):
+    login(client, manager_a)
+    unit = org["a"]
+    first = {"floor": 12, "layout": "四室两厅", "area": "143.20", "list_price": "5100000", "version": 1}
+    second = {**first, "layout": "三室两厅", "list_price": "4800000"}  # loaded at the same version
+    assert client.post(reverse("unit-edit", args=[unit.pk]), first).status_code == 302
+    response = client.post(reverse("unit-edit", args=[unit.pk]), second)
+    assert response.status_code == 200
+    assert "其他人" in response.content.decode()
+    unit.refresh_from_db()
+    assert (unit.layout, unit.list_price, unit.version) == ("四室两厅", Decimal("5100000"), 2)
 
 
 def test_update_outside_scope_is_404_and_changes_nothing(client, org, manager_a):
@@ -130,6 +143,7 @@ def test_bad_unit_values_get_translated_errors_and_change_nothing(
     login(client, manager_a)
     unit = org["a"]
     data = {"floor": unit.floor, "layout": unit.layout, "area": unit.area, "list_price": unit.list_price}
+    data["version"] = unit.version
     data[field] = value
     response = client.post(reverse("unit-edit", args=[unit.pk]), data)
     assert response.status_code == 200

@@ -46,6 +46,9 @@ class Command(BaseCommand):
             tasks = touchpoint_services.generate_delivery_work()
             tasks += touchpoint_services.generate_four_year_visits()
             self.stdout.write(_("Generated %(count)s 6+2 service tasks.") % {"count": tasks})
+            from surveys.demo import seed_surveys
+
+            self.stdout.write(_("Added %(count)s answered satisfaction surveys.") % {"count": seed_surveys()})
         if complaints:
             seconds = self.run_with_progress(demo.generate_complaints(complaints), complaints)
             self.stdout.write(

@@ -1,0 +1,201 @@
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from customers.models import Segment
+from organization.models import Project
+
+from . import rules
+from .models import Answer, ImprovementPlan, Method, Respondent, SurveyPlan, SurveyStage
+from .services import survey_link
+
+
+class SurveyPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SurveyPlan
+        fields = [
+            "id",
+            "year",
+            "name",
+            "company",
+            "project",
+            "stage",
+            "segment",
+            "questionnaire",
+            "sample_size",
+            "method",
+            "opens_on",
+            "closes_on",
+            "exclude_months",
+            "status",
+        ]
+        read_only_fields = fields
+
+
+class SurveyPlanInput(serializers.Serializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    name = serializers.CharField(max_length=100)
+    stage = serializers.ChoiceField(choices=SurveyStage.choices)
+    segment = serializers.ChoiceField(choices=[("", ""), *Segment.choices], required=False, default="")
+    sample_size = serializers.IntegerField(min_value=1, max_value=rules.SAMPLE_SIZE_MAX)
+    method = serializers.ChoiceField(choices=Method.choices)
+    opens_on = serializers.DateField()
+    closes_on = serializers.DateField()
+    exclude_months = serializers.IntegerField(
+        min_value=0, max_value=60, required=False, default=rules.DEFAULT_EXCLUDE_MONTHS
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["project"].queryset = Project.objects.visible_to(request.user)
+
+
+class SampleOut(serializers.Serializer):
+    drawn = serializers.IntegerField()
+
+
+class RespondentSerializer(serializers.ModelSerializer):
+    link = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Respondent
+        fields = [
+            "id",
+            "plan",
+            "customer",
+            "project",
+            "year",
+            "stage",
+            "segment",
+            "method",
+            "status",
+            "started_at",
+            "completed_at",
+            "reminders_sent",
+            "link",
+        ]
+        read_only_fields = fields
+
+    def get_link(self, respondent) -> str:
+        """The private answer link (send it to this owner only)."""
+        return survey_link(respondent.token)
+
+
+class AnswerItemInput(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    value = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=32767)
+    expectation = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=32767)
+    text = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class AnswersInput(serializers.Serializer):
+    answers = AnswerItemInput(many=True, allow_empty=True)
+    complete = serializers.BooleanField(
+        default=True, help_text=gettext_lazy("Finish the survey when every required question is answered.")
+    )
+
+
+class AnswersOut(serializers.Serializer):
+    saved = serializers.IntegerField()
+    completed = serializers.BooleanField()
+    errors = serializers.DictField(child=serializers.CharField())
+    missing = serializers.ListField(child=serializers.IntegerField())
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Answer
+        fields = ["id", "respondent", "question", "value", "expectation", "score", "text", "answered_at"]
+        read_only_fields = fields
+
+
+class ImprovementPlanSerializer(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImprovementPlan
+        fields = [
+            "id",
+            "company",
+            "project",
+            "indicator",
+            "survey",
+            "baseline_score",
+            "goal",
+            "department",
+            "owner",
+            "deadline",
+            "measures",
+            "status",
+            "overdue",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, plan) -> bool:
+        from django.utils import timezone
+
+        return rules.is_overdue(deadline=plan.deadline, status=plan.status, today=timezone.localdate())
+
+
+class MovementOut(serializers.Serializer):
+    year = serializers.IntegerField()
+    score = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True)
+
+
+class ImprovementPlanDetailSerializer(ImprovementPlanSerializer):
+    next_survey = serializers.SerializerMethodField()
+
+    class Meta(ImprovementPlanSerializer.Meta):
+        fields = [*ImprovementPlanSerializer.Meta.fields, "next_survey"]
+        read_only_fields = fields
+
+    @extend_schema_field(MovementOut(allow_null=True))
+    def get_next_survey(self, plan) -> dict | None:
+        """The indicator's score in the next survey and its change since the plan was made."""
+        from .models import Answer
+        from .scores import plan_movement
+
+        request = self.context.get("request")
+        if request is None:
+            return None
+        return plan_movement(Answer.objects.visible_to(request.user), plan)
+
+
+class ImprovementPlanInput(serializers.ModelSerializer):
+    class Meta:
+        model = ImprovementPlan
+        fields = ["project", "indicator", "goal", "department", "owner", "deadline", "measures"]
+        extra_kwargs = {"project": {"required": True, "allow_null": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            from django.contrib.auth import get_user_model
+
+            self.fields["project"].queryset = Project.objects.visible_to(request.user)
+            users = get_user_model().objects.filter(is_active=True)
+            if request.user.company_id:
+                users = users.filter(company_id=request.user.company_id)
+            self.fields["owner"].queryset = users
+
+
+class FollowUpInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ImprovementPlan.Status.choices, required=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReportQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    company = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    project = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+
+class ScorecardQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
