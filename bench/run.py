@@ -15,7 +15,9 @@ wiped first, so never point it at real data) and prints:
     greetings (a task and an SMS each) to every buyer, and the project board's queries and time at
     1,000 vs 100,000 units;
   - surveys: the score roll-up (per project and indicator, then up the tree) over LARGE answers, and
-    its ratio to the same GROUP BY written by hand in SQL; the whole survey report at that size.
+    its ratio to the same GROUP BY written by hand in SQL; the whole survey report at that size;
+  - the membership club: a member's balance and history reads (API, staff page, private page) and
+    one redemption at SMALL vs LARGE ledger entries.
 """
 
 import argparse
@@ -23,6 +25,7 @@ import os
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -541,6 +544,134 @@ def import_rate(rows: int) -> tuple[float, float]:
     return timings[0], timings[1]
 
 
+def grow_ledger_to(target: int, members: list) -> None:
+    """Bulk-insert earn entries round-robin over ``members`` until the ledger holds ``target`` rows,
+    then set each member's balance to its ledger sum (as the services keep it)."""
+    from datetime import timedelta
+
+    from django.db.models import Q, Sum
+    from django.utils import timezone
+
+    from membership.models import Member, PointEntry
+
+    have = PointEntry.objects.count()
+    expires = timezone.now() + timedelta(days=365)
+    started = time.perf_counter()
+    for start in range(have, target, 10_000):
+        PointEntry.objects.bulk_create(
+            PointEntry(
+                member_id=members[n % len(members)],
+                delta=10,
+                kind="earn",
+                reason="基准",
+                source="bench",
+                idempotency_key=f"bench:{n}",
+                expires_at=expires,
+                remaining=10,
+            )
+            for n in range(start, min(start + 10_000, target))
+        )
+    sums = {
+        row["member_id"]: row
+        for row in PointEntry.objects.values("member_id").annotate(
+            balance=Sum("delta"), earned=Sum("delta", filter=Q(delta__gt=0))
+        )
+    }
+    rows = list(Member.objects.filter(pk__in=members))
+    for member in rows:
+        row = sums.get(member.pk, {"balance": 0, "earned": 0})
+        member.balance, member.earned_total = row["balance"], row["earned"] or 0
+    Member.objects.bulk_update(rows, ["balance", "earned_total"], batch_size=1000)
+    rate = (target - have) / max(time.perf_counter() - started, 1e-9)
+    print(f"  ledger at {target:,} entries ({rate:,.0f} rows/s)")
+    vacuum()
+
+
+def queries_of_request(client, url: str) -> int:
+    """SQL statements one request runs (counted by a wrapper: the test client resets the query log)."""
+    count = 0
+
+    def counting(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counting):
+        assert client.get(url).status_code == 200
+    return count
+
+
+def membership_bench(small: int, large: int, repeats: int, members_count: int = 1_000) -> dict:
+    """A member's balance and history (API, staff page, private page) and one redemption, at SMALL vs
+    LARGE ledger entries spread over ``members_count`` members."""
+    import secrets
+
+    from django.test import Client
+
+    from customers.models import CustomerCompany
+    from membership import services as club
+    from membership.models import Member
+    from organization.models import Company
+
+    company = Company.objects.get(name="深圳万科")
+    customers = Customer.objects.bulk_create(
+        Customer(name=f"会员{n}", phone=f"197{n:08d}", phone_tail=f"{n:04d}"[-4:])
+        for n in range(members_count)
+    )
+    CustomerCompany.objects.bulk_create(CustomerCompany(customer=c, company=company) for c in customers)
+    Member.objects.bulk_create(
+        Member(
+            customer=c,
+            company=company,
+            number=f"WK{c.pk:010d}",
+            joined_via="purchase",
+            token=secrets.token_urlsafe(32),
+        )
+        for c in customers
+    )
+    members = list(Member.objects.filter(customer__in=customers).values_list("id", flat=True))
+    member = Member.objects.get(pk=members[0])
+    api = client_for("manager_sz")
+    staff = Client()
+    staff.force_login(User.objects.get(username="manager_sz"))
+    urls = {
+        "API member (balance)": (api, f"/api/v1/members/{member.pk}/"),
+        "API ledger page": (api, f"/api/v1/members/{member.pk}/ledger/"),
+        "staff member page": (staff, f"/club/members/{member.pk}/"),
+        "member's private page": (Client(), f"/m/{member.token}/"),
+    }
+    results: dict[str, dict[int, tuple[float, int]]] = {case: {} for case in [*urls, "redeem (fee offset)"]}
+    # The measured member has full history pages at both sizes: 200 entries of their own first.
+    for n in range(200):
+        club.points_earn(
+            member=member, points=10_000, reason="基准", source="bench", idempotency_key=f"own:{n}"
+        )
+    for size in (small, large):
+        grow_ledger_to(size, members)
+        for case, (client, url) in urls.items():
+            results[case][size] = (median_ms(client, url, repeats), queries_of_request(client, url))
+        timings = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            club.fee_offset_redeem(member=member, amount=Decimal("0.10"))
+            timings.append((time.perf_counter() - started) * 1000)
+        results["redeem (fee offset)"][size] = (statistics.median(timings), 0)
+    mismatches = club.ledger_mismatches()
+    return {"results": results, "mismatches": len(mismatches)}
+
+
+def print_membership(bench: dict, small: int, large: int) -> None:
+    print(
+        f"\nMembership club: a member's reads and a redemption, ledger of {small:,} vs {large:,} entries (ms)"
+    )
+    print(f"  {'case':<34}{small:>12,}{large:>14,}{'ratio':>9}{'queries':>12}")
+    for case, sizes in bench["results"].items():
+        (small_ms, small_q), (large_ms, large_q) = sizes[small], sizes[large]
+        queries = f"{small_q}/{large_q}" if small_q else "-"
+        print(f"  {case:<34}{small_ms:>12.1f}{large_ms:>14.1f}{large_ms / small_ms:>9.2f}{queries:>12}")
+    print(f"  balances differing from the ledger sum: {bench['mismatches']}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", type=int, default=10_000)
@@ -575,6 +706,7 @@ def main() -> int:
     first_import, reimport = import_rate(args.import_rows)
     touchpoints = touchpoint_bench()
     surveys = survey_bench(args.large)
+    club = membership_bench(args.small, args.large, args.repeats)
 
     print(f"\nComplaint list endpoint, median of {args.repeats} requests (ms)")
     print(f"  {'case':<34}{args.small:>12,}{args.large:>14,}{'ratio':>9}")
@@ -638,8 +770,12 @@ def main() -> int:
         f"median of 5: {surveys['orm']:.0f} ms; hand-written SQL {surveys['sql']:.0f} ms; "
         f"ratio {surveys['orm'] / surveys['sql']:.2f}; the whole survey report {surveys['report']:.0f} ms"
     )
+    print_membership(club, args.small, args.large)
 
     failed = False
+    if club["mismatches"]:
+        print("FAIL: club balances differ from the ledger")
+        failed = True
     for name, counts in (("complaint", page_queries), ("customer", customer_page_queries)):
         if len(set(counts.values())) != 1:
             print(f"FAIL: the number of queries per {name} page depends on the page size")

@@ -227,6 +227,10 @@ def _import_purchases(rows: list, customers: dict, units: dict) -> None:
         changed, ["contract_date", "price", "area", "layout", "delivery_date"], batch_size=500
     )
     services.refresh_stages(customer_ids)
+    # Buyers join the club (万客会) as when a purchase is recorded one by one.
+    from membership.services import members_join_for_purchases
+
+    members_join_for_purchases(purchase_ids=[p.pk for p in new])
 
 
 # --- Export -------------------------------------------------------------------------------------

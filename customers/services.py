@@ -201,6 +201,10 @@ def purchase_record(
     )
     link_to_company(customer=customer, company=unit.building.project.company, source="sales")
     refresh_stages([customer.pk])
+    # Buying a home makes the buyer a member of the club (万客会) and pays any referral reward.
+    from membership.services import member_join_on_purchase
+
+    member_join_on_purchase(purchase=purchase)
     return purchase, created
 
 

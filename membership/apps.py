@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MembershipConfig(AppConfig):
     name = "membership"
     verbose_name = _("Membership club")
+
+    def ready(self) -> None:
+        from customers import timeline
+
+        from .timeline import club_entries_of
+
+        timeline.register(club_entries_of)

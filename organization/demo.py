@@ -387,6 +387,9 @@ def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, 
             CustomerSource.objects.bulk_create(sources, batch_size=1000)
             Purchase.objects.bulk_create(purchases, batch_size=1000)
             _set_stages(purchases, today)
+            from membership.services import members_join_for_purchases
+
+            members_join_for_purchases(purchase_ids=[p.pk for p in purchases])
         made += size
         yield made
 

@@ -97,6 +97,9 @@ _SURVEY_READ = [
     "surveys.view_improvementplan",
     "surveys.view_scorecardweights",
 ]
+_VIEW_CLUB = ["membership.view_member", "membership.view_pointentry", "membership.view_event"]
+_SERVE_MEMBERS = [*_VIEW_CLUB, "membership.serve_members"]
+_MANAGE_CLUB = ["membership.manage_club"]
 _MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
 _AUDIT = ["customers.view_accesslog"]
 _STAFF_UI = ["organization.use_staff_ui"]
@@ -117,7 +120,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
     + _PERSONAL_DATA
-    + _SURVEY_WORK,
+    + _SURVEY_WORK
+    + _SERVE_MEMBERS,
     COMPANY_MANAGER: _STAFF_UI
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
@@ -129,7 +133,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _PERSONAL_DATA
     + _MANAGE_CUSTOMERS
     + _SURVEY_WORK
-    + _SURVEY_MANAGE,
+    + _SURVEY_MANAGE
+    + _SERVE_MEMBERS
+    + _MANAGE_CLUB,
     GROUP_CENTRE: _STAFF_UI
     + _ALL_COMPANIES
     + _VIEW_ORGANISATION
@@ -146,7 +152,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _AUDIT
     + _SURVEY_WORK
     + _SURVEY_MANAGE
-    + _SURVEY_CATALOGUE,
+    + _SURVEY_CATALOGUE
+    + _SERVE_MEMBERS
+    + _MANAGE_CLUB,
     # Auditors read everything but personal data stays masked for them; they browse the access log.
     AUDITOR: _STAFF_UI
     + _ALL_COMPANIES
@@ -154,14 +162,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_COMPLAINTS
     + _VIEW_CUSTOMERS
     + _AUDIT
-    + _SURVEY_READ,
+    + _SURVEY_READ
+    + _VIEW_CLUB,
     # Integrators push and pull records; personal data in their responses is masked.
     INTEGRATOR: _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
     + _SURVEY_READ
-    + ["surveys.add_answer"],
+    + ["surveys.add_answer"]
+    + _SERVE_MEMBERS,
 }
 
 

@@ -123,3 +123,24 @@ class PurchaseFactory(factory.django.DjangoModelFactory):
     price = Decimal("3000000")
     area = Decimal("118.50")
     layout = "三室两厅"
+
+
+def member_for(company, *, points: int = 0, name: str | None = None, phone: str | None = None):
+    """A club member of ``company`` (joined as a buyer would) holding ``points`` earned points."""
+    from membership import services as club
+
+    extra = {"name": name} if name else {}
+    if phone:
+        extra["phone"] = phone
+    customer = CustomerFactory(company=company, **extra)
+    member, _created = club.member_join(customer=customer, company=company, via="purchase")
+    if points:
+        club.points_earn(
+            member=member,
+            points=points,
+            reason="开户赠送",
+            source="test",
+            idempotency_key=f"test:{member.pk}",
+        )
+        member.refresh_from_db()
+    return member

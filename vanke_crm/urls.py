@@ -9,6 +9,7 @@ from complaints.api import ComplaintViewSet
 from complaints.report_views import ContractorReportView, MonthlyReportView, WeeklyReportView
 from core.health import healthz
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
+from membership.api import EventViewSet, MemberViewSet, PointEntryViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
 from surveys.api import (
@@ -42,6 +43,9 @@ router.register("survey-plans", SurveyPlanViewSet)
 router.register("survey-respondents", RespondentViewSet)
 router.register("survey-answers", AnswerViewSet)
 router.register("improvement-plans", ImprovementPlanViewSet)
+router.register("members", MemberViewSet)
+router.register("point-entries", PointEntryViewSet)
+router.register("club-events", EventViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -68,5 +72,6 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("touchpoints.urls")),
     path("", include("surveys.urls")),
+    path("", include("membership.urls")),
     path("", include("organization.urls")),
 ]

@@ -49,6 +49,9 @@ class Command(BaseCommand):
             from surveys.demo import seed_surveys
 
             self.stdout.write(_("Added %(count)s answered satisfaction surveys.") % {"count": seed_surveys()})
+            from membership.demo import seed_club
+
+            self.stdout.write(_("Added %(count)s club gifts, offers and events.") % {"count": seed_club()})
         if complaints:
             seconds = self.run_with_progress(demo.generate_complaints(complaints), complaints)
             self.stdout.write(

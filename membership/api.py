@@ -1,0 +1,149 @@
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api import ScopedReadOnlyViewSet
+from core.filters import IdFilter
+from core.pagination import IdCursorPagination
+from core.permissions import requires
+
+from . import services
+from .models import Event, EventSignup, Level, Member, PointEntry
+from .serializers import (
+    EventSerializer,
+    FeeOffsetInput,
+    GiftInput,
+    MemberInput,
+    MemberSerializer,
+    PointEntrySerializer,
+    RedemptionSerializer,
+    SignupSerializer,
+)
+
+SERVE = "membership.serve_members"
+REFUSED = {400: OpenApiResponse(description="refused (e.g. not enough points)"), 409: OpenApiResponse()}
+
+
+class NewestFirst(IdCursorPagination):
+    ordering = "-id"
+
+
+class MemberFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(max_length=20)
+    level = django_filters.ChoiceFilter(choices=Level.choices)
+    status = django_filters.ChoiceFilter(choices=Member.Status.choices)
+    customer = IdFilter(field_name="customer_id")
+
+    class Meta:
+        model = Member
+        fields = ["number", "level", "status", "customer"]
+
+
+class MemberViewSet(ScopedReadOnlyViewSet):
+    """Club members (万客会) of the caller's companies, newest first; phones masked.
+    ``GET …/{id}/ledger/`` pages through the member's points history, newest first."""
+
+    queryset = Member.objects.select_related("customer")
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilter
+    pagination_class = NewestFirst
+
+    @extend_schema(responses=PointEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filterset_class=None, serializer_class=PointEntrySerializer)
+    def ledger(self, request, pk=None):
+        member = self.get_object()
+        page = self.paginate_queryset(PointEntry.objects.filter(member=member).order_by("-id"))
+        return self.get_paginated_response(PointEntrySerializer(page, many=True).data)
+
+    @extend_schema(request=GiftInput, responses={201: RedemptionSerializer, **REFUSED})
+    @action(detail=True, methods=["post"], url_path="redeem-gift", permission_classes=[requires(SERVE)])
+    def redeem_gift(self, request, pk=None):
+        member = self.get_object()
+        data = GiftInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        redemption = services.gift_redeem(member=member, gift=data.validated_data["gift"], by=request.user)
+        return Response(RedemptionSerializer(redemption).data, status=201)
+
+    @extend_schema(request=FeeOffsetInput, responses={201: RedemptionSerializer, **REFUSED})
+    @action(detail=True, methods=["post"], url_path="fee-offset", permission_classes=[requires(SERVE)])
+    def fee_offset(self, request, pk=None):
+        member = self.get_object()
+        data = FeeOffsetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        redemption = services.fee_offset_redeem(
+            member=member, amount=data.validated_data["amount"], by=request.user
+        )
+        return Response(RedemptionSerializer(redemption).data, status=201)
+
+
+class PointEntryFilter(django_filters.FilterSet):
+    member = IdFilter(field_name="member_id")
+    kind = django_filters.ChoiceFilter(choices=PointEntry.Kind.choices)
+
+    class Meta:
+        model = PointEntry
+        fields = ["member", "kind"]
+
+
+class PointEntryViewSet(ScopedReadOnlyViewSet):
+    """The append-only points ledger of the caller's companies, newest first (no writes: points
+    change only through business events, redemptions and managers' corrections)."""
+
+    queryset = PointEntry.objects.all()
+    serializer_class = PointEntrySerializer
+    filterset_class = PointEntryFilter
+    pagination_class = NewestFirst
+
+
+class EventFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Event.Kind.choices)
+    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    project = IdFilter(field_name="project_id")
+
+    class Meta:
+        model = Event
+        fields = ["kind", "project"]
+
+
+class EventViewSet(ScopedReadOnlyViewSet):
+    """Community events (社区活动); sign members up, cancel, and record attendance."""
+
+    queryset = Event.objects.all()
+    serializer_class = EventSerializer
+    filterset_class = EventFilter
+    pagination_class = NewestFirst
+
+    def _member(self, request) -> Member:
+        data = MemberInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        return data.validated_data["member"]
+
+    @extend_schema(request=MemberInput, responses={201: SignupSerializer, **REFUSED})
+    @action(detail=True, methods=["post"], permission_classes=[requires(SERVE)])
+    def signup(self, request, pk=None):
+        event = self.get_object()
+        signup = services.event_signup(
+            event=event, member=self._member(request), channel=EventSignup.Channel.STAFF
+        )
+        return Response(SignupSerializer(signup).data, status=201)
+
+    @extend_schema(request=MemberInput, responses={200: SignupSerializer, **REFUSED})
+    @action(detail=True, methods=["post"], permission_classes=[requires(SERVE)])
+    def cancel(self, request, pk=None):
+        event = self.get_object()
+        signup = EventSignup.objects.filter(event=event, member=self._member(request)).first()
+        if signup is None:
+            from vanke_crm.exceptions import DomainError
+
+            raise DomainError(code="not_signed_up")
+        services.event_cancel_signup(signup=signup)
+        signup.refresh_from_db()
+        return Response(SignupSerializer(signup).data)
+
+    @extend_schema(request=MemberInput, responses={200: SignupSerializer, **REFUSED})
+    @action(detail=True, methods=["post"], permission_classes=[requires(SERVE)])
+    def attendance(self, request, pk=None):
+        event = self.get_object()
+        signup = services.event_mark_attendance(event=event, member=self._member(request), by=request.user)
+        return Response(SignupSerializer(signup).data)

@@ -1,0 +1,120 @@
+"""Reads of the club, always scoped to the user (out of scope is None → 404)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from customers import rules as customer_rules
+
+from .models import Event, EventSignup, Gift, Member, Merchant, Offer, OfferCode, PointEntry
+
+PAGE_SIZE = 50
+
+
+def member_list(*, user, q: str = "", level: str = "", after: int | None = None, limit: int = PAGE_SIZE):
+    """Newest members first, keyset-paged by id (no COUNT); ``q`` is a member number or a phone tail."""
+    members = Member.objects.visible_to(user).select_related("customer").order_by("-id")
+    q = q.strip()
+    if q:
+        if q.upper().startswith("WK"):
+            members = members.filter(number=q.upper())
+        elif q.isdigit() and len(q) == 4:
+            members = members.filter(customer__phone_tail=q)
+        elif q.isdigit() and len(q) == 11:
+            members = members.filter(customer__phone=q)
+        else:
+            members = members.filter(customer__name=q)
+    if level:
+        members = members.filter(level=level)
+    if after:
+        members = members.filter(id__lt=after)
+    return list(members[: limit + 1])
+
+
+def member_get(*, user, member_id: int) -> Member | None:
+    return (
+        Member.objects.visible_to(user)
+        .select_related("customer", "company", "referred_by")
+        .filter(pk=member_id)
+        .first()
+    )
+
+
+def member_by_token(token: str) -> Member | None:
+    if not token or len(token) > 64:
+        return None
+    return Member.objects.select_related("customer", "company").filter(token=token).first()
+
+
+def history(*, member: Member, limit: int = PAGE_SIZE, before: int | None = None) -> list[PointEntry]:
+    """The member's ledger, newest first, one index range (member, -id)."""
+    entries = PointEntry.objects.filter(member=member).order_by("-id")
+    if before:
+        entries = entries.filter(id__lt=before)
+    return list(entries[:limit])
+
+
+def signups_of(*, member: Member, limit: int = PAGE_SIZE) -> list[EventSignup]:
+    return list(EventSignup.objects.filter(member=member).select_related("event").order_by("-id")[:limit])
+
+
+def upcoming_events(*, company_id: int, limit: int = PAGE_SIZE) -> list[Event]:
+    return list(
+        Event.objects.filter(company_id=company_id, starts_at__gt=timezone.now()).order_by("starts_at", "id")[
+            :limit
+        ]
+    )
+
+
+def event_list(*, user, limit: int = 100) -> list[Event]:
+    return list(
+        Event.objects.visible_to(user).select_related("project").order_by("-starts_at", "-id")[:limit]
+    )
+
+
+def event_signups(*, event: Event) -> list[EventSignup]:
+    return list(
+        EventSignup.objects.filter(event=event)
+        .exclude(status=EventSignup.Status.CANCELLED)
+        .select_related("member__customer")
+        .order_by("id")
+    )
+
+
+def gifts_for(*, company_id: int) -> list[Gift]:
+    return list(Gift.objects.filter(company_id=company_id, active=True).order_by("points", "id"))
+
+
+def offers_for(*, company_id: int) -> list[Offer]:
+    return list(
+        Offer.objects.filter(
+            merchant__company_id=company_id, merchant__active=True, valid_until__gte=timezone.localdate()
+        ).select_related("merchant")
+    )
+
+
+def codes_of(*, member: Member) -> list[OfferCode]:
+    return list(
+        OfferCode.objects.filter(member=member).select_related("offer__merchant").order_by("-id")[:PAGE_SIZE]
+    )
+
+
+def merchant_usage(*, user) -> list[Merchant]:
+    """Merchants with their offers and per-offer usage (codes issued, used), two queries."""
+    merchants = list(Merchant.objects.visible_to(user).order_by("name", "id")[:200])
+    offers = (
+        Offer.objects.filter(merchant__in=merchants)
+        .annotate(issued=Count("codes"), used=Count("codes", filter=Q(codes__used_at__isnull=False)))
+        .order_by("-valid_until", "id")
+    )
+    by_merchant: dict[int, list[Offer]] = {}
+    for offer in offers:
+        by_merchant.setdefault(offer.merchant_id, []).append(offer)
+    for merchant in merchants:
+        merchant.offer_rows = by_merchant.get(merchant.pk, [])
+    return merchants
+
+
+def masked_phone(member: Member) -> str:
+    return customer_rules.mask_phone(member.customer.phone)
