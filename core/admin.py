@@ -26,5 +26,5 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
 @admin.register(MessageOptOut)
 class MessageOptOutAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "topic", "created_at"]
+    list_display = ["recipient_key", "topic", "created_at"]
     list_filter = ["topic"]

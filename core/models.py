@@ -92,6 +92,7 @@ class OutboundMessage(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        UNSUBSCRIBED = "unsubscribed", _("Not sent: unsubscribed")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
@@ -99,7 +100,7 @@ class OutboundMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -118,16 +119,18 @@ class OutboundMessage(models.Model):
 
 
 class MessageOptOut(models.Model):
-    """A recipient who asked to receive no more messages of one topic (退订)."""
+    """A recipient who asked to receive no more messages of one topic (退订). The recipient is kept
+    as a one-way key (``core.outbox.recipient_key``), so neither this table nor the unsubscribe link
+    carries the phone number or e-mail address."""
 
-    recipient = models.CharField(_("recipient"), max_length=254)
+    recipient_key = models.CharField(_("recipient key"), max_length=64)
     topic = models.CharField(_("topic"), max_length=40)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("unsubscription")
         verbose_name_plural = _("unsubscriptions")
-        constraints = [models.UniqueConstraint(fields=["recipient", "topic"], name="opt_out_once")]
+        constraints = [models.UniqueConstraint(fields=["recipient_key", "topic"], name="opt_out_once")]
 
     def __str__(self) -> str:
-        return f"{self.recipient} {self.topic}"
+        return f"{self.recipient_key[:12]}… {self.topic}"

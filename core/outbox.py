@@ -4,9 +4,11 @@ Callers write ``OutboundMessage`` rows inside their own transaction (``message_q
 ``message_queue_many``); after commit a delivery task is queued, and the beat task
 ``core.tasks.deliver_messages`` sends whatever is still pending if the broker was down. A message
 whose ``dedupe_key`` exists already is not written again, so a schedule that runs twice sends once.
-Recipients who unsubscribed from a topic get nothing of that topic.
+Recipients who unsubscribed from a topic get nothing of that topic: they are skipped when
+messages are queued and when they are sent.
 """
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -79,14 +81,22 @@ def message_queue(message: Message) -> bool:
     return message_queue_many([message]) == 1
 
 
+def recipient_key(recipient: str) -> str:
+    """A one-way key for a phone number or e-mail address. Unlike a signed value it survives a
+    change of SECRET_KEY, so an unsubscription is never lost."""
+    return hashlib.sha256(f"vanke_crm.recipient:{recipient.strip().lower()}".encode()).hexdigest()[:32]
+
+
 def _opted_out(recipients: set[str], topics: set[str]) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
-    recipient_list = list(recipients)
-    for start in range(0, len(recipient_list), 1000):
+    """The (recipient, topic) pairs among these that were unsubscribed."""
+    by_key = {recipient_key(recipient): recipient for recipient in recipients}
+    keys, found = list(by_key), set()
+    for start in range(0, len(keys), 1000):
         found.update(
-            MessageOptOut.objects.filter(
-                recipient__in=recipient_list[start : start + 1000], topic__in=topics
-            ).values_list("recipient", "topic")
+            (by_key[key], topic)
+            for key, topic in MessageOptOut.objects.filter(
+                recipient_key__in=keys[start : start + 1000], topic__in=topics
+            ).values_list("recipient_key", "topic")
         )
     return found
 
@@ -117,7 +127,11 @@ def deliver_pending(*, batch_size: int = 200) -> int:
             )
             if not batch:
                 return sent
+            opted_out = _opted_out({m.recipient for m in batch}, {m.topic for m in batch})
             for message in batch:
+                if (message.recipient, message.topic) in opted_out:  # unsubscribed after it was queued
+                    message.status = OutboundMessage.Status.UNSUBSCRIBED
+                    continue
                 try:
                     if message.channel == OutboundMessage.Channel.SMS:
                         sms_backend.send(message.recipient, message.body)
@@ -144,7 +158,7 @@ def deliver_pending(*, batch_size: int = 200) -> int:
 
 
 def unsubscribe_token(*, recipient: str, topic: str) -> str:
-    return signing.dumps({"r": recipient, "t": topic}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return signing.dumps({"k": recipient_key(recipient), "t": topic}, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_link(*, recipient: str, topic: str) -> str:
@@ -152,18 +166,17 @@ def unsubscribe_link(*, recipient: str, topic: str) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[str, str]:
-    """The (recipient, topic) a link was made for; ``signing.BadSignature`` for a forged one."""
+    """The (recipient key, topic) a link was made for; ``signing.BadSignature`` for a forged one."""
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    if not isinstance(data, dict) or not isinstance(data.get("r"), str) or not isinstance(data.get("t"), str):
+    if not isinstance(data, dict) or not isinstance(data.get("k"), str) or not isinstance(data.get("t"), str):
         raise signing.BadSignature("malformed unsubscribe token")
-    return data["r"], data["t"]
+    return data["k"], data["t"]
 
 
-def unsubscribe(*, recipient: str, topic: str) -> bool:
-    """Record the opt-out and drop what is still pending for it; False if it existed already."""
-    with transaction.atomic():
-        _opt_out, created = MessageOptOut.objects.get_or_create(recipient=recipient, topic=topic)
-        OutboundMessage.objects.filter(
-            recipient=recipient, topic=topic, status=OutboundMessage.Status.PENDING
-        ).delete()
+def unsubscribe(*, topic: str, recipient: str | None = None, key: str | None = None) -> bool:
+    """Record the opt-out (by recipient, or by the key of an unsubscribe link); messages still
+    pending for it are not sent. False if it was recorded already."""
+    _opt_out, created = MessageOptOut.objects.get_or_create(
+        recipient_key=key or recipient_key(recipient), topic=topic
+    )
     return created

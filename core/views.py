@@ -63,11 +63,11 @@ def unsubscribe(request, token: str):
     """The link at the end of a message: GET asks, POST records the opt-out (mail scanners that
     follow links must not unsubscribe anyone)."""
     try:
-        recipient, topic = outbox.read_unsubscribe_token(token)
+        key, topic = outbox.read_unsubscribe_token(token)
     except signing.BadSignature:
         return render(request, "core/unsubscribe.html", {"invalid": True}, status=404)
     context = {"topic_label": TOPIC_LABELS.get(topic, topic), "token": token}
     if request.method == "POST":
-        outbox.unsubscribe(recipient=recipient, topic=topic)
+        outbox.unsubscribe(key=key, topic=topic)
         context["done"] = True
     return render(request, "core/unsubscribe.html", context)

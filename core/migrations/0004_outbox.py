@@ -14,14 +14,14 @@ class Migration(migrations.Migration):
             name='MessageOptOut',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(max_length=254, verbose_name='recipient')),
+                ('recipient_key', models.CharField(max_length=64, verbose_name='recipient key')),
                 ('topic', models.CharField(max_length=40, verbose_name='topic')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
             ],
             options={
                 'verbose_name': 'unsubscription',
                 'verbose_name_plural': 'unsubscriptions',
-                'constraints': [models.UniqueConstraint(fields=('recipient', 'topic'), name='opt_out_once')],
+                'constraints': [models.UniqueConstraint(fields=('recipient_key', 'topic'), name='opt_out_once')],
             },
         ),
         migrations.CreateModel(
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('subject', models.CharField(blank=True, max_length=200, verbose_name='subject')),
                 ('body', models.TextField(verbose_name='text')),
                 ('dedupe_key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed'), ('unsubscribed', 'Not sent: unsubscribed')], default='pending', max_length=12, verbose_name='status')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
                 ('last_error', models.CharField(blank=True, max_length=300, verbose_name='last error')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),

@@ -1,7 +1,7 @@
 """The customer-message outbox: written once per business event, sent once, retried, unsubscribable."""
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 
 from core import outbox
 from core.models import MessageOptOut, OutboundMessage
@@ -48,9 +48,11 @@ def test_a_failing_gateway_keeps_the_message_and_gives_up_after_the_limit(settin
     assert message.status == "failed"
 
 
-def test_unsubscribe_link_stops_the_topic_only(client):
+def test_unsubscribe_link_stops_the_topic_only_and_carries_no_phone(client):
     outbox.message_queue(sms("pending-before"))
     link = outbox.unsubscribe_link(recipient="13800138000", topic="greetings")
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert "13800138000" not in signing.b64_decode(token.split(":")[0].encode()).decode()
     path = link.split("http://127.0.0.1:8000", 1)[1]
 
     page = client.get(path)
@@ -58,7 +60,9 @@ def test_unsubscribe_link_stops_the_topic_only(client):
     response = client.post(path)
     assert response.status_code == 200
     assert "不再" in response.content.decode()
-    assert not OutboundMessage.objects.filter(dedupe_key="pending-before").exists()
+    assert not MessageOptOut.objects.filter(recipient_key__contains="13800138000").exists()
+    assert outbox.deliver_pending() == 0  # queued before the unsubscription, not sent after it
+    assert OutboundMessage.objects.get(dedupe_key="pending-before").status == "unsubscribed"
     assert outbox.message_queue(sms("after")) is False
     assert outbox.message_queue(sms("survey", topic="survey")) is True
 

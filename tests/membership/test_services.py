@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.models import MessageOptOut, OutboundMessage
+from core import outbox
+from core.models import OutboundMessage
 from customers.timeline import timeline_for
 from membership import services
 from membership.models import Campaign, Event, EventSignup, Gift, Merchant, Offer, PointEntry, Redemption
@@ -184,7 +185,7 @@ def test_campaigns_reach_the_audience_once_with_an_unsubscribe_link(company_a, c
     gold = member_for(company_a, phone="13800000002", points=25_000)
     opted_out = member_for(company_a, phone="13800000003", points=25_000)
     member_for(company_b, phone="13800000004", points=25_000)
-    MessageOptOut.objects.create(recipient=opted_out.customer.phone, topic=services.TOPIC)
+    outbox.unsubscribe(recipient=opted_out.customer.phone, topic=services.TOPIC)
     campaign = Campaign.objects.create(
         company=company_a,
         audience="gold",
