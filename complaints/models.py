@@ -189,6 +189,10 @@ class Complaint(models.Model):
             models.Index(fields=["-received_at", "-id"], name="complaint_recent"),
             models.Index(fields=["company", "-received_at", "-id"], name="complaint_company_recent"),
             models.Index(fields=["project", "-received_at"], name="complaint_project_recent"),
+            # Major and hot complaints are few: without these a tier filter walks the whole recency
+            # index before it finds a page (2.6 s at 1M complaints with no major one).
+            models.Index(fields=["tier", "-received_at", "-id"], name="complaint_tier_recent"),
+            models.Index(fields=["company", "tier", "-received_at", "-id"], name="complaint_company_tier"),
             # The sweep reads only what is due; complaints with nothing due are not in this index.
             models.Index(
                 fields=["next_due_at"], name="complaint_due", condition=models.Q(next_due_at__isnull=False)
