@@ -11,6 +11,7 @@ from core.permissions import requires
 from . import services
 from .models import Event, EventSignup, Level, Member, PointEntry
 from .serializers import (
+    CallOffInput,
     EventSerializer,
     FeeOffsetInput,
     GiftInput,
@@ -22,6 +23,7 @@ from .serializers import (
 )
 
 SERVE = "membership.serve_members"
+MANAGE = "membership.manage_club"
 REFUSED = {400: OpenApiResponse(description="refused (e.g. not enough points)"), 409: OpenApiResponse()}
 
 
@@ -140,6 +142,17 @@ class EventViewSet(ScopedReadOnlyViewSet):
         services.event_cancel_signup(signup=signup)
         signup.refresh_from_db()
         return Response(SignupSerializer(signup).data)
+
+    @extend_schema(request=CallOffInput, responses={200: EventSerializer, **REFUSED})
+    @action(detail=True, methods=["post"], url_path="call-off", permission_classes=[requires(MANAGE)])
+    def call_off(self, request, pk=None):
+        """Call the event off: every sign-up is cancelled and the members are told by SMS."""
+        event = self.get_object()
+        data = CallOffInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.event_call_off(event=event, reason=data.validated_data["reason"], by=request.user)
+        event.refresh_from_db()
+        return Response(EventSerializer(event).data)
 
     @extend_schema(request=MemberInput, responses={200: SignupSerializer, **REFUSED})
     @action(detail=True, methods=["post"], permission_classes=[requires(SERVE)])

@@ -189,6 +189,10 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"))
     points = models.PositiveIntegerField(_("points for attending"), default=0)
     confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    called_off_at = models.DateTimeField(_("called off at"), null=True, blank=True, editable=False)
+    call_off_reason = models.CharField(
+        _("reason for calling off"), max_length=200, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     company_lookup = "company"
 

@@ -61,9 +61,9 @@ def signups_of(*, member: Member, limit: int = PAGE_SIZE) -> list[EventSignup]:
 
 def upcoming_events(*, company_id: int, limit: int = PAGE_SIZE) -> list[Event]:
     return list(
-        Event.objects.filter(company_id=company_id, starts_at__gt=timezone.now()).order_by("starts_at", "id")[
-            :limit
-        ]
+        Event.objects.filter(
+            company_id=company_id, starts_at__gt=timezone.now(), called_off_at__isnull=True
+        ).order_by("starts_at", "id")[:limit]
     )
 
 

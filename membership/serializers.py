@@ -71,11 +71,17 @@ class EventSerializer(serializers.ModelSerializer):
             "confirmed_count",
             "seats_left",
             "points",
+            "called_off_at",
+            "call_off_reason",
         ]
         read_only_fields = fields
 
     def get_seats_left(self, event) -> int:
-        return max(0, event.capacity - event.confirmed_count)
+        return 0 if event.called_off_at else max(0, event.capacity - event.confirmed_count)
+
+
+class CallOffInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
 
 
 class SignupSerializer(serializers.ModelSerializer):

@@ -12,10 +12,11 @@ import secrets
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Purchase
@@ -536,6 +537,8 @@ def event_signup(*, event: Event, member: Member, channel: str) -> EventSignup:
     _check_active(member)
     if member.company_id != event.company_id:
         raise DomainError(_("This event is for members of another company."), code="other_company")
+    if event.called_off_at is not None:
+        raise DomainError(_("This event was called off."), code="event_called_off")
     if event.starts_at <= timezone.now():
         raise DomainError(_("Sign-up has closed: the event has started."), code="signup_closed")
     signup = EventSignup.objects.filter(event=event, member=member).first()
@@ -581,6 +584,51 @@ def event_cancel_signup(*, signup: EventSignup) -> EventSignup | None:
     promoted.status = EventSignup.Status.CONFIRMED
     promoted.save(update_fields=["status"])
     return promoted
+
+
+EVENT_NOTICE_TOPIC = "club_event"
+
+
+@transaction.atomic
+def event_call_off(*, event: Event, reason: str, by) -> int:
+    """Call off an event that has not started: every sign-up is cancelled and each member who had a
+    place or was waiting gets an SMS with the reason (once, through the outbox). Returns how many."""
+    from core.outbox import Message, message_queue_many
+
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.called_off_at is not None:
+        raise Conflict(_("This event was already called off."), code="already_called_off")
+    if event.starts_at <= timezone.now():
+        raise DomainError(_("The event has started; it can no longer be called off."), code="event_started")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for calling the event off."), code="reason_required")
+    signups = list(
+        EventSignup.objects.select_for_update(of=("self",))
+        .filter(event=event)
+        .exclude(status=EventSignup.Status.CANCELLED)
+        .select_related("member__customer")
+    )
+    EventSignup.objects.filter(pk__in=[s.pk for s in signups]).update(status=EventSignup.Status.CANCELLED)
+    event.called_off_at, event.call_off_reason, event.confirmed_count = timezone.now(), reason[:200], 0
+    event.save(update_fields=["called_off_at", "call_off_reason", "confirmed_count"])
+    day = timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M")
+    with translation.override(settings.LANGUAGE_CODE):  # owners get Chinese whatever the staff language
+        text = str(
+            _("%(event)s on %(day)s is called off: %(reason)s. We apologise for the inconvenience.")
+            % {"event": event.title, "day": day, "reason": reason}
+        )
+    message_queue_many(
+        Message(
+            channel="sms",
+            recipient=signup.member.customer.phone,
+            topic=EVENT_NOTICE_TOPIC,
+            body=text,
+            dedupe_key=f"event:{event.pk}:called-off:{signup.member_id}",
+        )
+        for signup in signups
+    )
+    return len(signups)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ urlpatterns = [
         views.event_attended,
         name="club-event-attended",
     ),
+    path("club/events/<int:event_id>/call-off/", views.event_call_off, name="club-event-call-off"),
     path("club/gifts/", views.gift_list, name="club-gifts"),
     path("club/merchants/", views.merchant_list, name="club-merchants"),
     path("club/merchants/add/", views.merchant_add, name="club-merchant-add"),

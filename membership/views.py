@@ -290,6 +290,21 @@ def event_attended(request, event_id: int, signup_id: int):
     return redirect("club-event", event_id=event.pk)
 
 
+@staff_ui
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def event_call_off(request, event_id: int):
+    event = _event(request, event_id)
+    _run(
+        request,
+        lambda: services.event_call_off(
+            event=event, reason=request.POST.get("reason", "")[:200], by=request.user
+        ),
+        _("%(event)s is called off; the members who signed up are told by SMS.") % {"event": event.title},
+    )
+    return redirect("club-event", event_id=event.pk)
+
+
 # --- Gifts, merchants, campaigns -----------------------------------------------------------------
 
 

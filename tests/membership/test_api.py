@@ -84,3 +84,25 @@ def test_auditors_read_but_cannot_redeem(auditor, company_a):
     client = api_as(auditor)
     assert client.get(f"/api/v1/members/{member.pk}/").status_code == 200
     assert client.post(f"/api/v1/members/{member.pk}/fee-offset/", {"amount": "0.10"}).status_code == 403
+
+
+def test_calling_off_through_the_api_needs_the_club_manager(staff_a, manager_a, company_a):
+    event = Event.objects.create(
+        company=company_a,
+        title="亲子运动会",
+        kind="sports",
+        starts_at=timezone.now() + timedelta(days=2),
+        place="会所",
+        capacity=10,
+    )
+    url = f"/api/v1/club-events/{event.pk}/call-off/"
+    assert api_as(staff_a).post(url, {"reason": "天气"}, format="json").status_code == 403
+    assert api_as(manager_a).post(url, {}, format="json").status_code == 400
+    done = api_as(manager_a).post(url, {"reason": "天气"}, format="json")
+    assert (
+        done.status_code == 200
+        and done.json()["call_off_reason"] == "天气"
+        and done.json()["seats_left"] == 0
+    )
+    again = api_as(manager_a).post(url, {"reason": "天气"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "already_called_off"

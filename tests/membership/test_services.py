@@ -237,3 +237,34 @@ def test_a_campaign_for_one_customer_segment(company_a, manager_a):
     )
     assert services.campaign_deliver(campaign=campaign) == 1
     assert OutboundMessage.objects.get().recipient == "13800000011"
+
+
+def test_calling_off_an_event_cancels_every_sign_up_and_tells_each_member_once(company_a, manager_a):
+    event = make_event(company_a, capacity=1)
+    seated, waiting = member_for(company_a), member_for(company_a)
+    services.event_signup(event=event, member=seated, channel="web")
+    services.event_signup(event=event, member=waiting, channel="web")
+
+    assert services.event_call_off(event=event, reason="台风预警", by=manager_a) == 2
+    event.refresh_from_db()
+    assert event.called_off_at is not None and event.confirmed_count == 0
+    assert set(EventSignup.objects.values_list("status", flat=True)) == {"cancelled"}
+    texts = dict(OutboundMessage.objects.values_list("recipient", "body"))
+    assert set(texts) == {seated.customer.phone, waiting.customer.phone}
+    assert all("中秋游园会" in body and "台风预警" in body and "取消" in body for body in texts.values())
+
+    with pytest.raises(Conflict):
+        services.event_call_off(event=event, reason="再次", by=manager_a)
+    with pytest.raises(DomainError, match="取消"):
+        services.event_signup(event=event, member=member_for(company_a), channel="web")
+    assert OutboundMessage.objects.count() == 2
+
+
+def test_an_event_that_started_or_has_no_reason_is_not_called_off(company_a, manager_a):
+    started = make_event(company_a, starts_in=timedelta(minutes=-5))
+    with pytest.raises(DomainError):
+        services.event_call_off(event=started, reason="下雨", by=manager_a)
+    upcoming = make_event(company_a)
+    with pytest.raises(DomainError):
+        services.event_call_off(event=upcoming, reason="  ", by=manager_a)
+    assert not Event.objects.filter(called_off_at__isnull=False).exists()

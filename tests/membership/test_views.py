@@ -191,3 +191,17 @@ def test_a_manager_sends_a_message_to_a_segment_from_the_page(
     assert response.status_code == 302
     assert Campaign.objects.get().queued == 1
     assert list(OutboundMessage.objects.values_list("recipient", flat=True)) == ["13800000021"]
+
+
+def test_a_manager_calls_an_event_off_from_its_page(client, manager_a, signed_in, company_a):
+    event = make_event(company_a)
+    assert signed_in.post(f"/club/events/{event.pk}/call-off/", {"reason": "场地维修"}).status_code == 403
+    client.logout()
+    client.login(username=manager_a.username, password=PASSWORD)
+    page = client.post(
+        f"/club/events/{event.pk}/call-off/", {"reason": "场地维修"}, follow=True
+    ).content.decode()
+    assert 'id="called-off"' in page and "场地维修" in page
+    event.refresh_from_db()
+    assert event.called_off_at is not None
+    assert "已取消" in client.get("/club/events/").content.decode()
