@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.exports import form_errors_text
+from core.forms import form_errors_text
 from core.permissions import requires
 from organization.models import Company, Region
 from organization.views import staff_ui

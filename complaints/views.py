@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import form_errors_text
 from customers.privacy import client_ip
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
@@ -171,10 +172,6 @@ def _action(view):
     return wrapper
 
 
-def _form_errors(form) -> str:
-    return "；".join(str(error) for errors in form.errors.values() for error in errors)
-
-
 def _form_action(form_class, service, success, *, form_needs_complaint: bool = False):
     """A staff action whose form's cleaned data go to ``service`` with the complaint and the user."""
 
@@ -182,7 +179,7 @@ def _form_action(form_class, service, success, *, form_needs_complaint: bool = F
     def view(request, complaint):
         form = form_class(request.POST, **({"complaint": complaint} if form_needs_complaint else {}))
         if not form.is_valid():
-            raise DomainError(_form_errors(form))
+            raise DomainError(form_errors_text(form))
         service(complaint=complaint, by=request.user, **form.cleaned_data)
         messages.success(request, success)
 

@@ -19,8 +19,3 @@ def sections_to_xlsx(sections: Iterable[Section]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def form_errors_text(form) -> str:
-    """A form's errors as one line for a flash message."""
-    return "；".join(str(error) for errors in form.errors.values() for error in errors)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import form_errors_text
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
 
@@ -34,10 +35,6 @@ from .models import Campaign, Event, EventSignup, Gift, Member, Offer
 VIEW = "membership.view_member"
 SERVE = "membership.serve_members"
 MANAGE = "membership.manage_club"
-
-
-def _errors(form) -> str:
-    return "；".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _run(request, action, success: str) -> bool:
@@ -130,7 +127,7 @@ def member_redeem_gift(request, member_id: int):
             _("Redeemed: %(gift)s.") % {"gift": gift.name},
         )
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect("club-member", member_id=member.pk)
 
 
@@ -148,7 +145,7 @@ def member_fee_offset(request, member_id: int):
             _("%(amount)s yuan of property fees offset with points.") % {"amount": amount},
         )
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect("club-member", member_id=member.pk)
 
 
@@ -165,7 +162,7 @@ def member_correct(request, member_id: int):
             _("Correction recorded."),
         )
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect("club-member", member_id=member.pk)
 
 
@@ -198,7 +195,7 @@ def member_refer(request, member_id: int):
             % {"name": customer.name},
         )
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect("club-member", member_id=member.pk)
 
 
@@ -255,7 +252,7 @@ def event_signup(request, event_id: int):
             _("%(name)s signed up.") % {"name": member.customer.name},
         )
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect("club-event", event_id=event.pk)
 
 
@@ -349,7 +346,7 @@ def merchant_add(request):
         form.save()
         messages.success(request, _("Partner merchant added."))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect("club-merchants")
 
 
@@ -362,7 +359,7 @@ def offer_add(request):
         Offer.objects.create(**form.cleaned_data)
         messages.success(request, _("Offer added."))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect("club-merchants")
 
 
@@ -379,7 +376,7 @@ def code_use(request):
             _("Code %(code)s accepted.") % {"code": code.strip().upper()},
         )
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors_text(form))
     return redirect("club-merchants")
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exports import form_errors_text
+from core.forms import form_errors_text
 from organization.models import Project
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
