@@ -1,7 +1,9 @@
 """Shared pieces of the REST API: the scoped viewset and the schema's error responses."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
 
 # Ids are 64-bit; a longer number in a URL is a 404 instead of a database overflow.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -14,6 +16,19 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id of a row the caller may see (``visible_to`` the request's user); others do not exist,
+    so another company's id is a 400 "does not exist", never a leak."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user)
 
 
 ERROR_RESPONSES = {

@@ -10,3 +10,7 @@ class IdCursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     invalid_cursor_message = _("Invalid cursor.")
+
+
+class NewestFirstPagination(IdCursorPagination):
+    ordering = "-id"

@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api import ID_PATTERN
-from core.pagination import IdCursorPagination
+from core.pagination import NewestFirstPagination
 from organization.models import Company
 
 from . import privacy, services
@@ -43,10 +43,6 @@ def company_for_write(request, requested: Company | None, customer: Customer | N
         if len(companies) == 1:
             return companies[0]
     raise ValidationError({"company": [_("Group-level callers must say which company this is for.")]})
-
-
-class NewestFirstPagination(IdCursorPagination):
-    ordering = "-id"
 
 
 class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedReadOnlyViewSet
 from core.filters import IdFilter
-from core.pagination import IdCursorPagination
+from core.pagination import NewestFirstPagination
 from core.permissions import requires
 
 from . import services
@@ -27,10 +27,6 @@ MANAGE = "membership.manage_club"
 REFUSED = {400: OpenApiResponse(description="refused (e.g. not enough points)"), 409: OpenApiResponse()}
 
 
-class NewestFirst(IdCursorPagination):
-    ordering = "-id"
-
-
 class MemberFilter(django_filters.FilterSet):
     number = django_filters.CharFilter(max_length=20)
     level = django_filters.ChoiceFilter(choices=Level.choices)
@@ -49,7 +45,7 @@ class MemberViewSet(ScopedReadOnlyViewSet):
     queryset = Member.objects.select_related("customer")
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstPagination
 
     @extend_schema(responses=PointEntrySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filterset_class=None, serializer_class=PointEntrySerializer)
@@ -95,7 +91,7 @@ class PointEntryViewSet(ScopedReadOnlyViewSet):
     queryset = PointEntry.objects.all()
     serializer_class = PointEntrySerializer
     filterset_class = PointEntryFilter
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstPagination
 
 
 class EventFilter(django_filters.FilterSet):
@@ -114,7 +110,7 @@ class EventViewSet(ScopedReadOnlyViewSet):
     queryset = Event.objects.all()
     serializer_class = EventSerializer
     filterset_class = EventFilter
-    pagination_class = NewestFirst
+    pagination_class = NewestFirstPagination
 
     def _member(self, request) -> Member:
         data = MemberInput(data=request.data, context={"request": request})

@@ -1,9 +1,8 @@
 from decimal import Decimal
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import ScopedRelatedField
 from customers import rules as customer_rules
 
 from . import rules
@@ -96,18 +95,6 @@ class RedemptionSerializer(serializers.ModelSerializer):
         model = Redemption
         fields = ["id", "member", "kind", "gift", "points", "amount", "created_at"]
         read_only_fields = fields
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id of a row the caller may see (``visible_to`` the request's user); others do not exist."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
 
 
 class MemberInput(serializers.Serializer):

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from core.api import ScopedRelatedField
 from customers.models import Customer
 from organization.models import Project, User
 
@@ -34,26 +35,11 @@ class ServiceTaskSerializer(serializers.ModelSerializer):
         ]
 
 
-class ScopedFieldsMixin:
-    """Related fields that only accept the caller's own projects, customers and plan items, so an
-    id from another company is a 400 "does not exist", never a leak."""
-
-    scoped_fields = {"project": Project, "customer": Customer, "plan_item": PlanItem}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            for name, model in self.scoped_fields.items():
-                if name in self.fields:
-                    self.fields[name].queryset = model.objects.visible_to(request.user)
-
-
-class ActionRecordInput(ScopedFieldsMixin, serializers.Serializer):
+class ActionRecordInput(serializers.Serializer):
     action = serializers.SlugRelatedField(slug_field="code", queryset=ActionType.objects.all())
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
-    plan_item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.none(), required=False)
+    project = ScopedRelatedField(Project)
+    customer = ScopedRelatedField(Customer)
+    plan_item = ScopedRelatedField(PlanItem, required=False)
     done_on = serializers.DateField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -68,8 +54,10 @@ class CompleteInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class CheckAnswerSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+class CheckAnswerSerializer(serializers.ModelSerializer):
     question = serializers.SlugRelatedField(slug_field="code", queryset=CheckQuestion.objects.all())
+    project = ScopedRelatedField(Project)
+    customer = ScopedRelatedField(Customer)
     quarter = serializers.RegexField(
         r"^20\d{2}Q[1-4]$",
         error_messages={"invalid": gettext_lazy("Give the quarter as YYYYQn, e.g. 2026Q4.")},
@@ -103,8 +91,9 @@ class StepSerializer(serializers.ModelSerializer):
         fields = ["id", "order", "code", "name", "moment", "actions", "questions"]
 
 
-class PlanItemSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+class PlanItemSerializer(serializers.ModelSerializer):
     action = serializers.SlugRelatedField(slug_field="code", queryset=ActionType.objects.all())
+    project = ScopedRelatedField(Project)
 
     class Meta:
         model = PlanItem
@@ -112,14 +101,8 @@ class PlanItemSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
         validators = []  # a second item on the same day is a 409 from the service
 
 
-class AttendeesInput(ScopedFieldsMixin, serializers.Serializer):
-    customers = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none(), many=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["customers"].child_relation.queryset = Customer.objects.visible_to(request.user)
+class AttendeesInput(serializers.Serializer):
+    customers = ScopedRelatedField(Customer, many=True)
 
     def validate_customers(self, customers):
         if not customers:
