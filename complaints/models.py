@@ -382,27 +382,6 @@ class Repair(models.Model):
         return f"{self.complaint_id} {self.contractor}"
 
 
-class TextMessage(models.Model):
-    """An SMS to the complainant, written in the same transaction as its cause and sent by a task
-    (an outbox: a broker outage delays it, never loses it)."""
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="text_messages")
-    phone = models.CharField(max_length=11)
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("text message")
-        verbose_name_plural = _("text messages")
-        indexes = [
-            models.Index(fields=["id"], name="text_message_unsent", condition=models.Q(sent_at__isnull=True))
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.complaint_id} {self.created_at:%Y-%m-%d %H:%M}"
-
-
 class ReportSnapshot(models.Model):
     """A stored monthly or weekly complaint report for one scope; regenerating replaces it."""
 

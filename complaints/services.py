@@ -14,18 +14,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import outbox
 from customers import services as customer_services
 from customers.models import Customer
 from organization.models import Project, Unit
 from vanke_crm.exceptions import Conflict, DomainError
 
 from . import rules
-from .models import Complaint, ComplaintEvent, Notification, NumberSequence, Repair, Status, TextMessage, Tier
+from .models import Complaint, ComplaintEvent, Notification, NumberSequence, Repair, Status, Tier
 
 logger = logging.getLogger(__name__)
 
 # Staff clocks drift; a received time this far ahead is still "now", beyond it is the future.
 CLOCK_SKEW = timedelta(minutes=5)
+COMPLAINANT_TOPIC = "complaint"  # texts to the complainant go through the core outbox
 
 
 @dataclass(frozen=True)
@@ -520,12 +522,14 @@ def tracking_link(complaint: Complaint) -> str:
 def _text_complainant(complaint: Complaint, template) -> None:
     if not complaint.contact_phone or not complaint.tracking_token:
         return
-    TextMessage.objects.create(
-        complaint=complaint,
-        phone=complaint.contact_phone,
-        text=str(template % {"number": complaint.number, "link": tracking_link(complaint)}),
+    outbox.message_queue(
+        outbox.Message(
+            channel="sms",
+            recipient=complaint.contact_phone,
+            topic=COMPLAINANT_TOPIC,
+            body=str(template % {"number": complaint.number, "link": tracking_link(complaint)}),
+        )
     )
-    transaction.on_commit(queue_delivery)
 
 
 @transaction.atomic
@@ -546,10 +550,11 @@ def complaint_callback(*, complaint: Complaint, note: str, satisfied: bool, by) 
 
 
 def deliver_pending(*, batch_size: int = 200) -> int:
+    """E-mail the staff notifications still waiting (texts to complainants are in the core outbox)."""
     from django.conf import settings
     from django.core.mail import send_mail
 
-    sent = _deliver_text_messages(batch_size)
+    sent = 0
     while True:
         with transaction.atomic():
             batch = list(
@@ -571,26 +576,6 @@ def deliver_pending(*, batch_size: int = 200) -> int:
                     )
                 notification.emailed_at = timezone.now()
             Notification.objects.bulk_update(batch, ["emailed_at"])
-            sent += len(batch)
-
-
-def _deliver_text_messages(batch_size: int) -> int:
-    from core.sms import get_backend
-
-    backend, sent = get_backend(), 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                TextMessage.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True)
-                .order_by("id")[:batch_size]
-            )
-            if not batch:
-                return sent
-            for message in batch:
-                backend.send(message.phone, message.text)
-                message.sent_at = timezone.now()
-            TextMessage.objects.bulk_update(batch, ["sent_at"])
             sent += len(batch)
 
 

@@ -310,15 +310,18 @@ def test_the_complainant_gets_texts_with_the_tracking_link_through_the_outbox(pr
         intake=intake(project, contact_phone="13812345678", contact_name="张伟")
     )
     complaint = flow(complaint, staff_a, "in_progress", "resolved")
-    from complaints.models import TextMessage
+    from core import outbox
+    from core.models import OutboundMessage
 
-    texts = list(TextMessage.objects.order_by("id").values_list("phone", "text"))
+    texts = list(
+        OutboundMessage.objects.filter(topic="complaint").order_by("id").values_list("recipient", "body")
+    )
     assert [phone for phone, _text in texts] == ["13812345678", "13812345678"]
     assert all(f"/complain/track/{complaint.tracking_token}/" in text for _phone, text in texts)
     with caplog.at_level("INFO", logger="vanke_crm.sms"):
-        services.deliver_pending()
+        outbox.deliver_pending()
     assert len([r for r in caplog.records if r.name == "vanke_crm.sms"]) == 2
-    assert not TextMessage.objects.filter(sent_at__isnull=True).exists()
+    assert not OutboundMessage.objects.filter(sent_at__isnull=True).exists()
 
 
 def test_callback_after_closing(project, staff_a):
