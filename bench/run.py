@@ -217,7 +217,7 @@ def touchpoint_bench(small_units: int = 1_000, large_units: int = 100_000) -> di
     from django.test import Client
     from django.utils import timezone
 
-    from customers.models import Customer, CustomerCompany, Purchase
+    from customers.models import Customer, Purchase
     from organization.models import Building, Company, Project, Unit
     from touchpoints import services as touchpoint_services
     from touchpoints.models import Holiday
@@ -233,10 +233,14 @@ def touchpoint_bench(small_units: int = 1_000, large_units: int = 100_000) -> di
             for n in range(units)
         )
         customers = Customer.objects.bulk_create(
-            Customer(name=f"业主{n}", phone=f"199{n + len(name) * 10**6:08d}", phone_tail=f"{n:04d}"[-4:])
+            Customer(
+                company=company,
+                name=f"业主{n}",
+                phone=f"199{n + len(name) * 10**6:08d}",
+                phone_tail=f"{n:04d}"[-4:],
+            )
             for n in range(units)
         )
-        CustomerCompany.objects.bulk_create(CustomerCompany(customer=c, company=company) for c in customers)
         unit_ids = Unit.objects.filter(building=building).values_list("id", flat=True)
         Purchase.objects.bulk_create(
             Purchase(
@@ -316,7 +320,7 @@ def survey_bench(answers: int, repeats: int = 5) -> dict:
 
     from django.utils import timezone
 
-    from customers.models import Customer, CustomerCompany
+    from customers.models import Customer
     from organization.models import Project
     from surveys import rules as survey_rules
     from surveys import scores
@@ -349,13 +353,15 @@ def survey_bench(answers: int, repeats: int = 5) -> dict:
     started, now, made = time.monotonic(), timezone.now(), 0
     for offset in range(0, respondents_needed, 5000):
         size = min(5000, respondents_needed - offset)
-        customers = Customer.objects.bulk_create(
-            Customer(name=f"受访{offset + n}", phone=f"166{offset + n:08d}", phone_tail=f"{n:04d}"[-4:])
-            for n in range(size)
-        )
         chosen = [projects[(offset + n) % len(projects)] for n in range(size)]
-        CustomerCompany.objects.bulk_create(
-            CustomerCompany(customer=c, company=p.company) for c, p in zip(customers, chosen, strict=True)
+        customers = Customer.objects.bulk_create(
+            Customer(
+                company=chosen[n].company,
+                name=f"受访{offset + n}",
+                phone=f"166{offset + n:08d}",
+                phone_tail=f"{n:04d}"[-4:],
+            )
+            for n in range(size)
         )
         respondents = Respondent.objects.bulk_create(
             Respondent(
@@ -608,17 +614,15 @@ def membership_bench(small: int, large: int, repeats: int, members_count: int = 
 
     from django.test import Client
 
-    from customers.models import CustomerCompany
     from membership import services as club
     from membership.models import Member
     from organization.models import Company
 
     company = Company.objects.get(name="深圳万科")
     customers = Customer.objects.bulk_create(
-        Customer(name=f"会员{n}", phone=f"197{n:08d}", phone_tail=f"{n:04d}"[-4:])
+        Customer(company=company, name=f"会员{n}", phone=f"197{n:08d}", phone_tail=f"{n:04d}"[-4:])
         for n in range(members_count)
     )
-    CustomerCompany.objects.bulk_create(CustomerCompany(customer=c, company=company) for c in customers)
     Member.objects.bulk_create(
         Member(
             customer=c,

@@ -84,8 +84,15 @@ def complaint_create(*, intake: Intake, received_by=None) -> Complaint:
         )
 
     customer = intake.customer
+    if customer is not None and customer.company_id != intake.project.company_id:
+        raise DomainError(
+            _("The customer is not a customer of this project's company."), code="other_company"
+        )
     if customer is None and intake.contact_phone:
-        customer = Customer.objects.filter(phone=intake.contact_phone).first()
+        # Only the complaint's company's own file: another company's customer is never linked or named.
+        customer = Customer.objects.filter(
+            company_id=intake.project.company_id, phone=intake.contact_phone
+        ).first()
         if customer is None and intake.contact_name:
             customer, _created = customer_services.customer_upsert(
                 company=intake.project.company,

@@ -9,13 +9,27 @@ from .models import AccessAction, AccessLog, Communication, Customer
 
 @admin.register(Customer)
 class CustomerAdmin(ScopedAdmin):
-    list_display = ["name", "masked_phone", "stage", "segment"]
+    list_display = ["name", "company", "masked_phone", "stage", "segment"]
     list_filter = ["stage", "segment"]
-    search_fields = ["name", "=phone"]
+    list_select_related = ["company"]
+    # The tail only: a search by whole number would confirm numbers that are shown masked here.
+    search_fields = ["name", "=phone_tail"]
     show_full_result_count = False
     # Personal data stays masked here; the staff UI reveals it on request and audits the reveal.
-    readonly_fields = ["masked_phone", "masked_id_number", "stage", "moved_in_on", "version"]
-    exclude = ["companies", "phone", "id_number"]
+    readonly_fields = ["company", "masked_phone", "masked_id_number", "stage", "moved_in_on", "version"]
+    exclude = ["phone", "id_number"]
+
+    def has_add_permission(self, request):
+        return False  # files are created by the upsert service (pages, API, import), one per phone
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            privacy.record_access(
+                request, list(changelist.result_list), AccessAction.LIST, full_data=False, detail="admin"
+            )
+        return response
 
     @admin.display(description=_("mobile phone"))
     def masked_phone(self, customer):

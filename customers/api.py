@@ -29,25 +29,23 @@ UNMASK = OpenApiParameter(
 )
 
 
-def company_for_write(request, requested: Company | None, customer: Customer | None = None) -> Company:
-    """The company a write is recorded under: the caller's own, or for group-level callers the one
-    they name (or the customer's only company)."""
+def company_for_write(request, requested: Company | None) -> Company:
+    """The company a new customer file is recorded under: the caller's own, or for group-level
+    callers the one they name."""
     if request.user.company_id:
         if requested and requested.pk != request.user.company_id:
             raise ValidationError({"company": [_("You can only record for your own company.")]})
         return request.user.company
     if requested and Company.objects.visible_to(request.user).filter(pk=requested.pk).exists():
         return requested
-    if customer is not None:
-        companies = list(customer.companies.all()[:2])
-        if len(companies) == 1:
-            return companies[0]
     raise ValidationError({"company": [_("Group-level callers must say which company this is for.")]})
 
 
 class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Customer files (客户档案), newest first. POST is an upsert by phone: the same person pushed twice
-    is one customer."""
+    """Customer files (客户档案) of the caller's company, newest first. POST is an upsert by phone
+    within the company: the same person pushed twice is one file. Another company's file on the same
+    person is never found, read or changed, so the answer (201 new file / 200 updated) says nothing
+    about other companies."""
 
     queryset = Customer.objects.all()
     pagination_class = NewestFirstPagination
@@ -69,43 +67,64 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "unmasked": self.unmask_requested()}
 
+    def answer(self, customer: Customer, *, detail: str, status_code: int = status.HTTP_200_OK) -> Response:
+        """One customer in the answer of any call, written to the access log when it is unmasked."""
+        unmasked = self.unmask_requested()
+        if unmasked:
+            privacy.record_access(
+                self.request, [customer], AccessAction.API_READ, full_data=True, detail=detail
+            )
+        body = CustomerSerializer(customer, context=self.get_serializer_context()).data
+        return Response(body, status=status_code)
+
     @extend_schema(parameters=[UNMASK])
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        if self.unmask_requested():
-            ids = [row["id"] for row in response.data["results"]]
-            privacy.record_access(
-                request, [Customer(pk=pk) for pk in ids], AccessAction.API_READ, full_data=True, detail="list"
-            )
+        # Every page is audited, masked too: a list is how a phone number would be fished for.
+        ids = [row["id"] for row in response.data["results"]]
+        privacy.record_access(
+            request,
+            [Customer(pk=pk) for pk in ids],
+            AccessAction.LIST,
+            full_data=self.unmask_requested(),
+            detail="api",
+        )
         return response
 
     @extend_schema(parameters=[UNMASK])
     def retrieve(self, request, *args, **kwargs):
         customer = self.get_object()
-        unmasked = self.unmask_requested()
-        privacy.record_access(request, [customer], AccessAction.API_READ, full_data=unmasked)
+        privacy.record_access(request, [customer], AccessAction.API_READ, full_data=self.unmask_requested())
         return Response(self.get_serializer(customer).data)
 
-    @extend_schema(request=CustomerUpsertInput, responses={200: CustomerSerializer, 201: CustomerSerializer})
+    @extend_schema(
+        request=CustomerUpsertInput,
+        parameters=[UNMASK],
+        responses={200: CustomerSerializer, 201: CustomerSerializer},
+    )
     def create(self, request, *args, **kwargs):
         data = CustomerUpsertInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         phone, source = values.pop("phone"), values.pop("source")
         company = company_for_write(request, values.pop("company", None))
-        exists = Customer.objects.filter(phone=phone).exists()
+        exists = Customer.objects.filter(company=company, phone=phone).exists()
         if exists and not request.user.has_perm("customers.change_customer"):
             raise PermissionDenied(
-                _("This phone belongs to an existing customer and you may not change customers.")
+                _("Your company already has a file for this phone and you may not change customers.")
             )
         customer, created = services.customer_upsert(
             company=company, phone=phone, source=source, profile=values
         )
-        body = CustomerSerializer(customer, context=self.get_serializer_context()).data
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return self.answer(
+            customer,
+            detail="create" if created else "upsert",
+            status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(
         request=CustomerUpdateInput,
+        parameters=[UNMASK],
         responses={
             200: CustomerSerializer,
             409: OpenApiResponse(
@@ -128,14 +147,14 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
             phone=values.pop("phone", None),
             profile=values,
         )
-        return Response(CustomerSerializer(updated, context=self.get_serializer_context()).data)
+        return self.answer(updated, detail="update")
 
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
             return self.http_method_not_allowed(request, *args, **kwargs)
         return super().update(request, *args, **kwargs)
 
-    @extend_schema(request=SegmentInput, responses=CustomerSerializer)
+    @extend_schema(request=SegmentInput, parameters=[UNMASK], responses=CustomerSerializer)
     @action(detail=True, methods=["post"])
     def segment(self, request, pk=None):
         """Choose the segment by hand (with a reason), or send an empty segment to return to the rules."""
@@ -145,7 +164,7 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         data = SegmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         updated = services.customer_set_segment(customer=customer, **data.validated_data)
-        return Response(CustomerSerializer(updated, context=self.get_serializer_context()).data)
+        return self.answer(updated, detail="segment")
 
 
 class PurchaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -182,7 +201,6 @@ class CommunicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         customer = serializer.validated_data["customer"]
         serializer.instance = services.communication_log(
             customer=customer,
-            company=company_for_write(self.request, None, customer),
             channel=serializer.validated_data["channel"],
             content=serializer.validated_data["content"],
             occurred_at=serializer.validated_data.get("occurred_at"),

@@ -6,10 +6,15 @@ from organization.models import Company, Project
 
 from . import imports, rules
 from .models import AccessAction, CommunicationChannel, Customer, OwnerPhase, Segment, SourceChannel, Stage
+from .privacy import can_see_personal_data
 from .services import PROFILE_FIELDS
 
 
 class CustomerForm(forms.ModelForm):
+    """A customer file's form. On an existing file the phone and ID number are shown masked unless
+    the user revealed them (and the reveal was audited); a masked value sent back unchanged keeps
+    the stored one, so staff edit everything else without ever seeing the numbers."""
+
     phone = forms.CharField(label=_("mobile phone"), max_length=20)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -18,25 +23,56 @@ class CustomerForm(forms.ModelForm):
         fields = ["phone", *PROFILE_FIELDS]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args, unmasked: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not unmasked:
+            self.initial["phone"] = rules.mask_phone(self.instance.phone)
+            if self.instance.id_number:
+                self.initial["id_number"] = rules.mask_id_number(self.instance.id_number)
+
+    @property
+    def file_company(self) -> Company | None:
+        """The company whose file this is (a new file: the company it is being created for)."""
+        return self.instance.company if self.instance.pk else None
+
+    def _kept(self, name: str, value: str, mask) -> bool:
+        stored = getattr(self.instance, name) if self.instance.pk else ""
+        return bool(stored) and value == mask(stored)
+
     def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        if self._kept("phone", value, rules.mask_phone):
+            return self.instance.phone
         try:
-            return rules.normalise_phone(self.cleaned_data["phone"])
+            return rules.normalise_phone(value)
         except rules.InvalidPhone:
             raise forms.ValidationError(
                 _("Enter a mainland mobile number: 11 digits starting with 1, optionally with +86.")
             ) from None
 
     def clean_id_number(self):
-        value = self.cleaned_data.get("id_number", "")
+        value = self.cleaned_data.get("id_number", "").strip()
         if not value:
             return ""
+        if self._kept("id_number", value, rules.mask_id_number):
+            return self.instance.id_number
         try:
-            value = rules.normalise_id_number(value)
+            return rules.normalise_id_number(value)
         except rules.InvalidIdNumber:
             raise forms.ValidationError(_("Enter a valid 18-character resident ID number.")) from None
-        if Customer.objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("This ID number already belongs to another customer."))
-        return value
+
+    def clean(self):
+        data = super().clean()
+        id_number, company = data.get("id_number"), self.file_company
+        if (
+            id_number
+            and company is not None
+            and Customer.objects.filter(company=company, id_number=id_number)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("id_number", _("Another customer of your company has this ID number."))
+        return data
 
     def clean_birth_date(self):
         value = self.cleaned_data.get("birth_date")
@@ -64,11 +100,16 @@ class NewCustomerForm(CustomerForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if user.company_id:
             del self.fields["company"]
         else:
             self.fields["company"].queryset = Company.objects.visible_to(user)
             self.fields["company"].required = True
+
+    @property
+    def file_company(self) -> Company | None:
+        return self.user.company if self.user.company_id else self.cleaned_data.get("company")
 
 
 class CustomerSearchForm(forms.Form):
@@ -85,12 +126,14 @@ class CustomerSearchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["project"].queryset = Project.objects.visible_to(user).order_by("company", "name")
 
     def clean_q(self):
         query = self.cleaned_data["q"].strip()
-        if query.isdigit() and len(query) < rules.PHONE_TAIL_LENGTH:
-            raise forms.ValidationError(_("Enter at least the last 4 digits of the phone."))
+        problem = rules.phone_search_problem(query, full_numbers_allowed=can_see_personal_data(self.user))
+        if problem:
+            raise forms.ValidationError(problem)
         return query
 
 

@@ -20,7 +20,7 @@ from core.models import Job
 from organization.models import Company, Unit
 
 from . import imports, rules, selectors, services
-from .models import AccessAction, Customer, CustomerCompany, CustomerSource, Purchase
+from .models import AccessAction, Customer, CustomerSource, Purchase
 
 logger = logging.getLogger(__name__)
 
@@ -123,10 +123,12 @@ def _import_chunk(job: Job, chunk: list, units: dict) -> tuple[int, int, list[im
     bad = {error.number for error in errors}
     rows = [row for row in rows if row.number not in bad]
 
-    # An ID number identifies one person: a row giving another person's number is refused.
+    # An ID number identifies one person: a row giving another of the company's customers' numbers
+    # is refused (other companies' files are not looked at).
     id_owners = dict(
         Customer.objects.filter(
-            id_number__in=[r.profile["id_number"] for r in rows if r.profile.get("id_number")]
+            company=job.company,
+            id_number__in=[r.profile["id_number"] for r in rows if r.profile.get("id_number")],
         ).values_list("id_number", "phone")
     )
     accepted = []
@@ -137,7 +139,7 @@ def _import_chunk(job: Job, chunk: list, units: dict) -> tuple[int, int, list[im
             and (id_owners.get(id_number) or id_owners.setdefault(id_number, row.phone)) != row.phone
         ):
             errors.append(
-                imports.RowError(row.number, [_("This ID number already belongs to another customer.")])
+                imports.RowError(row.number, [_("Another customer of your company has this ID number.")])
             )
         else:
             accepted.append(row)
@@ -149,14 +151,19 @@ def _import_chunk(job: Job, chunk: list, units: dict) -> tuple[int, int, list[im
         by_phone.setdefault(row.phone, {}).update(
             {k: v for k, v in row.profile.items() if v not in (None, "")}
         )
-    existing = {c.phone: c for c in Customer.objects.select_for_update().filter(phone__in=by_phone)}
+    existing = {
+        c.phone: c
+        for c in Customer.objects.select_for_update().filter(company=job.company, phone__in=by_phone)
+    }
 
     today = timezone.localdate()
     new, changed = [], []
     for phone, profile in by_phone.items():
         customer = existing.get(phone)
         if customer is None:
-            customer = Customer(phone=phone, phone_tail=rules.phone_tail(phone), **profile)
+            customer = Customer(
+                company=job.company, phone=phone, phone_tail=rules.phone_tail(phone), **profile
+            )
             services.apply_suggested_segment(customer, today)
             new.append(customer)
             continue
@@ -176,15 +183,9 @@ def _import_chunk(job: Job, chunk: list, units: dict) -> tuple[int, int, list[im
         )
     customers = {**existing, **{c.phone: c for c in new}}
 
-    CustomerCompany.objects.bulk_create(
-        [CustomerCompany(customer=customers[phone], company=job.company) for phone in by_phone],
-        ignore_conflicts=True,
-    )
     CustomerSource.objects.bulk_create(
         {
-            (row.phone, row.source): CustomerSource(
-                customer=customers[row.phone], company=job.company, channel=row.source
-            )
+            (row.phone, row.source): CustomerSource(customer=customers[row.phone], channel=row.source)
             for row in rows
         }.values(),
         ignore_conflicts=True,

@@ -67,12 +67,17 @@ class SourceChannel(models.TextChoices):
 
 
 class Customer(models.Model):
-    """One file per person (客户档案); the normalised mobile phone identifies the person."""
+    """A company's file on a person (客户档案). Within a company the normalised mobile phone identifies
+    the person; another company that serves the same person keeps a file of its own, so that nothing
+    one company recorded is read or changed by another (docs/ARCHITECTURE.md, "Personal data")."""
 
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="customers", verbose_name=_("company")
+    )
     name = models.CharField(_("name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, db_index=True)
-    phone = models.CharField(_("mobile phone"), max_length=11, unique=True)
+    phone = models.CharField(_("mobile phone"), max_length=11)
     # The last four digits, indexed: staff find a caller by the tail of the number.
     phone_tail = models.CharField(max_length=4, db_index=True, editable=False)
     email = models.EmailField(_("email"), blank=True)
@@ -97,12 +102,10 @@ class Customer(models.Model):
     segment_reasons = models.JSONField(_("segment reasons"), default=list, blank=True)
     segment_overridden = models.BooleanField(_("segment set by staff"), default=False)
     segment_override_reason = models.CharField(_("reason for the segment"), max_length=200, blank=True)
-    companies = models.ManyToManyField(
-        Company, through="CustomerCompany", related_name="customers", verbose_name=_("companies")
-    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    company_lookup = "company"
 
     objects = ScopedManager()
 
@@ -116,11 +119,17 @@ class Customer(models.Model):
             ("import_customers", _("Can import customers from a sales-system file")),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["company", "phone"], name="customer_company_phone_unique"),
             models.UniqueConstraint(
-                fields=["id_number"], condition=~models.Q(id_number=""), name="customer_id_number_unique"
+                fields=["company", "id_number"],
+                condition=~models.Q(id_number=""),
+                name="customer_company_id_number_unique",
             ),
         ]
         indexes = [
+            models.Index(fields=["company", "-id"], name="customer_company_recent"),
+            models.Index(fields=["company", "phone_tail"], name="customer_company_tail"),
+            models.Index(fields=["company", "name"], name="customer_company_name"),
             models.Index(fields=["segment", "-id"], name="customer_segment"),
             models.Index(fields=["stage", "-id"], name="customer_stage"),
         ]
@@ -128,36 +137,11 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def scope_condition(cls, company_id: int) -> models.Exists:
-        return models.Exists(
-            CustomerCompany.objects.filter(customer=models.OuterRef("pk"), company_id=company_id)
-        )
-
-
-class CustomerCompany(models.Model):
-    """Which companies hold a file on the customer; scoping goes through this table."""
-
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="company_links")
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="customer_links")
-    since = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["company", "customer"], name="customer_company_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.customer_id} @ {self.company_id}"
-
 
 class CustomerSource(models.Model):
-    """Every channel through which the person reached a company; a merge keeps them all."""
+    """Every channel through which the person reached the company; a merge keeps them all."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="sources")
-    company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company")
-    )
     channel = models.CharField(_("source"), max_length=30, choices=SourceChannel.choices)
     first_seen_at = models.DateTimeField(_("first seen at"), auto_now_add=True)
 
@@ -165,7 +149,7 @@ class CustomerSource(models.Model):
         verbose_name = _("customer source")
         verbose_name_plural = _("customer sources")
         constraints = [
-            models.UniqueConstraint(fields=["customer", "company", "channel"], name="customer_source_unique"),
+            models.UniqueConstraint(fields=["customer", "channel"], name="customer_source_once"),
         ]
 
     def __str__(self) -> str:
@@ -251,6 +235,7 @@ class Communication(models.Model):
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("Viewed the customer file")
+    LIST = "list", _("Listed in a search")
     UNMASK = "unmask", _("Revealed full phone and ID number")
     API_READ = "api_read", _("Read through the API")
     EXPORT = "export", _("Exported")

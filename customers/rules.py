@@ -39,6 +39,18 @@ def phone_tail(phone: str) -> str:
     return phone[-PHONE_TAIL_LENGTH:]
 
 
+def phone_search_problem(query: str, *, full_numbers_allowed: bool) -> str | None:
+    """Digits search the end of the phone. A role that may not see full numbers searches by the last
+    four only: otherwise narrowing the digits one by one would confirm a whole number it may not see."""
+    if not query.isdigit():
+        return None
+    if len(query) < PHONE_TAIL_LENGTH:
+        return _("Enter at least the last 4 digits of the phone.")
+    if len(query) > PHONE_TAIL_LENGTH and not full_numbers_allowed:
+        return _("Search by the last 4 digits of the phone.")
+    return None
+
+
 def mask_phone(phone: str) -> str:
     """138****5678: operator prefix and the last four digits, which staff use to confirm identity."""
     if len(phone) < 8:

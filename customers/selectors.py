@@ -5,9 +5,11 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from organization.models import Project
+from vanke_crm.exceptions import DomainError
 
 from . import rules
 from .models import AccessLog, Communication, Customer, OwnerPhase, Purchase, Segment
+from .privacy import can_see_personal_data
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,14 @@ def owner_phase_condition(phase: str, today: date) -> Q:
 def customer_list(*, user, filters: CustomerFilters) -> QuerySet[Customer]:
     customers = Customer.objects.visible_to(user)
     query = filters.query.strip()
-    if query.isdigit() and len(query) >= rules.PHONE_TAIL_LENGTH:
+    problem = rules.phone_search_problem(query, full_numbers_allowed=can_see_personal_data(user))
+    if problem:
+        raise DomainError(problem, code="phone_search")
+    if query.isdigit():
         # The indexed four-digit tail narrows the search; longer input must also match the whole ending.
         customers = customers.filter(phone_tail=query[-rules.PHONE_TAIL_LENGTH :])
         if len(query) > rules.PHONE_TAIL_LENGTH:
             customers = customers.filter(phone__endswith=query)
-    elif query.isdigit():
-        customers = customers.filter(phone__endswith=query)
     elif query:
         customers = customers.filter(name__startswith=query)
     if filters.project_id:
@@ -73,9 +76,9 @@ def customer_detail(*, user, customer_id: int) -> Customer:
                 queryset=Communication.objects.visible_to(user).select_related("staff", "company"),
                 to_attr="visible_communications",
             ),
-            "sources__company",
-            "companies",
+            "sources",
         )
+        .select_related("company")
         .get(pk=customer_id)
     )
 

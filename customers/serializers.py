@@ -74,7 +74,9 @@ class CustomerProfileInput(serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = list(PROFILE_FIELDS)
-        extra_kwargs = {"id_number": {"validators": []}}
+        # Uniqueness of the ID number within the company is the service's check (a translated 409).
+        extra_kwargs = {"id_number": {"validators": [], "required": False}}
+        validators = []
 
     def validate_birth_date(self, value):
         if value:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,6 @@ from .models import (
     AccessLog,
     Communication,
     Customer,
-    CustomerCompany,
     CustomerSource,
     Purchase,
     Stage,
@@ -62,31 +61,61 @@ def apply_suggested_segment(customer: Customer, today: date | None = None) -> No
     customer.segment_reasons = list(suggestion.reasons) if suggestion else []
 
 
-def link_to_company(*, customer: Customer, company: Company, source: str) -> None:
-    CustomerCompany.objects.get_or_create(customer=customer, company=company)
-    CustomerSource.objects.get_or_create(customer=customer, company=company, channel=source)
+def source_record(*, customer: Customer, source: str) -> None:
+    CustomerSource.objects.get_or_create(customer=customer, channel=source)
+
+
+def _id_number_taken(*, company: Company, id_number: str, other_than: int | None) -> bool:
+    return (
+        bool(id_number)
+        and Customer.objects.filter(company=company, id_number=id_number).exclude(pk=other_than).exists()
+    )
+
+
+def _refuse_taken_id_number(*, company: Company, id_number: str, other_than: int | None) -> None:
+    if _id_number_taken(company=company, id_number=id_number, other_than=other_than):
+        raise Conflict(
+            _("Another customer of your company has this ID number; merge the two files instead."),
+            code="id_number_taken",
+        )
 
 
 @transaction.atomic
 def customer_upsert(*, company: Company, phone: str, source: str, profile: dict) -> tuple[Customer, bool]:
-    """Create the customer for this phone, or update the one that has it (the same person).
+    """Create the company's file for this phone, or update the file it already has (the same person).
 
-    Only the given, non-empty profile values overwrite: a second source that knows less
-    does not erase what the first one recorded. Returns (customer, created).
+    Only ``company``'s own files are looked at: another company's file on the same person is never
+    read, changed or linked, and whether it exists changes nothing in the answer. Only the given,
+    non-empty profile values overwrite, so a second source that knows less does not erase what the
+    first one recorded. Returns (customer, created).
     """
     phone = rules.normalise_phone(phone)
-    customer = Customer.objects.select_for_update().filter(phone=phone).first()
+    values = {field: value for field, value in profile.items() if field in PROFILE_FIELDS}
+    values = {field: value for field, value in values.items() if value not in (None, "")}
+    customer = Customer.objects.select_for_update().filter(company=company, phone=phone).first()
     created = customer is None
     if created:
-        customer = Customer(phone=phone, phone_tail=rules.phone_tail(phone))
-    for field, value in profile.items():
-        if field in PROFILE_FIELDS and value not in (None, ""):
-            setattr(customer, field, value)
-    apply_suggested_segment(customer)
+        _refuse_taken_id_number(company=company, id_number=values.get("id_number", ""), other_than=None)
+        customer = Customer(company=company, phone=phone, phone_tail=rules.phone_tail(phone), **values)
+        apply_suggested_segment(customer)
+        try:
+            # Two requests with one new phone at the same moment: the second insert waits on the
+            # unique (company, phone) index, fails, and updates the file the first one created.
+            with transaction.atomic():
+                customer.save()
+        except IntegrityError:
+            customer = Customer.objects.select_for_update().get(company=company, phone=phone)
+            created = False
     if not created:
+        _refuse_taken_id_number(
+            company=company, id_number=values.get("id_number", ""), other_than=customer.pk
+        )
+        for field, value in values.items():
+            setattr(customer, field, value)
+        apply_suggested_segment(customer)
         customer.version += 1
-    customer.save()
-    link_to_company(customer=customer, company=company, source=source)
+        customer.save()
+    source_record(customer=customer, source=source)
     return customer, created
 
 
@@ -106,12 +135,16 @@ def customer_update(
         )
     if phone is not None:
         phone = rules.normalise_phone(phone)
-        if phone != locked.phone and Customer.objects.filter(phone=phone).exists():
+        if phone != locked.phone and Customer.objects.filter(company=locked.company_id, phone=phone).exists():
             raise Conflict(
                 _("Another customer already has this phone number; merge the two files instead."),
                 code="phone_taken",
             )
         locked.phone, locked.phone_tail = phone, rules.phone_tail(phone)
+    if "id_number" in profile:
+        _refuse_taken_id_number(
+            company=locked.company, id_number=profile["id_number"] or "", other_than=locked.pk
+        )
     for field in PROFILE_FIELDS:
         if field in profile:
             setattr(locked, field, profile[field])
@@ -186,7 +219,13 @@ def purchase_record(
     layout: str = "",
     delivery_date: date | None = None,
 ) -> tuple[Purchase, bool]:
-    """Record (or correct) the customer's purchase of the unit; the same pair twice updates it."""
+    """Record (or correct) the customer's purchase of the unit; the same pair twice updates it.
+
+    The buyer must be a file of the unit's company: a company records its own sales on its own file."""
+    if customer.company_id != unit.building.project.company_id:
+        raise DomainError(
+            _("The customer is not a customer of this unit's company."), code="customer_other_company"
+        )
     check_purchase_dates(contract_date=contract_date, delivery_date=delivery_date, today=timezone.localdate())
     purchase, created = Purchase.objects.update_or_create(
         customer=customer,
@@ -199,7 +238,7 @@ def purchase_record(
             "delivery_date": delivery_date,
         },
     )
-    link_to_company(customer=customer, company=unit.building.project.company, source="sales")
+    source_record(customer=customer, source="sales")
     refresh_stages([customer.pk])
     # Buying a home makes the buyer a member of the club (万客会) and pays any referral reward.
     from membership.services import member_join_on_purchase
@@ -209,8 +248,9 @@ def purchase_record(
 
 
 def communication_log(
-    *, customer: Customer, company: Company, channel: str, content: str, staff, occurred_at=None
+    *, customer: Customer, channel: str, content: str, staff, occurred_at=None
 ) -> Communication:
+    """Log a contact on the customer's file; the entry belongs to the file's company."""
     occurred_at = occurred_at or timezone.now()
     if occurred_at > timezone.now():
         raise DomainError(_("A communication cannot be recorded in the future."), code="future_time")
@@ -218,7 +258,7 @@ def communication_log(
         raise DomainError(_("Write what was said."), code="empty_content")
     return Communication.objects.create(
         customer=customer,
-        company=company,
+        company_id=customer.company_id,
         channel=channel,
         content=content.strip(),
         staff=staff,
@@ -228,10 +268,13 @@ def communication_log(
 
 @transaction.atomic
 def customers_merge(*, keep: Customer, duplicate: Customer, user, ip_address: str | None) -> Customer:
-    """Fold ``duplicate`` into ``keep``: purchases, communications, sources and companies move over,
-    blank profile fields are filled from the duplicate, and the duplicate's file is deleted."""
+    """Fold ``duplicate`` into ``keep`` (two files of one company): purchases, communications and
+    sources move over, blank profile fields are filled from the duplicate, and the duplicate's file
+    is deleted."""
     if keep.pk == duplicate.pk:
         raise DomainError(_("Choose two different customers to merge."), code="same_customer")
+    if keep.company_id != duplicate.company_id:
+        raise DomainError(_("Only files of the same company can be merged."), code="other_company")
     locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])}
     keep, duplicate = locked[keep.pk], locked[duplicate.pk]
     inherited = {
@@ -242,12 +285,8 @@ def customers_merge(*, keep: Customer, duplicate: Customer, user, ip_address: st
     kept_units = set(keep.purchases.values_list("unit_id", flat=True))
     duplicate.purchases.exclude(unit_id__in=kept_units).update(customer=keep)
     duplicate.communications.update(customer=keep)
-    for link in duplicate.company_links.all():
-        CustomerCompany.objects.get_or_create(customer=keep, company_id=link.company_id)
     for source in duplicate.sources.all():
-        CustomerSource.objects.get_or_create(
-            customer=keep, company_id=source.company_id, channel=source.channel
-        )
+        CustomerSource.objects.get_or_create(customer=keep, channel=source.channel)
 
     detail = f"merged customer #{duplicate.pk} into #{keep.pk}"
     duplicate.delete()  # first, so that a unique ID number can move to the kept file

@@ -55,6 +55,7 @@ def customer_list(request):
     # One row more than a page tells whether there is a next page, without counting the table.
     page = list(customers[: PAGE_SIZE + 1])
     next_after = page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None
+    privacy.record_access(request, page[:PAGE_SIZE], AccessAction.LIST, full_data=False, detail="page")
     query = request.GET.copy()
     query.pop("after", None)
     return render(
@@ -111,7 +112,8 @@ def customer_detail(request, customer_id: int):
 def customer_create(request):
     form = NewCustomerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        existing = Customer.objects.visible_to(request.user).filter(phone=form.cleaned_data["phone"]).first()
+        company = form.file_company
+        existing = Customer.objects.filter(company=company, phone=form.cleaned_data["phone"]).first()
         if existing:
             form.add_error(
                 "phone",
@@ -119,7 +121,6 @@ def customer_create(request):
                 % {"name": existing.name, "id": existing.pk},
             )
         else:
-            company = request.user.company or form.cleaned_data["company"]
             customer, _created = services.customer_upsert(
                 company=company,
                 phone=form.cleaned_data["phone"],
@@ -135,9 +136,20 @@ def customer_create(request):
 @permission_required("customers.change_customer", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def customer_edit(request, customer_id: int):
+    """The edit form shows phone and ID number masked; a permitted user may reveal them (audited)."""
     customer = _visible_customer(request, customer_id)
-    form = CustomerForm(request.POST or None, instance=customer, initial={"version": customer.version})
-    if request.method == "POST" and form.is_valid():
+    reveal = request.method == "POST" and request.POST.get("action") == "unmask"
+    if reveal:
+        if not privacy.can_see_personal_data(request.user):
+            raise PermissionDenied
+        privacy.record_access(request, [customer], AccessAction.UNMASK, full_data=True, detail="edit form")
+    form = CustomerForm(
+        request.POST if request.method == "POST" and not reveal else None,
+        instance=customer,
+        initial={"version": customer.version},
+        unmasked=reveal,
+    )
+    if form.is_bound and form.is_valid():
         try:
             services.customer_update(
                 customer=customer,
@@ -151,7 +163,14 @@ def customer_edit(request, customer_id: int):
             messages.success(request, _("Customer file saved."))
             return redirect("customer-detail", customer_id=customer.pk)
     return render(
-        request, "customers/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": customer}}
+        request,
+        "customers/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": customer},
+            "can_unmask": privacy.can_see_personal_data(request.user) and not reveal,
+            "unmasked": reveal,
+        },
     )
 
 
@@ -161,11 +180,8 @@ def customer_edit(request, customer_id: int):
 def communication_add(request, customer_id: int):
     customer = _visible_customer(request, customer_id)
     form = CommunicationForm(request.POST)
-    company = request.user.company or customer.companies.first()
-    if form.is_valid() and company is not None:
-        services.communication_log(
-            customer=customer, company=company, staff=request.user, **form.cleaned_data
-        )
+    if form.is_valid():
+        services.communication_log(customer=customer, staff=request.user, **form.cleaned_data)
         messages.success(request, _("Communication recorded."))
     else:
         messages.error(

@@ -313,7 +313,7 @@ DEMO_PHONE_PREFIXES = ("170", "171")  # virtual-operator ranges, kept apart from
 def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, buyer_share: float = 0.3):
     """Insert ``count`` customers with household facts; some buy a unit. Yields the running total."""
     from customers import rules
-    from customers.models import Customer, CustomerCompany, CustomerSource, Purchase
+    from customers.models import Customer, CustomerSource, Purchase
     from customers.services import apply_suggested_segment
 
     rng = random.Random(seed)
@@ -331,12 +331,14 @@ def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, 
     made = 0
     while made < count:
         size = min(batch_size, count - made)
-        batch = []
+        batch, bought = [], {}
         for offset in range(size):
             number = sequence + made + offset
             phone = f"{DEMO_PHONE_PREFIXES[number % 2]}{number // 2:08d}"
             birth = today - timedelta(days=rng.randint(22 * 365, 75 * 365))
+            unit = free_units.pop() if free_units and rng.random() < buyer_share else None
             customer = Customer(
+                company_id=unit[1] if unit else rng.choice(companies),
                 name=rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2)))),
                 phone=phone,
                 phone_tail=rules.phone_tail(phone),
@@ -350,24 +352,22 @@ def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, 
             )
             apply_suggested_segment(customer, today)
             batch.append(customer)
+            bought[phone] = unit
         existing = set(
             Customer.objects.filter(phone__in=[c.phone for c in batch]).values_list("phone", flat=True)
         )
         batch = [customer for customer in batch if customer.phone not in existing]
         with transaction.atomic():
             Customer.objects.bulk_create(batch, batch_size=1000)
-            links, sources, purchases = [], [], []
+            sources, purchases = [], []
             for customer in batch:
-                unit = free_units.pop() if free_units and rng.random() < buyer_share else None
-                company_id = unit[1] if unit else rng.choice(companies)
-                links.append(CustomerCompany(customer=customer, company_id=company_id))
                 sources.append(
                     CustomerSource(
                         customer=customer,
-                        company_id=company_id,
                         channel=rng.choice(("sales", "online_enquiry", "viewing_appointment")),
                     )
                 )
+                unit = bought[customer.phone]
                 if unit:
                     contract = today - timedelta(days=rng.randint(30, 6 * 365))
                     delivered = contract + timedelta(days=rng.randint(180, 720))
@@ -383,7 +383,6 @@ def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, 
                             delivery_date=delivered if delivered <= today else None,
                         )
                     )
-            CustomerCompany.objects.bulk_create(links, batch_size=1000)
             CustomerSource.objects.bulk_create(sources, batch_size=1000)
             Purchase.objects.bulk_create(purchases, batch_size=1000)
             _set_stages(purchases, today)

@@ -92,7 +92,7 @@ def plan_create(
 def candidates_for(plan: SurveyPlan, today: date):
     """Customers of the plan's company who bought in its project, in its stage and segment."""
     customers = Customer.objects.filter(
-        company_links__company_id=plan.company_id, purchases__unit__building__project_id=plan.project_id
+        company_id=plan.company_id, purchases__unit__building__project_id=plan.project_id
     )
     if plan.stage == "buyer":
         customers = customers.filter(stage=Stage.BUYER)

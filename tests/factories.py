@@ -99,26 +99,22 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "customers.Customer"
-        skip_postgeneration_save = True
 
+    company = factory.SubFactory(CompanyFactory)
     name = factory.Sequence(lambda n: f"客户{n}")
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     phone_tail = factory.LazyAttribute(lambda c: c.phone[-4:])
-
-    @factory.post_generation
-    def company(self, create, extracted, **kwargs):
-        if create and extracted:
-            from customers.models import CustomerCompany
-
-            CustomerCompany.objects.create(customer=self, company=extracted)
 
 
 class PurchaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "customers.Purchase"
 
-    customer = factory.SubFactory(CustomerFactory)
     unit = factory.SubFactory(UnitFactory)
+    # A company records its sales on its own file of the buyer.
+    customer = factory.SubFactory(
+        CustomerFactory, company=factory.SelfAttribute("..unit.building.project.company")
+    )
     contract_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
     price = Decimal("3000000")
     area = Decimal("118.50")

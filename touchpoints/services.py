@@ -131,7 +131,6 @@ def task_complete(*, task: ServiceTask, note: str, by) -> ServiceTask:
     task.save(update_fields=["status", "done_at", "done_by", "note"])
     customer_services.communication_log(
         customer=task.customer,
-        company=task.company,
         staff=by,
         channel=CHANNEL_FOR_ACTION.get(task.action.code, CommunicationChannel.PHONE),
         content=f"{task.action.name}：{task.note}" if task.note else task.action.name,
@@ -272,14 +271,7 @@ def action_record(*, action: ActionType, project, customer, done_on: date, note:
 
 
 def _refuse_outsiders(customers, company_id: int) -> None:
-    from customers.models import CustomerCompany
-
-    known = set(
-        CustomerCompany.objects.filter(company_id=company_id, customer__in=customers).values_list(
-            "customer_id", flat=True
-        )
-    )
-    outsiders = [customer.name for customer in customers if customer.pk not in known]
+    outsiders = [customer.name for customer in customers if customer.company_id != company_id]
     if outsiders:
         raise DomainError(
             _("Not customers of this project's company: %(names)s.") % {"names": "、".join(outsiders)},
@@ -307,7 +299,6 @@ def _record_done(*, action, project, customers, occasion, day, note, by, channel
     for customer in customers:
         customer_services.communication_log(
             customer=customer,
-            company=project.company,
             staff=by,
             channel=channel,
             content=f"{action.name}（{day}）：{note}" if note else f"{action.name}（{day}）",

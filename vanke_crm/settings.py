@@ -142,6 +142,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# ISO first among the input formats, so date and datetime-local inputs render values browsers accept.
+FORMAT_MODULE_PATH = ["vanke_crm.formats"]
 USE_I18N = True
 USE_TZ = True
 

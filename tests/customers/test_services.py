@@ -30,12 +30,48 @@ def test_same_phone_from_two_sources_is_one_customer(company_a):
     assert set(CustomerSource.objects.values_list("channel", flat=True)) == {"sales", "community_event"}
 
 
-def test_a_second_company_gets_the_same_file(company_a, company_b):
-    customer, _ = services.customer_upsert(
-        company=company_a, phone="13812345678", source="sales", profile={"name": "张伟"}
+def test_a_second_company_gets_a_file_of_its_own(company_a, company_b):
+    shenzhen, _ = services.customer_upsert(
+        company=company_a, phone="13812345678", source="sales", profile={"name": "张伟", "occupation": "教师"}
     )
-    services.customer_upsert(company=company_b, phone="13812345678", source="sales", profile={"name": "张伟"})
-    assert set(customer.companies.values_list("name", flat=True)) == {"深圳万科", "北京万科"}
+    beijing, created = services.customer_upsert(
+        company=company_b, phone="13812345678", source="sales", profile={"name": "张三"}
+    )
+    assert created and beijing.pk != shenzhen.pk
+    assert (beijing.company, beijing.name, beijing.occupation) == (company_b, "张三", "")
+    shenzhen.refresh_from_db()
+    assert (shenzhen.name, shenzhen.occupation, shenzhen.version) == ("张伟", "教师", 1)
+
+
+def test_an_id_number_is_unique_within_a_company_only(company_a, company_b, customer_a):
+    other, _ = services.customer_upsert(
+        company=company_b, phone="13700000001", source="sales", profile={"id_number": customer_a.id_number}
+    )
+    assert other.id_number == customer_a.id_number
+    with pytest.raises(Conflict) as error:
+        services.customer_upsert(
+            company=company_a,
+            phone="13700000001",
+            source="sales",
+            profile={"id_number": customer_a.id_number},
+        )
+    assert error.value.code == "id_number_taken"
+    assert not Customer.objects.filter(company=company_a, phone="13700000001").exists()
+
+
+def test_a_purchase_is_recorded_on_the_units_company_file(customer_b, unit_a):
+    with pytest.raises(DomainError) as error:
+        services.purchase_record(
+            customer=customer_b, unit=unit_a, contract_date=timezone.localdate(), price=Decimal(1)
+        )
+    assert error.value.code == "customer_other_company"
+    assert not Purchase.objects.exists()
+
+
+def test_files_of_two_companies_are_not_merged(customer_a, customer_b, staff_a):
+    with pytest.raises(DomainError):
+        services.customers_merge(keep=customer_a, duplicate=customer_b, user=staff_a, ip_address=None)
+    assert Customer.objects.filter(pk=customer_b.pk).exists()
 
 
 def test_stage_follows_purchases(customer_a, unit_a):
@@ -114,9 +150,7 @@ def test_segment_override_needs_a_reason_and_can_be_undone(customer_a):
 def test_merge_moves_everything_to_the_kept_file(customer_a, company_a, unit_a, staff_a):
     duplicate = CustomerFactory(name="张伟", phone="13800000001", occupation="工程师", company=company_a)
     PurchaseFactory(customer=duplicate, unit=unit_a, delivery_date=timezone.localdate() - timedelta(days=5))
-    services.communication_log(
-        customer=duplicate, company=company_a, channel="phone", content="回访", staff=staff_a
-    )
+    services.communication_log(customer=duplicate, channel="phone", content="回访", staff=staff_a)
     kept = services.customers_merge(keep=customer_a, duplicate=duplicate, user=staff_a, ip_address="10.0.0.8")
     assert not Customer.objects.filter(pk=duplicate.pk).exists()
     assert kept.occupation == "工程师"
@@ -135,14 +169,11 @@ def test_communications_cannot_be_in_the_future_or_empty(customer_a, company_a, 
     with pytest.raises(DomainError):
         services.communication_log(
             customer=customer_a,
-            company=company_a,
             channel="phone",
             content="x",
             staff=staff_a,
             occurred_at=timezone.now() + timedelta(hours=1),
         )
     with pytest.raises(DomainError):
-        services.communication_log(
-            customer=customer_a, company=company_a, channel="phone", content="  ", staff=staff_a
-        )
+        services.communication_log(customer=customer_a, channel="phone", content="  ", staff=staff_a)
     assert not Communication.objects.exists()
