@@ -66,7 +66,7 @@ def send(task, *args) -> bool:
         task.apply_async(args=args, retry=False)
     except Exception as error:
         name = getattr(task, "name", task)
-        logger.warning("Could not queue %s (%s); a beat sweep will send it again", name, type(error).__name__, exc_info=True)
+        logger.warning("Could not queue %s (%s); a beat sweep will send it again", name, type(error).__name__)
         return False
     return True
 
