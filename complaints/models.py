@@ -289,25 +289,20 @@ class NumberSequence(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notification; the e-mail copy is sent by a Celery task after commit (an outbox)."""
+    """An in-app notification; its e-mail copy is a ``core.OutboundMessage`` (dedupe key
+    ``notification:<id>``), with the outbox's retries and attempt limit."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notifications")
     message = models.CharField(_("message"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-id"]
-        indexes = [
-            models.Index(fields=["user", "-id"], name="notification_inbox"),
-            models.Index(
-                fields=["id"], name="notification_unsent", condition=models.Q(emailed_at__isnull=True)
-            ),
-        ]
+        indexes = [models.Index(fields=["user", "-id"], name="notification_inbox")]
 
     def __str__(self) -> str:
         return self.message

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.jobs import claim, finish
+from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
 from core.models import Job
 from organization.models import Company, User
 from vanke_crm.exceptions import DomainError
@@ -50,14 +50,8 @@ def custom_report_start(*, user: User, first_day: date, last_day: date, company_
                 "company": company_id,
             },
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        job_enqueue_on_commit(job)
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    from .tasks import run_custom_report
-
-    run_custom_report.delay(job_id)
 
 
 def custom_report_run(job_id: int) -> None:
@@ -70,15 +64,18 @@ def custom_report_run(job_id: int) -> None:
         )
         base = selectors.report_base(user=job.created_by, company_id=job.params["company"])
         companies = list(Company.objects.filter(pk__in=base.values("company_id")).order_by("name"))
-        Job.objects.filter(pk=job.pk).update(total=len(companies) + 1)
+        # A reclaimed report starts again from the first sheet.
+        progress(job, total=len(companies) + 1, processed=0)
         parts = [(_("All"), reports.complaint_report(base, period))]
-        Job.objects.filter(pk=job.pk).update(processed=F("processed") + 1)
+        progress(job, processed=F("processed") + 1)
         for company in companies:
             parts.append((company.name, reports.complaint_report(base.filter(company=company), period)))
-            Job.objects.filter(pk=job.pk).update(processed=F("processed") + 1)
+            progress(job, processed=F("processed") + 1)
         job.refresh_from_db()
         job.result_file.save(f"complaints-{period.label}.xlsx", ContentFile(_workbook(parts)), save=False)
         finish(job)
+    except JobReclaimed:
+        logger.warning("Custom complaint report job %s was reclaimed; this worker stops", job_id)
     except Exception:
         logger.exception("Custom complaint report job %s failed", job_id)
         job.refresh_from_db()

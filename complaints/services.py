@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 # Staff clocks drift; a received time this far ahead is still "now", beyond it is the future.
 CLOCK_SKEW = timedelta(minutes=5)
 COMPLAINANT_TOPIC = "complaint"  # texts to the complainant go through the core outbox
+STAFF_TOPIC = "staff_notification"  # e-mail copies of notifications to staff, through the core outbox
 
 
 @dataclass(frozen=True)
@@ -469,7 +470,7 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str) -> Compla
     return complaint
 
 
-# --- Notifications (an outbox: rows in the transaction, e-mail after commit) ---------------------
+# --- Notifications (in-app rows; their e-mail copies through the core outbox) ------------------
 
 
 def _recipients(complaint: Complaint, tier: str):
@@ -502,22 +503,24 @@ def _warning_message(complaint: Complaint, tier: str) -> str:
 
 def _notify(complaint: Complaint, tier: str, message: str) -> None:
     """Notify the people of ``tier``: handler and first responder; managers from hot; the group
-    centre for major."""
-    Notification.objects.bulk_create(
+    centre for major. Each gets an in-app notification and, if they have an address, an e-mail
+    through the core outbox (its attempt limit; one refused address does not hold up the others)."""
+    notifications = Notification.objects.bulk_create(
         Notification(user=user, complaint=complaint, message=message) for user in _recipients(complaint, tier)
     )
-    transaction.on_commit(queue_delivery)
-
-
-def queue_delivery() -> None:
-    """Ask a worker to send the pending e-mails. The broker being down loses nothing: the rows
-    wait in the outbox and the beat schedule delivers them when a worker runs again."""
-    from .tasks import deliver_notifications
-
-    try:
-        deliver_notifications.delay()
-    except Exception:  # the broker is unreachable; the outbox keeps the work
-        logger.warning("Could not queue notification delivery; beat will retry", exc_info=True)
+    outbox.message_queue_many(
+        outbox.Message(
+            channel="email",
+            recipient=notification.user.email,
+            topic=STAFF_TOPIC,
+            subject=message,
+            body=message,
+            dedupe_key=f"notification:{notification.pk}",
+            company_id=complaint.company_id,
+        )
+        for notification in notifications
+        if notification.user.email
+    )
 
 
 def tracking_link(complaint: Complaint) -> str:
@@ -535,6 +538,7 @@ def _text_complainant(complaint: Complaint, template) -> None:
             recipient=complaint.contact_phone,
             topic=COMPLAINANT_TOPIC,
             body=str(template % {"number": complaint.number, "link": tracking_link(complaint)}),
+            company_id=complaint.company_id,
         )
     )
 
@@ -554,36 +558,6 @@ def complaint_callback(*, complaint: Complaint, note: str, satisfied: bool, by) 
         to_value="satisfied" if satisfied else "not_satisfied",
         note=note.strip(),
     )
-
-
-def deliver_pending(*, batch_size: int = 200) -> int:
-    """E-mail the staff notifications still waiting (texts to complainants are in the core outbox)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
-    sent = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .select_related("user")
-                .filter(emailed_at__isnull=True)
-                .order_by("id")[:batch_size]
-            )
-            if not batch:
-                return sent
-            for notification in batch:
-                if notification.user.email:
-                    send_mail(
-                        notification.message,
-                        notification.message,
-                        settings.DEFAULT_FROM_EMAIL,
-                        [notification.user.email],
-                        fail_silently=False,
-                    )
-                notification.emailed_at = timezone.now()
-            Notification.objects.bulk_update(batch, ["emailed_at"])
-            sent += len(batch)
 
 
 def repair_record(

@@ -9,11 +9,6 @@ def escalate_due() -> int:
     return services.escalate_due()
 
 
-@shared_task(name="complaints.tasks.deliver_notifications")
-def deliver_notifications() -> int:
-    return services.deliver_pending()
-
-
 @shared_task(name="complaints.tasks.generate_report_snapshots")
 def generate_report_snapshots(kind: str) -> int:
     """1st of the month 08:00 (monthly) and Monday 08:00 (weekly), Asia/Shanghai, from beat."""

@@ -1,5 +1,8 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from organization.scoping import ScopedManager
 
 
 class Heartbeat(models.Model):
@@ -24,6 +27,7 @@ class Job(models.Model):
         CUSTOMER_IMPORT = "customer_import", _("Customer import")
         CUSTOMER_EXPORT = "customer_export", _("Customer export")
         COMPLAINT_REPORT = "complaint_report", _("Complaint report for a period")
+        CLUB_CAMPAIGN = "club_campaign", _("Club campaign")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -57,12 +61,30 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the task was last handed to the broker, and how often the sweep re-sent it since.
+    enqueued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    enqueue_attempts = models.PositiveSmallIntegerField(_("re-sent"), default=0)
+    # Beaten by every chunk of work; a running job whose heartbeat is old has lost its worker.
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    # How often the sweep took the job back from a dead worker (also a fencing token).
+    reclaims = models.PositiveSmallIntegerField(_("reclaimed"), default=0)
+    # Input and result files hold personal data: deleted after FILE_RETENTION_DAYS.
+    files_deleted_at = models.DateTimeField(_("files deleted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["created_by", "-id"], name="job_by_user")]
+        indexes = [
+            models.Index(fields=["created_by", "-id"], name="job_by_user"),
+            models.Index(fields=["enqueued_at"], name="job_queued", condition=models.Q(status="queued")),
+            models.Index(fields=["heartbeat_at"], name="job_running", condition=models.Q(status="running")),
+            models.Index(
+                fields=["finished_at"],
+                name="job_files_kept",
+                condition=models.Q(files_deleted_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
@@ -76,6 +98,10 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def files_expired(self) -> bool:
+        return self.files_deleted_at is not None
 
 
 class OutboundMessage(models.Model):
@@ -95,6 +121,16 @@ class OutboundMessage(models.Model):
         UNSUBSCRIBED = "unsubscribed", _("Not sent: unsubscribed")
 
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # The company on whose behalf it is sent (its managers see and re-send failures); empty for
+    # group-wide messages.
+    company = models.ForeignKey(
+        "organization.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("company"),
+    )
     recipient = models.CharField(_("recipient"), max_length=254)
     topic = models.CharField(_("topic"), max_length=40)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
@@ -105,13 +141,20 @@ class OutboundMessage(models.Model):
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    company_lookup = "company"
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")
+        permissions = [("resend_outboundmessage", _("Can see and re-send failed messages"))]
         indexes = [
             models.Index(fields=["id"], name="outbound_pending", condition=models.Q(status="pending")),
             models.Index(fields=["topic", "-created_at"], name="outbound_by_topic"),
+            models.Index(
+                fields=["company", "-id"], name="outbound_failed", condition=models.Q(status="failed")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,10 @@
 """SMS and e-mail to customers through one outbox.
 
 Callers write ``OutboundMessage`` rows inside their own transaction (``message_queue`` or
-``message_queue_many``); after commit a delivery task is queued, and the beat task
-``core.tasks.deliver_messages`` sends whatever is still pending if the broker was down. A message
+``message_queue_many``); after commit a delivery task is queued (``core.jobs.enqueue_on_commit``),
+and the beat task ``core.tasks.deliver_messages`` sends whatever is still pending if the broker was
+down. A message that failed ``MAX_ATTEMPTS`` times waits, failed, until a manager of its company
+re-sends it (``messages_resend``). A message
 whose ``dedupe_key`` exists already is not written again, so a schedule that runs twice sends once.
 Recipients who unsubscribed from a topic get nothing of that topic: they are skipped when
 messages are queued and when they are sent.
@@ -17,7 +19,11 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from vanke_crm.exceptions import DomainError
+
+from .jobs import enqueue_on_commit
 from .models import MessageOptOut, OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -34,6 +40,7 @@ class Message:
     body: str
     subject: str = ""
     dedupe_key: str | None = None
+    company_id: int | None = None  # whose managers see a failure
 
 
 def message_queue_many(messages: Iterable[Message], *, batch_size: int = 1000) -> int:
@@ -62,6 +69,7 @@ def message_queue_many(messages: Iterable[Message], *, batch_size: int = 1000) -
         rows.append(
             OutboundMessage(
                 channel=m.channel,
+                company_id=m.company_id,
                 recipient=m.recipient,
                 topic=m.topic,
                 subject=m.subject[:200],
@@ -72,7 +80,7 @@ def message_queue_many(messages: Iterable[Message], *, batch_size: int = 1000) -
     # ignore_conflicts: a concurrent run that wrote the same key first wins, this one skips it.
     OutboundMessage.objects.bulk_create(rows, batch_size=batch_size, ignore_conflicts=True)
     if rows:
-        transaction.on_commit(queue_delivery)
+        queue_delivery()
     return len(rows)
 
 
@@ -102,12 +110,36 @@ def _opted_out(recipients: set[str], topics: set[str]) -> set[tuple[str, str]]:
 
 
 def queue_delivery() -> None:
+    """Deliver after the commit; if the broker is down the rows wait for beat's next run."""
     from .tasks import deliver_messages
 
-    try:
-        deliver_messages.delay()
-    except Exception:  # the broker is unreachable; the outbox keeps the work for beat
-        logger.warning("Could not queue message delivery; beat will retry", exc_info=True)
+    enqueue_on_commit(deliver_messages)
+
+
+@transaction.atomic
+def messages_resend(*, user, message_ids: Iterable[int]) -> int:
+    """Give failed messages (of the user's scope) five new attempts; returns how many. Each row
+    keeps a note of who re-sent it and when, in place of its last error."""
+    if not user.has_perm("core.resend_outboundmessage"):
+        raise DomainError(_("Only managers may re-send messages."), code="forbidden")
+    failed = list(
+        OutboundMessage.objects.visible_to(user)
+        .select_for_update()
+        .filter(pk__in=list(message_ids), status=OutboundMessage.Status.FAILED)
+    )
+    note = _("Re-sent by %(user)s on %(time)s after: %(error)s")
+    now = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    for message in failed:
+        message.status = OutboundMessage.Status.PENDING
+        message.attempts = 0
+        message.last_error = str(
+            note % {"user": user.get_username(), "time": now, "error": message.last_error}
+        )[:300]
+    OutboundMessage.objects.bulk_update(failed, ["status", "attempts", "last_error"])
+    if failed:
+        logger.info("User %s re-sent %d failed messages", user.pk, len(failed))
+        queue_delivery()
+    return len(failed)
 
 
 def deliver_pending(*, batch_size: int = 200) -> int:
@@ -155,6 +187,32 @@ def deliver_pending(*, batch_size: int = 200) -> int:
                 sent += 1
             OutboundMessage.objects.bulk_update(batch, ["status", "attempts", "last_error", "sent_at"])
             last_id = batch[-1].id
+
+
+def mask_recipient(recipient: str) -> str:
+    """138****5678 or z***@example.com: enough for a manager to recognise, not to copy."""
+    if "@" in recipient:
+        local, _at, domain = recipient.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if len(recipient) < 8:
+        return "*" * len(recipient)
+    return f"{recipient[:3]}{'*' * (len(recipient) - 7)}{recipient[-4:]}"
+
+
+def failed_messages(*, user, limit: int = 200) -> list[OutboundMessage]:
+    """The newest failed messages of the user's scope, with recipients masked (also inside the
+    gateway's error text, which often repeats the address)."""
+    from .logging import redact
+
+    rows = list(
+        OutboundMessage.objects.visible_to(user)
+        .filter(status=OutboundMessage.Status.FAILED)
+        .order_by("-id")[:limit]
+    )
+    for message in rows:
+        message.masked_recipient = mask_recipient(message.recipient)
+        message.masked_error = redact(message.last_error.replace(message.recipient, message.masked_recipient))
+    return rows
 
 
 def unsubscribe_token(*, recipient: str, topic: str) -> str:

@@ -15,3 +15,19 @@ def deliver_messages() -> int:
     from .outbox import deliver_pending
 
     return deliver_pending()
+
+
+@shared_task(name="core.tasks.sweep_jobs")
+def sweep_jobs() -> dict[str, int]:
+    """Every minute from beat: re-send queued jobs the broker lost, reclaim jobs whose worker died."""
+    from .jobs import sweep
+
+    return sweep()
+
+
+@shared_task(name="core.tasks.delete_expired_files")
+def delete_expired_files() -> int:
+    """Daily from beat: import uploads and export files older than FILE_RETENTION_DAYS are deleted."""
+    from .jobs import delete_expired_files as delete
+
+    return delete()

@@ -1,10 +1,16 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core import signing
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
 from organization.views import staff_ui
+from vanke_crm.exceptions import DomainError
 
 from . import outbox
 from .jobs import job_for
@@ -20,7 +26,8 @@ def _own_job(request, job_id: int) -> Job:
 
 @staff_ui
 def job_detail(request, job_id: int):
-    return render(request, "core/job.html", {"job": _own_job(request, job_id)})
+    context = {"job": _own_job(request, job_id), "retention_days": settings.FILE_RETENTION_DAYS}
+    return render(request, "core/job.html", context)
 
 
 @staff_ui
@@ -50,6 +57,32 @@ def job_download(request, job_id: int):
     return FileResponse(
         job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
     )
+
+
+RESEND = "core.resend_outboundmessage"
+
+
+@staff_ui
+@permission_required(RESEND, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def failed_messages(request):
+    """Messages the outbox gave up on (five failed attempts), of the manager's company; ticking
+    some and re-sending gives them five new attempts."""
+    if request.method == "POST":
+        try:
+            ids = [int(value) for value in request.POST.getlist("message")]
+            count = outbox.messages_resend(user=request.user, message_ids=ids)
+        except ValueError:
+            messages.error(request, gettext_now("Choose the messages to re-send."))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            text = ngettext(
+                "%(count)d message will be sent again.", "%(count)d messages will be sent again.", count
+            )
+            messages.success(request, text % {"count": count})
+        return redirect("failed-messages")
+    return render(request, "core/failed_messages.html", {"rows": outbox.failed_messages(user=request.user)})
 
 
 TOPIC_LABELS = {

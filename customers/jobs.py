@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.jobs import claim, finish
+from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
 from core.models import Job
 from organization.models import Company, Unit
 
@@ -38,17 +38,13 @@ def customer_import_start(*, user, company: Company, name: str, content: bytes) 
         job = Job(kind=Job.Kind.CUSTOMER_IMPORT, created_by=user, company=company, params={"file_name": name})
         job.input_file.save(name, ContentFile(content), save=False)
         job.save()
-        transaction.on_commit(lambda: _enqueue("run_customer_import", job.pk))
+        job_enqueue_on_commit(job)
     return job
 
 
-def _enqueue(task_name: str, job_id: int) -> None:
-    from . import tasks  # tasks import this module
-
-    getattr(tasks, task_name).delay(job_id)
-
-
 def customer_import_run(job_id: int) -> None:
+    """Import the rows after the last committed chunk (``processed``): a job reclaimed from a dead
+    worker resumes where it stopped."""
     job = claim(job_id)
     if job is None:
         return
@@ -60,28 +56,32 @@ def customer_import_run(job_id: int) -> None:
     except imports.UploadRejected as rejected:
         finish(job, failure=str(rejected))
         return
-    job.total = len(rows)
-    job.save(update_fields=["total"])
+    progress(job, total=len(rows))
     units = _unit_index(job.company)
     today = timezone.localdate()
     try:
-        for start in range(0, len(rows), CHUNK_SIZE):
+        for start in range(job.processed, len(rows), CHUNK_SIZE):
             chunk = [
                 imports.parse_row(start + offset + 2, cells, columns, today)
                 for offset, cells in enumerate(rows[start : start + CHUNK_SIZE])
                 if any(cell not in (None, "") for cell in cells)
             ]
-            created, updated, errors = _import_chunk(job, chunk, units)
-            Job.objects.filter(pk=job.pk).update(
-                processed=min(start + CHUNK_SIZE, len(rows)),
-                created_count=F("created_count") + created,
-                updated_count=F("updated_count") + updated,
-                error_count=F("error_count") + len(errors),
-            )
-            if errors:
-                job.refresh_from_db(fields=["errors"])
-                job.errors = (job.errors + [error.as_dict() for error in errors])[:MAX_STORED_ERRORS]
-                job.save(update_fields=["errors"])
+            # The chunk and its counters commit together, so ``processed`` is exactly where a
+            # reclaimed job resumes (and a reclaimed worker's chunk rolls back).
+            with transaction.atomic():
+                created, updated, errors = _import_chunk(job, chunk, units)
+                stored_errors = Job.objects.values_list("errors", flat=True).get(pk=job.pk)
+                progress(
+                    job,
+                    processed=min(start + CHUNK_SIZE, len(rows)),
+                    created_count=F("created_count") + created,
+                    updated_count=F("updated_count") + updated,
+                    error_count=F("error_count") + len(errors),
+                    errors=(stored_errors + [error.as_dict() for error in errors])[:MAX_STORED_ERRORS],
+                )
+    except JobReclaimed:
+        logger.warning("Customer import job %s was reclaimed; this worker stops", job.pk)
+        return
     except Exception:
         logger.exception("Customer import job %s failed", job.pk)
         job.refresh_from_db()
@@ -94,8 +94,10 @@ def customer_import_run(job_id: int) -> None:
         )
         return
     job.refresh_from_db()
-    job.processed = job.total
-    job.save(update_fields=["processed"])
+    try:
+        progress(job, processed=job.total)
+    except JobReclaimed:
+        return
     finish(job)
 
 
@@ -267,7 +269,7 @@ def customer_export_start(*, user, filters: selectors.CustomerFilters, ip_addres
             ip_address=ip_address,
             detail=f"job #{job.pk}; filters {_describe(filters)}",
         )
-        transaction.on_commit(lambda: _enqueue("run_customer_export", job.pk))
+        job_enqueue_on_commit(job)
     return job
 
 
@@ -276,16 +278,23 @@ def _describe(filters: selectors.CustomerFilters) -> str:
 
 
 def customer_export_run(job_id: int) -> None:
-    from openpyxl import Workbook
-
     job = claim(job_id)
     if job is None:
         return
+    try:
+        _export(job)
+    except JobReclaimed:
+        logger.warning("Customer export job %s was reclaimed; this worker stops", job.pk)
+
+
+def _export(job: Job) -> None:
+    """Write the whole file; a reclaimed export simply starts again from the first row."""
+    from openpyxl import Workbook
+
     filters = selectors.CustomerFilters(**job.params["filters"])
     full = job.params["full_personal_data"]
     customers = selectors.customer_list(user=job.created_by, filters=filters)
-    job.total = customers.count()
-    job.save(update_fields=["total"])
+    progress(job, total=customers.count(), processed=0)
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Customers"))
@@ -295,12 +304,11 @@ def customer_export_run(job_id: int) -> None:
         sheet.append(export_row(customer, full))
         written += 1
         if written % 5000 == 0:
-            Job.objects.filter(pk=job.pk).update(processed=written)
+            progress(job, processed=written)
     buffer = io.BytesIO()
     workbook.save(buffer)
+    progress(job, processed=written)
     job.result_file.save(f"customers-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
-    job.processed = written
-    job.save(update_fields=["processed"])
     finish(job)
 
 

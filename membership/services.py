@@ -19,6 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
+from core.models import Job
 from customers.models import Customer, Purchase
 from vanke_crm.exceptions import Conflict, DomainError
 
@@ -731,22 +733,33 @@ def campaign_create(
         body=body.strip(),
         created_by=by,
     )
-    transaction.on_commit(lambda: _queue_campaign(campaign.pk))
+    # A job row, not only a message to the broker: if the broker is down, the job sweep sends it
+    # when it is back (core.jobs), and a worker that dies mid-way is replaced.
+    job = Job.objects.create(
+        kind=Job.Kind.CLUB_CAMPAIGN, created_by=by, company=company, params={"campaign": campaign.pk}
+    )
+    job_enqueue_on_commit(job)
     return campaign
 
 
-def _queue_campaign(campaign_id: int) -> None:
-    import logging
-
-    from .tasks import send_campaign
-
+def campaign_run(job_id: int) -> None:
+    """The worker's part: write the campaign's messages (again, after a reclaim: the dedupe keys
+    make that harmless), then the job is done."""
+    job = claim(job_id)
+    if job is None:
+        return
+    campaign = Campaign.objects.filter(pk=job.params["campaign"]).first()
+    if campaign is None:
+        finish(job, failure=str(_("The campaign no longer exists.")))
+        return
     try:
-        send_campaign.delay(campaign_id)
-    except Exception:  # broker down: staff can send it again from the page; the outbox dedupes
-        logging.getLogger(__name__).warning("Could not queue campaign %s", campaign_id, exc_info=True)
+        campaign_deliver(campaign=campaign, job=job)
+    except JobReclaimed:
+        return
+    finish(job)
 
 
-def campaign_deliver(*, campaign: Campaign, chunk: int = 2000) -> int:
+def campaign_deliver(*, campaign: Campaign, chunk: int = 2000, job=None) -> int:
     """Write one outbox message per member of the audience (dedupe key per campaign and member, so
     running it again queues nothing new); each ends with the member's unsubscribe link."""
     from core.outbox import Message, message_queue_many, unsubscribe_link
@@ -762,6 +775,8 @@ def campaign_deliver(*, campaign: Campaign, chunk: int = 2000) -> int:
     )
     if campaign.segment:
         members = members.filter(customer__segment=campaign.segment)
+    if job is not None:
+        progress(job, total=members.count(), processed=0)
     queued, last_id = 0, 0
     while True:
         rows = list(members.filter(id__gt=last_id)[:chunk])
@@ -782,9 +797,12 @@ def campaign_deliver(*, campaign: Campaign, chunk: int = 2000) -> int:
                     subject=campaign.subject,
                     body=f"【万客会】{campaign.body}\n{_('Unsubscribe')}: {link}",
                     dedupe_key=f"club:{campaign.pk}:{member_id}",
+                    company_id=campaign.company_id,
                 )
             )
         with transaction.atomic():
             queued += message_queue_many(messages)
+            if job is not None:
+                progress(job, processed=F("processed") + len(rows))
     Campaign.objects.filter(pk=campaign.pk).update(queued=Coalesce(F("queued"), 0) + queued)
     return queued

@@ -1,7 +1,6 @@
 from celery import shared_task
 
 from . import services
-from .models import Campaign
 
 
 @shared_task(name="membership.tasks.expire_points")
@@ -11,8 +10,7 @@ def expire_points() -> int:
 
 
 @shared_task(name="membership.tasks.send_campaign")
-def send_campaign(campaign_id: int) -> int:
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    if campaign is None:
-        return 0
-    return services.campaign_deliver(campaign=campaign)
+def send_campaign(job_id: int) -> None:
+    """Runs the campaign's job (``core.Job`` of kind club_campaign); queued after commit and
+    re-sent by the job sweep if the broker was down."""
+    services.campaign_run(job_id)

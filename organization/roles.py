@@ -100,6 +100,7 @@ _SURVEY_READ = [
 _VIEW_CLUB = ["membership.view_member", "membership.view_pointentry", "membership.view_event"]
 _SERVE_MEMBERS = [*_VIEW_CLUB, "membership.serve_members"]
 _MANAGE_CLUB = ["membership.manage_club"]
+_RESEND_MESSAGES = ["core.resend_outboundmessage"]
 _MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
 _AUDIT = ["customers.view_accesslog"]
 _STAFF_UI = ["organization.use_staff_ui"]
@@ -135,7 +136,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SURVEY_WORK
     + _SURVEY_MANAGE
     + _SERVE_MEMBERS
-    + _MANAGE_CLUB,
+    + _MANAGE_CLUB
+    + _RESEND_MESSAGES,
     GROUP_CENTRE: _STAFF_UI
     + _ALL_COMPANIES
     + _VIEW_ORGANISATION
@@ -154,7 +156,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SURVEY_MANAGE
     + _SURVEY_CATALOGUE
     + _SERVE_MEMBERS
-    + _MANAGE_CLUB,
+    + _MANAGE_CLUB
+    + _RESEND_MESSAGES,
     # Auditors read everything but personal data stays masked for them; they browse the access log.
     AUDITOR: _STAFF_UI
     + _ALL_COMPANIES

@@ -64,3 +64,19 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def dead_broker():
+    """The broker is unreachable (nothing listens on port 1): publishing raises at once."""
+    from vanke_crm.celery import app
+
+    def reconnect(url):
+        app._pool = None
+        app.amqp._producer_pool = None
+        app.conf.broker_url = url
+
+    previous = app.conf.broker_url
+    reconnect("redis://127.0.0.1:1/0")
+    yield
+    reconnect(previous)

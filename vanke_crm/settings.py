@@ -221,10 +221,14 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+# A dead broker must fail a publish at once, not hang the request: no connection retries
+# and a short timeout; the work waits in the database for the beat sweeps (core.jobs).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("queue", "processed"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
@@ -244,8 +248,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 30.0},
     "escalate-complaints": {"task": "complaints.tasks.escalate_due", "schedule": 60.0},
-    "deliver-notifications": {"task": "complaints.tasks.deliver_notifications", "schedule": 60.0},
     "deliver-messages": {"task": "core.tasks.deliver_messages", "schedule": 60.0},
+    "sweep-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 60.0},
+    "delete-expired-files": {
+        "task": "core.tasks.delete_expired_files",
+        "schedule": crontab(minute=40, hour=3),
+    },
     "send-survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": 900.0},
     "generate-service-tasks": {
         "task": "touchpoints.tasks.generate_service_tasks",
@@ -266,6 +274,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How old the last heartbeat may be before /healthz and the home page call the workers stale.
 HEARTBEAT_STALE_SECONDS = 120
+# A running job with no progress for this long lost its worker: the sweep queues it again (an
+# import resumes after its last committed chunk); after JOB_MAX_RECLAIMS such rescues it fails.
+JOB_STALE_AFTER_MINUTES = int(os.environ.get("JOB_STALE_AFTER_MINUTES", "10"))
+JOB_MAX_RECLAIMS = int(os.environ.get("JOB_MAX_RECLAIMS", "3"))
+# Import uploads and export/report files hold personal data: deleted this many days after the job.
+FILE_RETENTION_DAYS = int(os.environ.get("FILE_RETENTION_DAYS", "7"))
 
 # --- Logging ---------------------------------------------------------------------------
 LOGGING = {
