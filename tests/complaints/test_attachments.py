@@ -19,12 +19,6 @@ HTML = b"<!DOCTYPE html><html><script>alert(1)</script></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def stored_files(root) -> list:
     return [path for path in root.rglob("*") if path.is_file()]
 
