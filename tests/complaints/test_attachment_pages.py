@@ -255,3 +255,61 @@ def test_the_size_limit_is_a_setting(client, project, settings):
     )
     assert response.status_code == 413
     assert not Complaint.objects.exists()
+
+
+# --- The public form's hourly limit (issue 12, item 18) --------------------------------------------
+
+
+def test_failed_filings_do_not_count_against_the_limit(client, project):
+    for _ in range(10):
+        page = client.post(reverse("public-complaint"), public_data(project, contact_phone="0755-1234"))
+        assert page.status_code == 200
+    for _ in range(5):
+        assert client.post(reverse("public-complaint"), public_data(project)).status_code == 302
+    assert Complaint.objects.count() == 5
+
+
+def test_the_limit_page_keeps_what_was_typed_and_shows_the_company_hotline(client, project, company_a):
+    company_a.hotline = "0755-2560 0000"
+    company_a.save()
+    for _ in range(5):
+        client.post(reverse("public-complaint"), public_data(project), REMOTE_ADDR="10.0.0.9")
+    response = client.post(
+        reverse("public-complaint"),
+        {**public_data(project, title="地下车库积水"), "files": SimpleUploadedFile("a.png", PNG)},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "提交次数过多" in page
+    assert 'value="地下车库积水"' in page and "卫生间天花板漏水</textarea>" in page
+    assert f'<option value="{project.pk}" selected>' in page
+    assert 'href="tel:0755-25600000"' in page and "0755-2560 0000" in page
+    assert "再次提交时请重新选择" in page
+    assert Complaint.objects.count() == 5 and Attachment.objects.count() == 0
+    # another address is not limited
+    assert (
+        client.post(reverse("public-complaint"), public_data(project), REMOTE_ADDR="10.0.0.10").status_code
+        == 302
+    )
+
+
+def test_without_a_company_hotline_the_configured_one_is_shown(client, project, settings):
+    settings.COMPLAINT_HOTLINE = "400-123-4567"
+    for _ in range(5):
+        client.post(reverse("public-complaint"), public_data(project))
+    page = client.post(reverse("public-complaint"), public_data(project)).content.decode()
+    assert 'id="public-hotline">400-123-4567<' in page
+    bogus = client.post(
+        reverse("public-complaint"), {**public_data(project), "project": "99999999999999999999"}
+    )
+    assert bogus.status_code == 429 and "400-123-4567" in bogus.content.decode()
+
+
+def test_the_limit_ignores_forwarded_headers(client, project):
+    for n in range(5):
+        client.post(reverse("public-complaint"), public_data(project), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    response = client.post(
+        reverse("public-complaint"), public_data(project), HTTP_X_FORWARDED_FOR="203.0.113.99"
+    )
+    assert response.status_code == 429
