@@ -1,15 +1,21 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from core.api import ScopedReadOnlyViewSet
+from core.api import ID_PATTERN, ScopedReadOnlyViewSet
 from core.pagination import IdCursorPagination
 
-from . import services
+from . import attachments, rules, services
 from .filters import ComplaintFilter
 from .models import Complaint
 from .serializers import (
+    AttachmentSerializer,
+    AttachmentUploadInput,
     ComplaintCreateInput,
     ComplaintDetailSerializer,
     ComplaintSerializer,
@@ -20,6 +26,15 @@ from .serializers import (
 
 class RecentFirstPagination(IdCursorPagination):
     ordering = ("-received_at", "-id")
+
+
+class ChangeToWrite(BasePermission):
+    """Adding to an existing complaint is handling it: writes need ``change_complaint``."""
+
+    def has_permission(self, request, view):
+        return request.method in ("GET", "HEAD", "OPTIONS") or request.user.has_perm(
+            "complaints.change_complaint"
+        )
 
 
 class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -58,3 +73,59 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         updated = services.complaint_transition(complaint=complaint, by=request.user, **data.validated_data)
         return Response(ComplaintSerializer(updated).data)
+
+    @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentUploadInput},
+        responses={201: AttachmentSerializer, 409: TransitionConflict},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        permission_classes=[*ScopedReadOnlyViewSet.permission_classes, ChangeToWrite],
+        pagination_class=None,
+    )
+    def attachments(self, request, pk=None):
+        """The complaint's photos and PDFs (GET), or one more (POST, multipart/form-data with a
+        ``file``): checked by content and extension together, recorded on the timeline."""
+        complaint = self.get_object()
+        if request.method == "POST":
+            data = AttachmentUploadInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            (added,) = attachments.attachment_add(
+                complaint=complaint, files=[data.validated_data["file"]], by=request.user
+            )
+            return Response(
+                AttachmentSerializer(added, context=self.get_serializer_context()).data,
+                status=status.HTTP_201_CREATED,
+            )
+        return Response(
+            AttachmentSerializer(
+                complaint.attachments.select_related("added_by"),
+                many=True,
+                context=self.get_serializer_context(),
+            ).data
+        )
+
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as stored.")
+            for content_type in rules.ATTACHMENT_EXTENSIONS
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=f"attachments/(?P<attachment_id>{ID_PATTERN})",
+        url_name="attachment-download",
+    )
+    def attachment_download(self, request, pk=None, attachment_id=None):
+        """One file, as stored: ``Content-Disposition: attachment``, never sniffed, sandboxed."""
+        from .views import attachment_response
+
+        attachment = self.get_object().attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise NotFound
+        return attachment_response(attachment)

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import rules as customer_rules
 from organization.models import Project, Unit
+from vanke_crm.exceptions import DomainError
 
+from . import attachments, rules
 from .models import Category, Channel, Complaint, Contractor, Department, Litigation, Media, Status, Tier
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class ContactPhoneField(forms.CharField):
@@ -170,13 +170,43 @@ class LowerTierForm(forms.Form):
 
 # --- The owners' public form ------------------------------------------------------------------
 
-# What a file's first bytes must be, whatever its name says.
-ATTACHMENT_SIGNATURES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"%PDF-": "application/pdf",
-}
-MAX_ATTACHMENTS = 3
+ACCEPTED_FILES = "image/jpeg,image/png,image/heic,image/heif,application/pdf,.jpg,.jpeg,.png,.heic,.heif,.pdf"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; each is checked by ``attachments.check_files`` (content and name)."""
+
+    def __init__(self, *args, at_most: int = rules.MAX_ATTACHMENTS_PER_COMPLAINT, **kwargs):
+        self.at_most = at_most
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data]
+        uploads = [upload for upload in uploads if upload]
+        if not uploads:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+        try:
+            attachments.check_files(cleaned, at_most=self.at_most)
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        return cleaned
+
+
+class AttachmentForm(forms.Form):
+    """More photos or PDFs for a complaint, from staff or from the complainant's tracking page."""
+
+    files = MultipleFileField(
+        label=_("photos or PDF documents (JPEG, PNG, HEIC or PDF, up to 10 MB each)"),
+        at_most=rules.MAX_INTAKE_ATTACHMENTS,
+    )
 
 
 class PublicComplaintForm(UnitByNumberMixin, forms.Form):
@@ -190,7 +220,11 @@ class PublicComplaintForm(UnitByNumberMixin, forms.Form):
     description = forms.CharField(
         label=_("what happened"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
-    photo = forms.FileField(label=_("photo or PDF (optional, up to 10 MB)"), required=False)
+    files = MultipleFileField(
+        label=_("photos or PDF documents (optional; up to 3 files of JPEG, PNG, HEIC or PDF, 10 MB each)"),
+        required=False,
+        at_most=rules.MAX_INTAKE_ATTACHMENTS,
+    )
     # A field people never see; bots fill it in.
     website = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
@@ -200,18 +234,6 @@ class PublicComplaintForm(UnitByNumberMixin, forms.Form):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("The form could not be accepted."))
         return ""
-
-    def clean_photo(self):
-        upload = self.cleaned_data.get("photo")
-        if not upload:
-            return None
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        head = upload.read(8)
-        upload.seek(0)
-        if not any(head.startswith(signature) for signature in ATTACHMENT_SIGNATURES):
-            raise forms.ValidationError(_("Only JPEG or PNG photos and PDF documents are accepted."))
-        return upload
 
     def clean(self):
         data = super().clean()

@@ -227,6 +227,7 @@ class ComplaintEvent(models.Model):
         LINKED = "linked", _("Linked as the same issue")
         CLOCK_WARNING = "clock_warning", _("Clock warning")
         CALLBACK = "callback", _("Call-back")
+        ATTACHMENT = "attachment", _("Files added")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -309,20 +310,43 @@ class Notification(models.Model):
 
 
 class Attachment(models.Model):
-    """A photo or PDF sent with a complaint; its type was checked from its content, not its name."""
+    """A photo or PDF of a complaint. Its type was checked from its content and its name together
+    (``rules.attachment_content_type``); the stored name is random, the sender's name is kept only
+    to show and to name the download."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to="complaints/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # None: sent by the complainant (public form, tracking page); they see only these.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.original_name or self.file.name
+
+    @property
+    def from_complainant(self) -> bool:
+        return self.added_by_id is None
+
+    @property
+    def previewable(self) -> bool:
+        from .rules import PREVIEWABLE_TYPES
+
+        return self.content_type in PREVIEWABLE_TYPES
 
 
 class Contractor(models.Model):

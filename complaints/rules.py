@@ -145,3 +145,52 @@ HANDLED_STATUSES = ("resolved", "closed")
 
 def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, set())
+
+
+# --- Attachments ---------------------------------------------------------------------------------
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # per file
+MAX_INTAKE_ATTACHMENTS = 3  # files sent with the complaint itself (the public form)
+MAX_ATTACHMENTS_PER_COMPLAINT = 20  # all files of one complaint, from the complainant and staff
+ATTACHMENT_HEAD_BYTES = 16  # enough of a file's start to recognise every accepted kind
+
+# Accepted kinds: content type → the extensions its name may have. HEIC is what iPhones take photos
+# in; browsers cannot show it, so it is offered for download only.
+ATTACHMENT_EXTENSIONS = {
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/png": ("png",),
+    "application/pdf": ("pdf",),
+    "image/heic": ("heic", "heif"),
+}
+PREVIEWABLE_TYPES = ("image/jpeg", "image/png")
+HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"heif", b"mif1", b"msf1")
+
+
+def attachment_kind_of_content(head: bytes) -> str | None:
+    """The accepted content type whose signature the file starts with, or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    # ISO base media: a 4-byte box size, "ftyp", then the major brand.
+    if head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
+        return "image/heic"
+    return None
+
+
+def attachment_content_type(*, name: str, head: bytes) -> str | None:
+    """The content type to store and serve a file as, when its content and its name's extension
+    agree on an accepted kind; None otherwise (an HTML page renamed .jpg, an SVG, a PNG called .pdf).
+    The type always comes from the content, never from the name alone."""
+    kind = attachment_kind_of_content(head)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if kind is None or extension not in ATTACHMENT_EXTENSIONS[kind]:
+        return None
+    return kind
+
+
+def attachment_extension(content_type: str) -> str:
+    """The extension a stored file gets (stored names never come from the sender)."""
+    return ATTACHMENT_EXTENSIONS[content_type][0]

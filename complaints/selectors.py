@@ -48,7 +48,7 @@ def complaint_detail(*, user, complaint_id: int) -> Complaint:
             "follows",
             "issue_root",
         )
-        .prefetch_related("events__by", "repairs__contractor")
+        .prefetch_related("events__by", "repairs__contractor", "attachments__added_by")
         .get(pk=complaint_id)
     )
 

@@ -6,7 +6,8 @@ from customers.models import Customer
 from customers.serializers import validate_phone
 from organization.models import Project, Unit
 
-from .models import TIER_REASON_LABELS, Complaint, ComplaintEvent, Repair, Status
+from . import rules
+from .models import TIER_REASON_LABELS, Attachment, Complaint, ComplaintEvent, Repair, Status
 
 REASONS_HELP = "; ".join(f"`{code}`: {label}" for code, label in TIER_REASON_LABELS.items())
 
@@ -154,3 +155,38 @@ class TransitionInput(serializers.Serializer):
 class TransitionConflict(serializers.Serializer):
     detail = serializers.CharField(help_text=_("Why the flow does not allow it."))
     code = serializers.CharField()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True, help_text="The sender's file name.")
+    from_complainant = serializers.BooleanField(read_only=True)
+    added_by = serializers.CharField(source="added_by.__str__", default=None, read_only=True)
+    download = serializers.SerializerMethodField(help_text="The file (needs the same credentials).")
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "name",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "from_complainant",
+            "added_by",
+            "download",
+        ]
+
+    def get_download(self, attachment) -> str:
+        from django.urls import reverse
+
+        path = reverse("complaint-attachment-download", args=[attachment.complaint_id, attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class AttachmentUploadInput(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=f"JPEG, PNG, HEIC or PDF, recognised by content and extension together; at most "
+        f"{rules.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB, {rules.MAX_ATTACHMENTS_PER_COMPLAINT} files "
+        "per complaint."
+    )

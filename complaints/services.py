@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,7 +22,7 @@ from customers.models import Customer
 from organization.models import Project, Unit
 from vanke_crm.exceptions import Conflict, DomainError
 
-from . import rules
+from . import attachments, rules
 from .models import Complaint, ComplaintEvent, Notification, NumberSequence, Repair, Status, Tier
 
 logger = logging.getLogger(__name__)
@@ -65,11 +67,13 @@ def _next_number(received_at: datetime) -> str:
 
 
 @transaction.atomic
-def complaint_create(*, intake: Intake, received_by=None) -> Complaint:
+def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] = ()) -> Complaint:
     """Record a complaint from any channel, judge its tier at once, and notify after commit.
 
-    ``received_by`` is the first responder (首问责任人); None for the public form.
+    ``received_by`` is the first responder (首问责任人); None for the public form. ``files`` (photos,
+    PDFs) are checked before anything is written and stored in the same transaction, as its last step.
     """
+    checked_files = attachments.check_files(files, at_most=rules.MAX_INTAKE_ATTACHMENTS)
     now = timezone.now()
     received_at = intake.received_at or now
     if received_at > now + CLOCK_SKEW:
@@ -138,6 +142,7 @@ def complaint_create(*, intake: Intake, received_by=None) -> Complaint:
     evaluate(complaint, now=now)
     for member in _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES):
         evaluate(member, now=now)
+    attachments.store(complaint=complaint, files=checked_files, by=received_by)
     return complaint
 
 

@@ -19,6 +19,12 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/link/", views.complaint_link, name="complaint-link"),
     path("complaints/<int:complaint_id>/repairs/", views.complaint_repair, name="complaint-repair"),
     path("complaints/<int:complaint_id>/callback/", views.complaint_callback, name="complaint-callback"),
+    path("complaints/<int:complaint_id>/files/", views.complaint_add_files, name="complaint-add-files"),
+    path(
+        "complaints/<int:complaint_id>/files/<int:attachment_id>/",
+        views.complaint_attachment,
+        name="complaint-attachment",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("reports/", report_views.dashboard, name="reports"),
     path("reports/print/", report_views.dashboard_print, name="reports-print"),
@@ -27,4 +33,14 @@ urlpatterns = [
     path("complain/", views.public_complaint, name="public-complaint"),
     path("complain/filed/<str:token>/", views.public_complaint_filed, name="public-complaint-filed"),
     path("complain/track/<str:token>/", views.public_complaint_track, name="public-complaint-track"),
+    path(
+        "complain/track/<str:token>/files/",
+        views.public_complaint_add_files,
+        name="public-complaint-add-files",
+    ),
+    path(
+        "complain/track/<str:token>/files/<int:attachment_id>/",
+        views.public_complaint_attachment,
+        name="public-complaint-attachment",
+    ),
 ]

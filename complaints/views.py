@@ -1,25 +1,28 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import form_errors_text
-from customers.privacy import client_ip
+from core.http import client_ip
+from organization.models import Company
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
 
-from . import rules, selectors, services
+from . import attachments, rules, selectors, services
 from .forms import (
-    ATTACHMENT_SIGNATURES,
     AssignForm,
+    AttachmentForm,
     CallbackForm,
     HandoverForm,
     IntakeForm,
@@ -148,6 +151,7 @@ def complaint_detail(request, complaint_id: int):
             "lower_form": LowerTierForm(),
             "repair_form": RepairForm(),
             "callback_form": CallbackForm(),
+            "attachment_form": AttachmentForm(),
             "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
             if complaint.tracking_token
             else "",
@@ -229,53 +233,120 @@ def complaint_link(request, complaint):
     messages.success(request, _("Linked as the same issue."))
 
 
+# --- Attachments: the same scoped download for staff (page and preview) and, by token, the owner ----
+
+
+def attachment_response(attachment: Attachment, *, preview: bool = False) -> FileResponse:
+    """The stored file as the type it was stored as (never guessed from its name), a download under
+    a safe name; inline only for a JPEG/PNG preview. Sandboxed and never sniffed, so even a file
+    that slipped past the checks cannot run as a page of this site."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        not (preview and attachment.previewable), attachment.original_name or attachment.file.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_ui
+@permission_required("complaints.view_complaint", raise_exception=True)
+def complaint_attachment(request, complaint_id: int, attachment_id: int):
+    complaint = _visible(request, complaint_id)
+    attachment = complaint.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment_response(attachment, preview=request.GET.get("preview") == "1")
+
+
+def _files_added(count: int) -> str:
+    return ngettext("%(count)d file added.", "%(count)d files added.", count) % {"count": count}
+
+
+@_action
+def complaint_add_files(request, complaint):
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise DomainError(form_errors_text(form))
+    added = attachments.attachment_add(complaint=complaint, files=form.cleaned_data["files"], by=request.user)
+    messages.success(request, _files_added(len(added)))
+
+
 # --- The owners' side: no login -------------------------------------------------------------------
 
 
-def _rate_limited(request) -> bool:
-    key = f"public-complaint:{client_ip(request)}"
+def _public_limit_key(request) -> str:
+    return f"public-complaint:{client_ip(request)}"
+
+
+def _public_limit_reached(request) -> bool:
+    return (cache.get(_public_limit_key(request)) or 0) >= PUBLIC_SUBMISSIONS_PER_HOUR
+
+
+def _count_public_filing(request) -> None:
+    """Only a complaint actually filed counts against the hourly limit; a form sent back with
+    errors does not."""
+    key = _public_limit_key(request)
     cache.add(key, 0, timeout=3600)
     try:
-        return cache.incr(key) > PUBLIC_SUBMISSIONS_PER_HOUR
+        cache.incr(key)
     except ValueError:  # the key expired between add and incr
         cache.set(key, 1, timeout=3600)
-        return False
+
+
+def complaint_hotline(project_id) -> str:
+    """The hotline an owner can call instead: the project's company's, else the configured one."""
+    hotline = ""
+    if str(project_id or "").isdigit() and len(str(project_id)) < 19:
+        company = Company.objects.filter(projects__pk=int(project_id))
+        hotline = company.values_list("hotline", flat=True).first() or ""
+    return hotline or settings.COMPLAINT_HOTLINE
 
 
 @require_http_methods(["GET", "POST"])
 def public_complaint(request):
     form = PublicComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if _rate_limited(request):
-            return render(request, "complaints/public_limited.html", status=429)
+        if _public_limit_reached(request):
+            # Keep what the owner typed (files cannot be put back into a file input) and give them
+            # the hotline instead of a dead end.
+            return render(
+                request,
+                "complaints/public_form.html",
+                {
+                    "form": PublicComplaintForm(request.POST),
+                    "limited": True,
+                    "hotline": complaint_hotline(request.POST.get("project")),
+                },
+                status=429,
+            )
         if form.is_valid():
             data = form.cleaned_data
-            complaint = services.complaint_create(
-                intake=services.Intake(
-                    project=data["project"],
-                    unit=data["unit"],
-                    channel="online_form",
-                    category=data["category"],
-                    title=data["title"],
-                    description=data["description"],
-                    contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
+            try:
+                complaint = services.complaint_create(
+                    intake=services.Intake(
+                        project=data["project"],
+                        unit=data["unit"],
+                        channel="online_form",
+                        category=data["category"],
+                        title=data["title"],
+                        description=data["description"],
+                        contact_name=data["contact_name"],
+                        contact_phone=data["contact_phone"],
+                    ),
+                    files=data["files"],
                 )
-            )
-            if data["photo"]:
-                head = data["photo"].read(8)
-                data["photo"].seek(0)
-                content_type = next(
-                    kind for signature, kind in ATTACHMENT_SIGNATURES.items() if head.startswith(signature)
-                )
-                Attachment.objects.create(
-                    complaint=complaint,
-                    file=data["photo"],
-                    content_type=content_type,
-                    size=data["photo"].size,
-                )
-            request.session["filed_complaint"] = complaint.pk
-            return redirect("public-complaint-filed", token=complaint.tracking_token)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                _count_public_filing(request)
+                request.session["filed_complaint"] = complaint.pk
+                return redirect("public-complaint-filed", token=complaint.tracking_token)
     return render(request, "complaints/public_form.html", {"form": form})
 
 
@@ -303,6 +374,25 @@ def public_complaint_filed(request, token: str):
     )
 
 
+def _track_page(request, complaint: Complaint, *, rating_form=None, attachment_form=None, status: int = 200):
+    form = rating_form or RatingForm()
+    return render(
+        request,
+        "complaints/public_track.html",
+        {
+            "complaint": complaint,
+            "updates": complaint.events.filter(visible_to_complainant=True).order_by("at", "id"),
+            "form": form if complaint.status in rules.HANDLED_STATUSES and complaint.rating is None else None,
+            # The complainant sees the files they sent, not what staff attached for internal use.
+            "files": complaint.attachments.filter(added_by__isnull=True),
+            "attachment_form": None
+            if complaint.status == Status.CLOSED
+            else attachment_form or AttachmentForm(),
+        },
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def public_complaint_track(request, token: str):
     complaint = _tracked(token)
@@ -314,12 +404,27 @@ def public_complaint_track(request, token: str):
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("public-complaint-track", token=token)
-    return render(
-        request,
-        "complaints/public_track.html",
-        {
-            "complaint": complaint,
-            "updates": complaint.events.filter(visible_to_complainant=True).order_by("at", "id"),
-            "form": form if complaint.status in rules.HANDLED_STATUSES and complaint.rating is None else None,
-        },
-    )
+    return _track_page(request, complaint, rating_form=form)
+
+
+@require_POST
+def public_complaint_add_files(request, token: str):
+    complaint = _tracked(token)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            added = attachments.attachment_add(complaint=complaint, files=form.cleaned_data["files"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _files_added(len(added)))
+            return redirect("public-complaint-track", token=token)
+    return _track_page(request, complaint, attachment_form=form, status=400)
+
+
+def public_complaint_attachment(request, token: str, attachment_id: int):
+    complaint = _tracked(token)
+    attachment = complaint.attachments.filter(pk=attachment_id, added_by__isnull=True).first()
+    if attachment is None:
+        raise Http404
+    return attachment_response(attachment, preview=request.GET.get("preview") == "1")

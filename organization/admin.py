@@ -19,7 +19,7 @@ class RegionAdmin(ScopedAdmin):
 
 @admin.register(Company)
 class CompanyAdmin(ScopedAdmin):
-    list_display = ["name", "city", "region"]
+    list_display = ["name", "city", "region", "hotline"]
     list_filter = ["region"]
 
 

@@ -31,6 +31,13 @@ ORGANISATION = {
     "上海区域": [("上海万科", "上海", 71000, ["金色家园", "翡翠公园", "城花新园"])],
     "中西部区域": [("武汉万科", "武汉", 21000, ["四季花城", "金色城市", "城市花园"])],
 }
+# Demo complaint hotlines (fictional numbers), shown to owners when the public form cannot take more.
+COMPLAINT_HOTLINES = {
+    "深圳万科": "0755-2560 0000",
+    "北京万科": "010-5926 0000",
+    "上海万科": "021-6035 0000",
+    "武汉万科": "027-8555 0000",
+}
 BUILDINGS_PER_PROJECT = 6
 FLOORS = 18
 UNITS_PER_FLOOR = 4
@@ -127,7 +134,8 @@ def seed_organisation() -> None:
         region, _created = Region.objects.get_or_create(name=region_name, defaults={"holding": holding})
         for company_name, city, price_per_m2, project_names in companies:
             company, _created = Company.objects.get_or_create(
-                name=company_name, defaults={"region": region, "city": city}
+                name=company_name,
+                defaults={"region": region, "city": city, "hotline": COMPLAINT_HOTLINES[company_name]},
             )
             for project_name in project_names:
                 project, created = Project.objects.get_or_create(

@@ -51,6 +51,8 @@ class Company(models.Model):
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
     city = models.CharField(_("city"), max_length=50)
+    # Shown to owners who cannot use the public form (e.g. its hourly limit); blank: COMPLAINT_HOTLINE.
+    hotline = models.CharField(_("complaint hotline"), max_length=30, blank=True)
     company_lookup = "pk"
 
     objects = ScopedManager()

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.request_limits.RequestSizeLimitMiddleware",  # before anything reads the body
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -163,6 +164,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+
+# --- Uploads (complaint photos and PDFs, imports): refused by size before the body is read --------
+# A whole request; the web server in front must allow the same (nginx client_max_body_size 32m).
+MAX_UPLOAD_REQUEST_BYTES = int(os.environ.get("MAX_UPLOAD_REQUEST_BYTES", str(32 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies, files not counted
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files stream to a temporary file, not memory
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# The hotline shown to owners when the public form cannot take their complaint and their project's
+# company has none of its own (organization.Company.hotline).
+COMPLAINT_HOTLINE = os.environ.get("COMPLAINT_HOTLINE", "400-000-0000")
 
 # --- Security (production defaults; DEBUG relaxes only what local HTTP needs) ----------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

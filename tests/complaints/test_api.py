@@ -181,3 +181,75 @@ def test_transition_outside_scope_is_404(complaints, staff_a):
         f"/api/v1/complaints/{complaints['b'][0].pk}/transition/", {"status": "assigned"}, format="json"
     )
     assert response.status_code == 404
+
+
+# --- Attachments ------------------------------------------------------------------------------------
+
+
+def test_attachments_list_upload_and_download_through_the_api(complaints, integrator_a, staff_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.complaints.test_attachments import HTML, PDF, PNG
+
+    complaint = complaints["a"][0]
+    client = api_as(integrator_a)
+    url = f"/api/v1/complaints/{complaint.pk}/attachments/"
+    created = client.post(url, {"file": SimpleUploadedFile("现场.png", PNG)}, format="multipart")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["name"], body["content_type"], body["size"], body["from_complainant"]) == (
+        "现场.png",
+        "image/png",
+        len(PNG),
+        False,
+    )
+    client.post(url, {"file": SimpleUploadedFile("报告.pdf", PDF)}, format="multipart")
+    listed = client.get(url).json()
+    assert [row["name"] for row in listed] == ["现场.png", "报告.pdf"]
+    download = client.get(body["download"])
+    assert download.status_code == 200
+    assert (download["Content-Type"], download["X-Content-Type-Options"]) == ("image/png", "nosniff")
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content) == PNG
+    assert complaint.events.filter(kind="attachment", by=integrator_a).count() == 2
+
+    refused = client.post(
+        url, {"file": SimpleUploadedFile("x.jpg", HTML)}, format="multipart", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "attachment_not_accepted" and "不接受“x.jpg”" in refused.json()["detail"]
+    assert client.post(url, {}, format="multipart").status_code == 400
+    assert client.post(url, {"file": "text"}, format="json").status_code == 415
+
+    other = api_as(staff_b)
+    assert other.get(url).status_code == 404
+    assert other.get(body["download"]).status_code == 404
+    assert other.post(url, {"file": SimpleUploadedFile("b.png", PNG)}, format="multipart").status_code == 404
+    assert complaint.attachments.count() == 2
+
+
+def test_read_only_roles_cannot_upload(complaints, auditor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.complaints.test_attachments import PNG
+
+    url = f"/api/v1/complaints/{complaints['a'][0].pk}/attachments/"
+    client = api_as(auditor)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"file": SimpleUploadedFile("a.png", PNG)}, format="multipart").status_code == 403
+
+
+def test_attachments_upload_is_documented_as_multipart_with_a_binary_file(client, db):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    post = schema["paths"]["/api/v1/complaints/{id}/attachments/"]["post"]
+    body = post["requestBody"]["content"]
+    assert list(body) == ["multipart/form-data"]
+    ref = body["multipart/form-data"]["schema"]["$ref"].split("/")[-1]
+    assert schema["components"]["schemas"][ref]["properties"]["file"] == {
+        "type": "string",
+        "format": "binary",
+        "description": schema["components"]["schemas"][ref]["properties"]["file"]["description"],
+    }
+    assert "file" in schema["components"]["schemas"][ref]["required"]

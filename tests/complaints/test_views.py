@@ -153,7 +153,7 @@ def public_data(project, **overrides):
 def test_owner_files_tracks_and_rates(client, project, staff_a):
     response = client.post(
         reverse("public-complaint"),
-        {**public_data(project), "photo": SimpleUploadedFile("leak.png", PNG)},
+        {**public_data(project), "files": SimpleUploadedFile("leak.png", PNG)},
         follow=True,
     )
     complaint = Complaint.objects.get()
@@ -211,9 +211,9 @@ def test_honeypot_refuses_bots(client, project):
 )
 def test_uploads_are_checked_by_content(client, project, name, content):
     page = client.post(
-        reverse("public-complaint"), {**public_data(project), "photo": SimpleUploadedFile(name, content)}
+        reverse("public-complaint"), {**public_data(project), "files": SimpleUploadedFile(name, content)}
     ).content.decode()
-    assert "只接受 JPEG 或 PNG 照片和 PDF 文档" in page
+    assert f"不接受“{name}”" in page
     assert not Complaint.objects.exists()
 
 
