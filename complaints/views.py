@@ -148,8 +148,9 @@ def complaint_detail(request, complaint_id: int):
             "lower_form": LowerTierForm(),
             "repair_form": RepairForm(),
             "callback_form": CallbackForm(),
+            # The complainant's key to their complaint: for handlers who pass it on, not for auditors.
             "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
-            if complaint.tracking_token
+            if complaint.tracking_token and request.user.has_perm("complaints.change_complaint")
             else "",
         },
     )
