@@ -1,18 +1,43 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdmin
+from customers.rules import mask_phone
 
 from .models import Complaint, Contractor
 
 
 @admin.register(Complaint)
 class ComplaintAdmin(ScopedAdmin):
+    """A read-only window: status, tier and every other workflow field change only through the
+    services (staff pages and API), so that each change is a timeline event. No add, delete or bulk
+    actions for the same reason; the contact phone is masked like on every other page."""
+
     list_display = ["number", "title", "project", "category", "tier", "status", "received_at"]
     list_filter = ["tier", "status", "category", "channel"]
     list_select_related = ["project"]
     search_fields = ["=number"]
-    raw_id_fields = ["project", "unit", "company"]
     show_full_result_count = False
+    actions = None
+    exclude = ["contact_phone"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Complaint._meta.fields if field.name != "contact_phone"] + [
+            "masked_contact_phone"
+        ]
+
+    @admin.display(description=_("contact phone"))
+    def masked_contact_phone(self, complaint):
+        return mask_phone(complaint.contact_phone) if complaint.contact_phone else ""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Contractor)

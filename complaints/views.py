@@ -152,8 +152,9 @@ def complaint_detail(request, complaint_id: int):
             "repair_form": RepairForm(),
             "callback_form": CallbackForm(),
             "attachment_form": AttachmentForm(),
+            # The complainant's key to their complaint: for handlers who pass it on, not for auditors.
             "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
-            if complaint.tracking_token
+            if complaint.tracking_token and request.user.has_perm("complaints.change_complaint")
             else "",
         },
     )

@@ -122,7 +122,7 @@ class EventViewSet(ScopedReadOnlyViewSet):
     def signup(self, request, pk=None):
         event = self.get_object()
         signup = services.event_signup(
-            event=event, member=self._member(request), channel=EventSignup.Channel.STAFF
+            event=event, member=self._member(request), channel=EventSignup.Channel.STAFF, by=request.user
         )
         return Response(SignupSerializer(signup).data, status=201)
 
@@ -135,7 +135,7 @@ class EventViewSet(ScopedReadOnlyViewSet):
             from vanke_crm.exceptions import DomainError
 
             raise DomainError(code="not_signed_up")
-        services.event_cancel_signup(signup=signup)
+        services.event_cancel_signup(signup=signup, by=request.user)
         signup.refresh_from_db()
         return Response(SignupSerializer(signup).data)
 

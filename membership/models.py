@@ -77,6 +77,8 @@ class Member(models.Model):
         permissions = [
             ("serve_members", _("Can sign members up for events, mark attendance and redeem for them")),
             ("manage_club", _("Can plan events, manage gifts, merchants and campaigns, and correct points")),
+            # The private link is a key to the member's page: only staff who hand it over see it.
+            ("view_member_link", _("Can see a member's private link to give it to the member")),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(balance__gte=0), name="member_balance_not_negative"),
@@ -230,6 +232,24 @@ class EventSignup(models.Model):
     channel = models.CharField(_("signed up through"), max_length=10, choices=Channel.choices)
     signed_up_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
     attended_at = models.DateTimeField(_("attended at"), null=True, blank=True)
+    # The staff user who signed the member up or cancelled (on a staff page or in a staff session
+    # on the member's page); empty when the member did it.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed up by"),
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
     company_lookup = "event__company"
 
     objects = ScopedManager()
@@ -354,6 +374,15 @@ class OfferCode(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="offer_codes")
     code = models.CharField(_("code"), max_length=12, unique=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    # The staff user who claimed it for the member; empty when the member did.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -533,8 +533,9 @@ def fee_offset_redeem(*, member: Member, amount: Decimal, by=None) -> Redemption
 
 
 @transaction.atomic
-def event_signup(*, event: Event, member: Member, channel: str) -> EventSignup:
-    """Sign a member up: confirmed while seats are left, else on the waiting list."""
+def event_signup(*, event: Event, member: Member, channel: str, by=None) -> EventSignup:
+    """Sign a member up: confirmed while seats are left, else on the waiting list. ``by`` is the
+    staff user who did it (None when the member signed up on their own page)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     _check_active(member)
     if member.company_id != event.company_id:
@@ -547,12 +548,10 @@ def event_signup(*, event: Event, member: Member, channel: str) -> EventSignup:
     if signup is not None and signup.status != EventSignup.Status.CANCELLED:
         raise Conflict(_("Already signed up for this event."), code="already_signed_up")
     status = rules.signup_status(confirmed=event.confirmed_count, capacity=event.capacity)
-    if signup is None:
-        signup = EventSignup.objects.create(event=event, member=member, status=status, channel=channel)
-    else:
+    if signup is not None:
         # Signing up again after cancelling goes to the back of the queue.
         signup.delete()
-        signup = EventSignup.objects.create(event=event, member=member, status=status, channel=channel)
+    signup = EventSignup.objects.create(event=event, member=member, status=status, channel=channel, by=by)
     if status == EventSignup.Status.CONFIRMED:
         event.confirmed_count += 1
         event.save(update_fields=["confirmed_count"])
@@ -560,8 +559,9 @@ def event_signup(*, event: Event, member: Member, channel: str) -> EventSignup:
 
 
 @transaction.atomic
-def event_cancel_signup(*, signup: EventSignup) -> EventSignup | None:
-    """Cancel; a freed seat goes to the first on the waiting list (returned, if any)."""
+def event_cancel_signup(*, signup: EventSignup, by=None) -> EventSignup | None:
+    """Cancel; a freed seat goes to the first on the waiting list (returned, if any). ``by`` is the
+    staff user who cancelled (None when the member did)."""
     event = Event.objects.select_for_update().get(pk=signup.event_id)
     signup = EventSignup.objects.select_for_update().get(pk=signup.pk)
     if signup.status == EventSignup.Status.CANCELLED:
@@ -569,8 +569,8 @@ def event_cancel_signup(*, signup: EventSignup) -> EventSignup | None:
     if event.starts_at <= timezone.now():
         raise DomainError(_("The event has started; sign-ups cannot be cancelled."), code="signup_closed")
     was_confirmed = signup.status == EventSignup.Status.CONFIRMED
-    signup.status = EventSignup.Status.CANCELLED
-    signup.save(update_fields=["status"])
+    signup.status, signup.cancelled_by = EventSignup.Status.CANCELLED, by
+    signup.save(update_fields=["status", "cancelled_by"])
     if not was_confirmed:
         return None
     promoted = (
@@ -665,8 +665,9 @@ def _new_code() -> str:
 
 
 @transaction.atomic
-def offer_claim(*, member: Member, offer: Offer) -> OfferCode:
-    """Give the member a redemption code for the offer (spending its points, if any); one per offer."""
+def offer_claim(*, member: Member, offer: Offer, by=None) -> OfferCode:
+    """Give the member a redemption code for the offer (spending its points, if any); one per offer.
+    ``by`` is the staff user who claimed it for the member (None when the member did)."""
     member = _locked(member)
     _check_active(member)
     offer = Offer.objects.select_related("merchant").get(pk=offer.pk)
@@ -676,7 +677,7 @@ def offer_claim(*, member: Member, offer: Offer) -> OfferCode:
         raise DomainError(_("This offer has expired."), code="offer_expired")
     if OfferCode.objects.filter(offer=offer, member=member).exists():
         raise Conflict(_("You already have a code for this offer."), code="already_claimed")
-    code = OfferCode.objects.create(offer=offer, member=member, code=_new_code())
+    code = OfferCode.objects.create(offer=offer, member=member, code=_new_code(), claimed_by=by)
     if offer.points:
         _take(
             member,

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import form_errors_text
+from customers import privacy
+from customers.models import AccessAction
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
 
@@ -35,6 +38,7 @@ from .models import Campaign, Event, EventSignup, Gift, Member, Offer
 VIEW = "membership.view_member"
 SERVE = "membership.serve_members"
 MANAGE = "membership.manage_club"
+VIEW_LINK = "membership.view_member_link"
 
 
 def _run(request, action, success: str) -> bool:
@@ -104,7 +108,10 @@ def member_detail(request, member_id: int):
             "signups": selectors.signups_of(member=member),
             "codes": selectors.codes_of(member=member),
             "redemptions": member.redemptions.select_related("gift")[:20],
-            "private_link": request.build_absolute_uri(reverse("member-page", args=[member.token])),
+            # A bearer key to the member's page: only for staff who hand it to the member.
+            "private_link": request.build_absolute_uri(reverse("member-page", args=[member.token]))
+            if request.user.has_perm(VIEW_LINK)
+            else "",
             "gift_form": GiftRedeemForm(member=member),
             "fee_form": FeeOffsetForm(),
             "correction_form": CorrectionForm(),
@@ -248,7 +255,9 @@ def event_signup(request, event_id: int):
         member = form.cleaned_data["number"]
         _run(
             request,
-            lambda: services.event_signup(event=event, member=member, channel=EventSignup.Channel.STAFF),
+            lambda: services.event_signup(
+                event=event, member=member, channel=EventSignup.Channel.STAFF, by=request.user
+            ),
             _("%(name)s signed up.") % {"name": member.customer.name},
         )
     else:
@@ -269,7 +278,9 @@ def _signup(request, event: Event, signup_id: int) -> EventSignup:
 def event_cancel(request, event_id: int, signup_id: int):
     event = _event(request, event_id)
     signup = _signup(request, event, signup_id)
-    _run(request, lambda: services.event_cancel_signup(signup=signup), _("Sign-up cancelled."))
+    _run(
+        request, lambda: services.event_cancel_signup(signup=signup, by=request.user), _("Sign-up cancelled.")
+    )
     return redirect("club-event", event_id=event.pk)
 
 
@@ -403,20 +414,43 @@ def campaign_list(request):
 
 
 def member_page_only(view):
-    """The member's own pages: the token in the URL is the only key; a forged one is a 404."""
+    """The member's own pages: the token in the URL is the only key; a forged one is a 404.
+
+    Someone signed in (staff) is not the member: they may look, which is written to the access log,
+    and act only as themselves, with the right to serve members of the member's company; each
+    action records them (``by``), never the member."""
 
     @wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
         member = selectors.member_by_token(token)
         if member is None:
             return render(request, "membership/member_page_missing.html", status=404)
+        if (
+            request.user.is_authenticated
+            and request.method == "POST"
+            and not _may_act_for(request.user, member)
+        ):
+            raise PermissionDenied
         return view(request, member, *args, **kwargs)
 
     return wrapper
 
 
+def _may_act_for(user, member: Member) -> bool:
+    return user.has_perm(SERVE) and Member.objects.visible_to(user).filter(pk=member.pk).exists()
+
+
+def _staff(request):
+    """The staff user acting on a member's page, or None when it is the member."""
+    return request.user if request.user.is_authenticated else None
+
+
 @member_page_only
 def member_page(request, member):
+    if request.user.is_authenticated:  # staff looking at a member's page is a read of their file
+        privacy.record_access(
+            request, [member.customer], AccessAction.VIEW, full_data=False, detail="member page"
+        )
     signups = selectors.signups_of(member=member)
     mine = {s.event_id: s for s in signups if s.status != EventSignup.Status.CANCELLED}
     return render(
@@ -433,6 +467,7 @@ def member_page(request, member):
             "gifts": selectors.gifts_for(company_id=member.company_id),
             "offers": selectors.offers_for(company_id=member.company_id),
             "codes": selectors.codes_of(member=member),
+            "staff": _staff(request),
         },
     )
 
@@ -444,7 +479,13 @@ def member_page_signup(request, member, event_id: int):
     if event is None:
         raise Http404
     try:
-        signup = services.event_signup(event=event, member=member, channel=EventSignup.Channel.WEB)
+        staff = _staff(request)
+        signup = services.event_signup(
+            event=event,
+            member=member,
+            channel=EventSignup.Channel.STAFF if staff else EventSignup.Channel.WEB,
+            by=staff,
+        )
         if signup.status == EventSignup.Status.CONFIRMED:
             messages.success(request, _("You are signed up for %(event)s.") % {"event": event.title})
         else:
@@ -462,7 +503,11 @@ def member_page_cancel(request, member, event_id: int):
     signup = EventSignup.objects.filter(event_id=event_id, member=member).first()
     if signup is None:
         raise Http404
-    _run(request, lambda: services.event_cancel_signup(signup=signup), _("Sign-up cancelled."))
+    _run(
+        request,
+        lambda: services.event_cancel_signup(signup=signup, by=_staff(request)),
+        _("Sign-up cancelled."),
+    )
     return redirect("member-page", token=member.token)
 
 
@@ -474,7 +519,7 @@ def member_page_redeem(request, member, gift_id: int):
         raise Http404
     _run(
         request,
-        lambda: services.gift_redeem(member=member, gift=gift),
+        lambda: services.gift_redeem(member=member, gift=gift, by=_staff(request)),
         _("Redeemed: %(gift)s. Collect it at the customer-service desk.") % {"gift": gift.name},
     )
     return redirect("member-page", token=member.token)
@@ -488,7 +533,7 @@ def member_page_claim(request, member, offer_id: int):
         raise Http404
     _run(
         request,
-        lambda: services.offer_claim(member=member, offer=offer),
+        lambda: services.offer_claim(member=member, offer=offer, by=_staff(request)),
         _("Your code for %(offer)s is below.") % {"offer": offer.title},
     )
     return redirect("member-page", token=member.token)

@@ -103,6 +103,9 @@ _MANAGE_CLUB = ["membership.manage_club"]
 _RESEND_MESSAGES = ["core.resend_outboundmessage"]
 _MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
 _AUDIT = ["customers.view_accesslog"]
+# Private links (a member's /m/, a respondent's /s/) are keys to an owner's page: only the roles that
+# hand them to owners see them; auditors and integrators never do.
+_HAND_OUT_LINKS = ["membership.view_member_link", "surveys.view_respondent_link"]
 _STAFF_UI = ["organization.use_staff_ui"]
 _ALL_COMPANIES = ["organization.view_all_companies"]
 _EDIT_UNITS = ["organization.change_unit"]
@@ -122,7 +125,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SERVICE_TASKS
     + _PERSONAL_DATA
     + _SURVEY_WORK
-    + _SERVE_MEMBERS,
+    + _SERVE_MEMBERS
+    + _HAND_OUT_LINKS,
     COMPANY_MANAGER: _STAFF_UI
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
@@ -137,7 +141,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SURVEY_MANAGE
     + _SERVE_MEMBERS
     + _MANAGE_CLUB
-    + _RESEND_MESSAGES,
+    + _RESEND_MESSAGES
+    + _HAND_OUT_LINKS,
     GROUP_CENTRE: _STAFF_UI
     + _ALL_COMPANIES
     + _VIEW_ORGANISATION
@@ -157,7 +162,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SURVEY_CATALOGUE
     + _SERVE_MEMBERS
     + _MANAGE_CLUB
-    + _RESEND_MESSAGES,
+    + _RESEND_MESSAGES
+    + _HAND_OUT_LINKS,
     # Auditors read everything but personal data stays masked for them; they browse the access log.
     AUDITOR: _STAFF_UI
     + _ALL_COMPANIES

@@ -240,6 +240,8 @@ class Respondent(models.Model):
         verbose_name = _("respondent")
         verbose_name_plural = _("respondents")
         ordering = ["id"]
+        # The answer link is a key to the owner's survey: only staff who send it see it.
+        permissions = [("view_respondent_link", _("Can see a respondent's private answer link"))]
         constraints = [
             models.UniqueConstraint(fields=["plan", "customer"], name="one_respondent_per_plan"),
             models.CheckConstraint(

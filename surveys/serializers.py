@@ -79,8 +79,12 @@ class RespondentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_link(self, respondent) -> str:
-        """The private answer link (send it to this owner only)."""
+    def get_link(self, respondent) -> str | None:
+        """The private answer link (send it to this owner only); null for callers without the right
+        to see links (auditors, integrators): the link is a key to the owner's survey."""
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("surveys.view_respondent_link"):
+            return None
         return survey_link(respondent.token)
 
 

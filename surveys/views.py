@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -169,6 +170,13 @@ def _answer(request, respondent: Respondent, *, template: str, entered_by=None, 
     return render(request, template, context, status=400 if errors else 200), result
 
 
+def _may_enter_for(user, respondent: Respondent) -> bool:
+    return (
+        user.has_perm("surveys.add_answer")
+        and Respondent.objects.visible_to(user).filter(pk=respondent.pk).exists()
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def public_survey(request, token: str):
     try:
@@ -184,8 +192,15 @@ def public_survey(request, token: str):
             {"message": _("This survey has already been answered. Thank you.")},
             status=410,
         )
+    # Someone signed in is staff, not the owner: their answers are recorded as entered by them, and
+    # only staff who may enter answers for this owner's company may do so.
+    entered_by = request.user if request.user.is_authenticated else None
+    if entered_by is not None and request.method == "POST" and not _may_enter_for(entered_by, respondent):
+        raise PermissionDenied
     try:
-        response, _result = _answer(request, respondent, template="surveys/public_answer.html")
+        response, _result = _answer(
+            request, respondent, template="surveys/public_answer.html", entered_by=entered_by
+        )
     except Conflict as error:  # answered in another tab a moment ago
         return render(request, "surveys/public_message.html", {"message": error.message}, status=410)
     if response is None:

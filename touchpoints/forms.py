@@ -6,7 +6,24 @@ from customers.models import Customer
 from organization import roles
 from organization.models import User
 
-from .models import ActionType
+from .models import CHANNEL_CHOICES, OUTCOME_CHOICES, ActionType
+
+
+class TaskCompleteForm(forms.Form):
+    """Done on a task: what the owner said and, for a call-back or visit, its outcome and channel
+    (both start empty: the service refuses a call-back without them, nothing is pre-selected)."""
+
+    note = forms.CharField(label=_("note"), max_length=2000, required=False)
+    outcome = forms.ChoiceField(
+        label=_("outcome"),
+        required=False,
+        choices=[("", _("— outcome —")), *OUTCOME_CHOICES],
+    )
+    channel = forms.ChoiceField(
+        label=_("reached by"),
+        required=False,
+        choices=[("", _("— reached by —")), *CHANNEL_CHOICES],
+    )
 
 
 class PlanItemForm(forms.Form):

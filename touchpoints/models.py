@@ -48,6 +48,19 @@ class ServiceTask(models.Model):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
 
+    class Outcome(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+        UNREACHABLE = "unreachable", _("Could not be reached")
+        # Call-backs completed before the outcome was recorded; never chosen for a new completion.
+        NOT_RECORDED = "not_recorded", _("Not recorded")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        VISIT = "visit", _("Visit")
+        MESSAGE = "message", _("Message")
+        NOT_RECORDED = "not_recorded", _("Not recorded")
+
     action = models.ForeignKey(
         ActionType, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("service action")
     )
@@ -74,6 +87,11 @@ class ServiceTask(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
+    # A call-back or visit (rules.needs_outcome of its action, copied here so that the database can
+    # check it): done only with what happened and how the owner was reached.
+    needs_outcome = models.BooleanField(default=False, editable=False)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    channel = models.CharField(_("reached by"), max_length=20, choices=Channel.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     company_lookup = "company"
 
@@ -89,6 +107,19 @@ class ServiceTask(models.Model):
             models.UniqueConstraint(
                 fields=["action", "customer", "unit", "occasion"], name="one_task_per_occasion"
             ),
+            # An open task or any other action has no outcome; a done call-back or visit has both.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(outcome="", channel="")
+                    & (models.Q(needs_outcome=False) | models.Q(status="open"))
+                )
+                | (
+                    models.Q(needs_outcome=True, status="done")
+                    & ~models.Q(outcome="")
+                    & ~models.Q(channel="")
+                ),
+                name="task_outcome_when_done",
+            ),
         ]
         indexes = [
             models.Index(fields=["company", "status", "due_on"], name="task_company_due"),
@@ -98,6 +129,11 @@ class ServiceTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} · {self.customer}"
+
+
+# What staff and integrators choose when completing a call-back or visit ("not recorded" is legacy only).
+OUTCOME_CHOICES = [(c, label) for c, label in ServiceTask.Outcome.choices if c != "not_recorded"]
+CHANNEL_CHOICES = [(c, label) for c, label in ServiceTask.Channel.choices if c != "not_recorded"]
 
 
 class Holiday(models.Model):

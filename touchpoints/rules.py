@@ -15,6 +15,27 @@ FOUR_YEAR_INTERVAL_YEARS = 4  # 四年之约: visit every owner again every four
 FOUR_YEAR_LEAD = timedelta(days=30)  # the visit is planned a month ahead
 
 
+# Call-backs and visits are completed with what happened: the owner's outcome and how they were
+# reached. Other actions (greetings, open days, contract explanations) record neither.
+OUTCOME_ACTIONS = frozenset({"delivery_callback", "periodic_callback", "home_visit", "four_year_visit"})
+OUTCOMES = ("satisfied", "not_satisfied", "unreachable")
+CHANNELS = ("phone", "visit", "message")
+# Only rows completed before outcomes were recorded carry this; nobody can choose it.
+NOT_RECORDED = "not_recorded"
+
+
+def needs_outcome(action_code: str) -> bool:
+    return action_code in OUTCOME_ACTIONS
+
+
+def outcome_problem(action_code: str, *, outcome: str, channel: str) -> str | None:
+    """Why completing an action of ``action_code`` with this outcome and channel is refused (a code),
+    or None. A call-back or visit needs both; any other action takes neither."""
+    if needs_outcome(action_code):
+        return None if outcome in OUTCOMES and channel in CHANNELS else "outcome_required"
+    return None if not outcome and not channel else "outcome_not_expected"
+
+
 def home_visit_target(delivered_units: int) -> int:
     return min(math.ceil(HOME_VISIT_SHARE * delivered_units), HOME_VISIT_MAX)
 

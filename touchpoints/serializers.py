@@ -5,7 +5,16 @@ from core.api import ScopedRelatedField
 from customers.models import Customer
 from organization.models import Project, User
 
-from .models import ActionType, CheckAnswer, CheckQuestion, PlanItem, ServiceTask, Step
+from .models import (
+    CHANNEL_CHOICES,
+    OUTCOME_CHOICES,
+    ActionType,
+    CheckAnswer,
+    CheckQuestion,
+    PlanItem,
+    ServiceTask,
+    Step,
+)
 
 
 class ServiceTaskSerializer(serializers.ModelSerializer):
@@ -32,7 +41,33 @@ class ServiceTaskSerializer(serializers.ModelSerializer):
             "done_at",
             "done_by",
             "note",
+            "outcome",
+            "channel",
         ]
+
+
+def _outcome_fields():
+    """Outcome and channel of a call-back or visit: required for those (a 400 names them when
+    missing), refused for any other action. "not_recorded" marks legacy rows and cannot be sent."""
+    outcome = serializers.ChoiceField(
+        choices=OUTCOME_CHOICES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy(
+            "Call-backs and visits: what happened. Required for them, not allowed otherwise."
+        ),
+    )
+    channel = serializers.ChoiceField(
+        choices=CHANNEL_CHOICES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy(
+            "Call-backs and visits: how the owner was reached. Required for them, not allowed otherwise."
+        ),
+    )
+    return outcome, channel
 
 
 class ActionRecordInput(serializers.Serializer):
@@ -42,6 +77,7 @@ class ActionRecordInput(serializers.Serializer):
     plan_item = ScopedRelatedField(PlanItem, required=False)
     done_on = serializers.DateField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    outcome, channel = _outcome_fields()
 
 
 class AssignInput(serializers.Serializer):
@@ -52,6 +88,7 @@ class AssignInput(serializers.Serializer):
 
 class CompleteInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    outcome, channel = _outcome_fields()
 
 
 class CheckAnswerSerializer(serializers.ModelSerializer):

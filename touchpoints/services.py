@@ -23,6 +23,33 @@ DELIVERY_CALLBACK = "delivery_callback"
 HOME_VISIT = "home_visit"
 FOUR_YEAR_VISIT = "four_year_visit"
 CHANNEL_FOR_ACTION = {HOME_VISIT: CommunicationChannel.VISIT, FOUR_YEAR_VISIT: CommunicationChannel.VISIT}
+# How a call-back or visit reached the owner, as an entry of the communication log.
+LOG_CHANNEL = {
+    ServiceTask.Channel.PHONE: CommunicationChannel.PHONE,
+    ServiceTask.Channel.VISIT: CommunicationChannel.VISIT,
+    ServiceTask.Channel.MESSAGE: CommunicationChannel.SMS,
+}
+OUTCOME_REFUSALS = {
+    "outcome_required": _(
+        "Choose the outcome of the call-back or visit (satisfied, not satisfied or could not be reached) "
+        "and how the owner was reached (phone, visit or message)."
+    ),
+    "outcome_not_expected": _("Only call-backs and visits record an outcome and a channel."),
+}
+
+
+def _check_outcome(action: ActionType, *, outcome: str, channel: str) -> None:
+    problem = rules.outcome_problem(action.code, outcome=outcome, channel=channel)
+    if problem:
+        raise DomainError(OUTCOME_REFUSALS[problem], code=problem)
+
+
+def _log_entry(action: ActionType, *, outcome: str, note: str, prefix: str = "") -> str:
+    """The communication-log line of a completed action: what, what happened, what the owner said."""
+    head = f"{action.name}{prefix}"
+    if outcome:
+        head = f"{head}［{ServiceTask.Outcome(outcome).label}］"
+    return f"{head}：{note}" if note else head
 
 
 def _delivered(since: date | None, today: date):
@@ -37,6 +64,7 @@ def _delivered(since: date | None, today: date):
 def _task(action: ActionType, row: dict, occasion: str, due_on: date) -> ServiceTask:
     return ServiceTask(
         action=action,
+        needs_outcome=rules.needs_outcome(action.code),
         company_id=row["company_id"],
         project_id=row["project_id"],
         unit_id=row["unit_id"],
@@ -115,25 +143,29 @@ def _insert(tasks: list[ServiceTask]) -> int:
 
 
 @transaction.atomic
-def task_complete(*, task: ServiceTask, note: str, by) -> ServiceTask:
-    """Mark the action done; it is logged on the customer's timeline as a communication."""
+def task_complete(*, task: ServiceTask, note: str, by, outcome: str = "", channel: str = "") -> ServiceTask:
+    """Mark the action done; it is logged on the customer's timeline as a communication. A call-back
+    or visit is done only with its outcome and the channel that reached the owner (never a default)."""
     task = ServiceTask.objects.select_for_update().select_related("action").get(pk=task.pk)
     if task.status == ServiceTask.Status.DONE:
         raise Conflict(
             _("This task was already completed by %(name)s.") % {"name": task.done_by}, code="already_done"
         )
+    _check_outcome(task.action, outcome=outcome, channel=channel)
     task.status, task.done_at, task.done_by, task.note = (
         ServiceTask.Status.DONE,
         timezone.now(),
         by,
         note.strip(),
     )
-    task.save(update_fields=["status", "done_at", "done_by", "note"])
+    task.outcome, task.channel = outcome, channel
+    task.save(update_fields=["status", "done_at", "done_by", "note", "outcome", "channel"])
     customer_services.communication_log(
         customer=task.customer,
         staff=by,
-        channel=CHANNEL_FOR_ACTION.get(task.action.code, CommunicationChannel.PHONE),
-        content=f"{task.action.name}：{task.note}" if task.note else task.action.name,
+        channel=LOG_CHANNEL.get(channel)
+        or CHANNEL_FOR_ACTION.get(task.action.code, CommunicationChannel.PHONE),
+        content=_log_entry(task.action, outcome=outcome, note=task.note),
     )
     return task
 
@@ -203,6 +235,8 @@ def plan_item_mark_attendees(*, item, customers, by) -> int:
     # The plan item's lock serialises two markings of the same event (the tasks carry no unit, so
     # the unique constraint alone would not stop a duplicate).
     item = PlanItem.objects.select_for_update().select_related("action", "project__company").get(pk=item.pk)
+    if rules.needs_outcome(item.action.code):  # each owner's call-back has its own outcome
+        raise DomainError(OUTCOME_REFUSALS["outcome_required"], code="outcome_required")
     if item.planned_on > timezone.localdate():
         raise DomainError(
             _("The event on %(day)s has not happened yet.") % {"day": item.planned_on}, code="event_in_future"
@@ -233,11 +267,24 @@ def plan_item_mark_attendees(*, item, customers, by) -> int:
 
 
 @transaction.atomic
-def action_record(*, action: ActionType, project, customer, done_on: date, note: str, by, plan_item=None):
+def action_record(
+    *,
+    action: ActionType,
+    project,
+    customer,
+    done_on: date,
+    note: str,
+    by,
+    plan_item=None,
+    outcome: str = "",
+    channel: str = "",
+):
     """Record that a 6+2 action reached a customer (a contract explanation, an inspection, an open
-    day through its plan item), logged on the timeline. Once per action, customer and day."""
+    day through its plan item), logged on the timeline. Once per action, customer and day. A
+    call-back or visit is recorded with its outcome and channel, like a completed task."""
     from customers.models import Customer
 
+    _check_outcome(action, outcome=outcome, channel=channel)
     if plan_item is not None:
         if plan_item.project_id != project.pk or plan_item.action_id != action.pk:
             raise DomainError(_("The plan item belongs to another project or action."), code="plan_mismatch")
@@ -266,7 +313,9 @@ def action_record(*, action: ActionType, project, customer, done_on: date, note:
         day=done_on,
         note=note.strip(),
         by=by,
-        channel=CHANNEL_FOR_ACTION.get(action.code, CommunicationChannel.PHONE),
+        channel=LOG_CHANNEL.get(channel) or CHANNEL_FOR_ACTION.get(action.code, CommunicationChannel.PHONE),
+        outcome=outcome,
+        task_channel=channel,
     )[0]
 
 
@@ -279,7 +328,9 @@ def _refuse_outsiders(customers, company_id: int) -> None:
         )
 
 
-def _record_done(*, action, project, customers, occasion, day, note, by, channel) -> list[ServiceTask]:
+def _record_done(
+    *, action, project, customers, occasion, day, note, by, channel, outcome="", task_channel=""
+) -> list[ServiceTask]:
     now = timezone.now()
     tasks = ServiceTask.objects.bulk_create(
         ServiceTask(
@@ -293,6 +344,9 @@ def _record_done(*, action, project, customers, occasion, day, note, by, channel
             done_at=now,
             done_by=by,
             note=note,
+            needs_outcome=rules.needs_outcome(action.code),
+            outcome=outcome,
+            channel=task_channel,
         )
         for customer in customers
     )
@@ -301,7 +355,7 @@ def _record_done(*, action, project, customers, occasion, day, note, by, channel
             customer=customer,
             staff=by,
             channel=channel,
-            content=f"{action.name}（{day}）：{note}" if note else f"{action.name}（{day}）",
+            content=_log_entry(action, outcome=outcome, note=note, prefix=f"（{day}）"),
         )
     return tasks
 

@@ -17,7 +17,7 @@ from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
 
 from . import selectors, services
-from .forms import AssignForm, AttendeesForm, CheckAnswersForm, PlanItemForm
+from .forms import AssignForm, AttendeesForm, CheckAnswersForm, PlanItemForm, TaskCompleteForm
 from .models import CheckQuestion, PlanItem, ServiceTask
 
 UPCOMING_DAYS = 7
@@ -54,6 +54,7 @@ def my_tasks(request):
             "today": today,
             "show": show,
             "assign_form": AssignForm(user=request.user) if can_assign else None,
+            "complete_form": TaskCompleteForm(),
         },
     )
 
@@ -80,8 +81,12 @@ def _visible_task(request, task_id: int) -> ServiceTask:
 @require_POST
 def task_complete(request, task_id: int):
     task = _visible_task(request, task_id)
+    form = TaskCompleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors_text(form))
+        return _back_to_tasks(request)
     try:
-        services.task_complete(task=task, note=request.POST.get("note", "")[:2000], by=request.user)
+        services.task_complete(task=task, by=request.user, **form.cleaned_data)
         messages.success(
             request,
             _("Done: %(action)s for %(customer)s.")

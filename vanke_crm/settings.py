@@ -222,6 +222,10 @@ SPECTACULAR_SETTINGS = {
         "RespondentStatusEnum": "surveys.models.Respondent.Status",
         "ImprovementPlanStatusEnum": "surveys.models.ImprovementPlan.Status",
         "SurveyStageEnum": "surveys.models.SurveyStage",
+        "ServiceTaskOutcomeEnum": "touchpoints.models.ServiceTask.Outcome",
+        "ServiceTaskChannelEnum": "touchpoints.models.ServiceTask.Channel",
+        "TaskOutcomeInputEnum": "touchpoints.models.OUTCOME_CHOICES",
+        "TaskChannelInputEnum": "touchpoints.models.CHANNEL_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -113,8 +113,12 @@ def test_complete_a_callback_from_my_tasks(page, live_server, shenzhen):
     page.click("nav.tabs a[href='?show=assigned']")
     row = page.locator("#task-table tbody tr", has_text="交付满意度回访")
     row.locator("input[name=note]").fill("业主对交付质量满意")
+    row.locator("select[name=outcome]").select_option(label="满意")
+    row.locator("select[name=channel]").select_option(label="电话")
     row.get_by_role("button", name="已完成").click()
     page.locator(".message", has_text="赵敏").wait_for()
     callback = ServiceTask.objects.select_related("assignee").get(action__code="delivery_callback")
     assert callback.status == "done" and callback.assignee.username == "staff_sz"
-    assert Communication.objects.get(customer=customer).content.endswith("业主对交付质量满意")
+    assert (callback.outcome, callback.channel) == ("satisfied", "phone")
+    logged = Communication.objects.get(customer=customer)
+    assert logged.content.endswith("业主对交付质量满意") and "［满意］" in logged.content

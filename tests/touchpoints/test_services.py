@@ -57,12 +57,14 @@ def test_completing_logs_on_the_timeline_and_cannot_happen_twice(company_a, staf
     deliver(project, 1)
     services.generate_delivery_work()
     task = ServiceTask.objects.get(action__code="delivery_callback")
-    services.task_complete(task=task, note="业主对交付很满意", by=staff_a)
+    services.task_complete(
+        task=task, note="业主对交付很满意", by=staff_a, outcome="satisfied", channel="phone"
+    )
     communication = Communication.objects.get()
     assert (communication.channel, communication.customer_id) == ("phone", task.customer_id)
     assert "业主对交付很满意" in communication.content
     with pytest.raises(Conflict):
-        services.task_complete(task=task, note="again", by=staff_a)
+        services.task_complete(task=task, note="again", by=staff_a, outcome="satisfied", channel="phone")
     assert Communication.objects.count() == 1
 
 
@@ -75,7 +77,11 @@ def test_api_lists_scoped_tasks_and_completes_them(company_a, company_b, integra
     assert len(rows) == 2
     foreign = ServiceTask.objects.filter(company=company_b).first()
     assert client.post(f"/api/v1/service-tasks/{foreign.pk}/complete/", {}, format="json").status_code == 404
-    done = client.post(f"/api/v1/service-tasks/{rows[0]['id']}/complete/", {"note": "已回访"}, format="json")
+    done = client.post(
+        f"/api/v1/service-tasks/{rows[0]['id']}/complete/",
+        {"note": "已回访", "outcome": "satisfied", "channel": "phone"},
+        format="json",
+    )
     assert done.status_code == 200 and done.json()["status"] == "done"
     again = client.post(f"/api/v1/service-tasks/{rows[0]['id']}/complete/", {"note": "x"}, format="json")
     assert again.status_code == 409
@@ -93,7 +99,9 @@ def test_my_tasks_page(client, company_a, staff_a):
     page = client.get(reverse("my-tasks")).content.decode()
     assert "交付满意度回访" in page and "逾期" in page
     task = ServiceTask.objects.get(action__code="delivery_callback")
-    client.post(reverse("task-complete", args=[task.pk]), {"note": "满意"})
+    client.post(
+        reverse("task-complete", args=[task.pk]), {"note": "满意", "outcome": "satisfied", "channel": "phone"}
+    )
     task.refresh_from_db()
     assert task.status == "done"
 
@@ -105,7 +113,11 @@ def test_board_counts_done_due_and_overdue_per_step(company_a, staff_a):
     deliver(project, 3, days_ago=40)  # call-backs overdue (due 30 days after delivery)
     services.generate_delivery_work()
     services.task_complete(
-        task=ServiceTask.objects.filter(action__code="delivery_callback").first(), note="", by=staff_a
+        task=ServiceTask.objects.filter(action__code="delivery_callback").first(),
+        note="",
+        by=staff_a,
+        outcome="satisfied",
+        channel="phone",
     )
     board = {
         row.step.order: row for row in selectors.project_board(project=project, today=timezone.localdate())
@@ -178,7 +190,7 @@ def test_quarterly_check_scores_coverage_and_answers(client, company_a, company_
     services.generate_delivery_work()
     callbacks = list(ServiceTask.objects.filter(action__code="delivery_callback"))
     for task in callbacks[:3]:
-        services.task_complete(task=task, note="", by=staff_a)
+        services.task_complete(task=task, note="", by=staff_a, outcome="satisfied", channel="phone")
     quarter = Quarter.of(callbacks[0].due_on)
     owners = [task.customer for task in callbacks]
     api = api_as(integrator_a)
