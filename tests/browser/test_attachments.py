@@ -52,7 +52,15 @@ def fits_the_width(page) -> bool:
 
 
 def image_loaded(page, selector: str) -> bool:
-    return page.eval_on_selector(selector, "img => img.complete && img.naturalWidth > 0")
+    """The image has arrived and decoded (waits for it: the page renders before its images load)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    image = page.locator(selector).element_handle()
+    try:
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image, timeout=5_000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_owner_sends_a_photo_from_a_phone_and_staff_see_the_preview(
