@@ -88,6 +88,9 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
             _("A second complaint follows a complaint that was already handled."), code="follows_unhandled"
         )
 
+    # The month's number first: every intake locks the counter before any customer row, so two
+    # intakes for one caller cannot each hold what the other waits for.
+    number = _next_number(received_at)
     customer = intake.customer
     if customer is not None and customer.company_id != intake.project.company_id:
         raise DomainError(
@@ -106,7 +109,7 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
                 profile={"name": intake.contact_name},
             )
     complaint = Complaint.objects.create(
-        number=_next_number(received_at),
+        number=number,
         company_id=intake.project.company_id,
         project=intake.project,
         unit=intake.unit,

@@ -172,9 +172,11 @@ def test_parallel_intake_with_one_new_phone_makes_one_customer(company_a):
     user = UserFactory(username="parallel", company=company_a, role=roles.INTEGRATOR)
     project = ProjectFactory(company=company_a)
     statuses = []
+    start_together = threading.Barrier(20)
 
     def file_one(n):
         try:
+            start_together.wait()
             response = api_as(user).post(
                 "/api/v1/complaints/",
                 {

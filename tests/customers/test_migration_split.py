@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("customers", "0002_alter_customer_birth_date")]
-AFTER = [("customers", "0003_per_company_files")]
+AFTER = [("customers", "0004_per_company_files")]
 
 
 @pytest.mark.django_db(transaction=True)
