@@ -6,6 +6,7 @@ sets DATABASE_URL to PostgreSQL and CELERY_BROKER_URL/REDIS_URL to Redis; see
 README.md "Configuration" and .env.example.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -172,7 +174,17 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("SECURE_PROXY_SSL_HEADER", False):
+# Addresses (IPs or CIDRs) of the reverse proxies in front of the web server. Only a request whose
+# peer is one of them has its X-Forwarded-For / X-Forwarded-Proto believed (core.http.client_ip and
+# core.middleware.TrustedProxyMiddleware); empty by default, so nobody can spoof an address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from error
+if TRUSTED_PROXIES:
+    # The proxy that ends TLS says which scheme the browser used; from anyone else the header is dropped.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 10
@@ -279,7 +291,13 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (a DEBUG console, mail_admins) would print requests unfiltered: every
+        # Django record goes through the redacting console instead (gunicorn's by gunicorn.conf.py).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------------
