@@ -13,7 +13,7 @@ _MOBILE = re.compile(r"(?<![\d.])(?:\+?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d|\.\d)")
 # Private links are bearer secrets: whoever has the token is the member, the respondent, the complainant.
 # The path segment after one of these prefixes (URL-encoded or not) is the token.
 PRIVATE_LINK_PREFIXES = ("m", "s", "track", "filed", "unsubscribe")
-_PRIVATE_LINK = re.compile(r"(/(?:%s)/)[^/\s?#&\"'<>]+" % "|".join(PRIVATE_LINK_PREFIXES))
+_PRIVATE_LINK = re.compile(r"(/(?:" + "|".join(PRIVATE_LINK_PREFIXES) + r")/)[^/\s?#&\"'<>]+")
 # The same tokens in a query string (?token=..., &key=...).
 _TOKEN_PARAMETER = re.compile(r"([?&](?:token|key)=)[^&\s#\"'<>]+")
 

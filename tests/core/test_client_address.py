@@ -74,4 +74,3 @@ def test_forwarded_proto_is_dropped_from_untrusted_peers(settings, client, db):
     assert spoofed.status_code == 301  # still plain HTTP: redirected to HTTPS
     proxied = client.get("/login/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_PROTO="https")
     assert proxied.status_code == 200
-
