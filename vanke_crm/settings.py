@@ -33,10 +33,24 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Sessions, password resets and signed links rest on this key: a placeholder or a short key in
+# production is refused at start, not discovered later.
+SECRET_KEY_MIN_LENGTH = 50
+_GENERATE_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(f"SECRET_KEY must be set when DEBUG is off. Generate one: {_GENERATE_KEY}")
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
+elif not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+    or "change-me" in SECRET_KEY.lower()
+):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is a placeholder or shorter than {SECRET_KEY_MIN_LENGTH} characters; with DEBUG off it "
+        f"must be long and random. Generate one with: {_GENERATE_KEY}"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
