@@ -1,6 +1,16 @@
 """Request-wide protections that no single view owns."""
 
+import re
+
+from django.core.exceptions import BadRequest
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
 from core.http import from_trusted_proxy
+
+API_PREFIX = "/api/"
+# "\u0000" in JSON, unless its backslash is itself escaped ("\\u0000" is the text \u0000).
+_ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 # Headers only a proxy of ours may set; from any other peer they are the client's claim and dropped.
 PROXY_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT")
@@ -18,3 +28,28 @@ class TrustedProxyMiddleware:
             for header in PROXY_HEADERS:
                 request.META.pop(header, None)
         return self.get_response(request)
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL byte in a query string or a JSON body is a 400 here, in one place: PostgreSQL refuses NUL
+    in text and would raise at query time, deep inside whichever filter or search received it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_null_character(request):
+            message = _("Remove the null character (\\0) from the request.")
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse({"detail": str(message), "code": "null_character"}, status=400)
+            raise BadRequest(message)
+        return self.get_response(request)
+
+
+def _has_null_character(request) -> bool:
+    if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+        return True
+    if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+        body = request.body
+        return b"\x00" in body or bool(_ESCAPED_NUL.search(body))
+    return False
