@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import cells
 from core.jobs import claim, finish
 from core.models import Job
 from organization.models import Company, Unit
@@ -288,10 +289,10 @@ def customer_export_run(job_id: int) -> None:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Customers"))
-    sheet.append([str(Customer._meta.get_field(name).verbose_name) for name in EXPORT_COLUMNS])
+    sheet.append(cells(Customer._meta.get_field(name).verbose_name for name in EXPORT_COLUMNS))
     written = 0
     for customer in customers.only(*EXPORT_COLUMNS).iterator(chunk_size=5000):
-        sheet.append(export_row(customer, full))
+        sheet.append(cells(export_row(customer, full)))
         written += 1
         if written % 5000 == 0:
             Job.objects.filter(pk=job.pk).update(processed=written)
