@@ -144,6 +144,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# Password guessing (core.throttling): this many failures for one account, or from one client address,
+# lock both out for LOGIN_LOCKOUT_SECONDS. Invalid API tokens: API_TOKEN_FAILURE_LIMIT per client
+# address within API_TOKEN_WINDOW_SECONDS, then 429 until the window ends.
+LOGIN_FAILURE_LIMIT = 10
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+API_TOKEN_FAILURE_LIMIT = 20
+API_TOKEN_WINDOW_SECONDS = 10 * 60
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -207,7 +214,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 10
 # --- REST API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.ModelPermissions"],

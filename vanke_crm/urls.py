@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
 from complaints.report_views import ContractorReportView, MonthlyReportView, WeeklyReportView
 from core.health import healthz
+from core.throttling import ThrottledLoginView
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from membership.api import EventViewSet, MemberViewSet, PointEntryViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
@@ -51,11 +53,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        ThrottledLoginView.as_view(
             authentication_form=StaffAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
     ),
+    # One sign-in page, with its guessing limits: the admin's own login form would bypass them.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
