@@ -1,10 +1,11 @@
 """Request-wide protections that no single view owns."""
 
+import logging
 import re
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from core.http import from_trusted_proxy
@@ -56,6 +57,27 @@ def _has_null_character(request) -> bool:
     return False
 
 
+class ApiErrorsMiddleware:
+    """An exception no view handled, under /api/: logged like Django logs it, answered as JSON 500
+    (in DEBUG too, where Django would send its technical HTML page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from vanke_crm.exceptions import api_error, is_api
+
+        if not is_api(request) or isinstance(exception, Http404 | PermissionDenied | BadRequest):
+            return None  # Django's handlers (handler404/403/400) answer those as JSON already
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s", request.path, exc_info=exception, extra={"status_code": 500}
+        )
+        return api_error(500)
+
+
 class ContentSecurityPolicyMiddleware:
     """Sends ``CONTENT_SECURITY_POLICY``: scripts and styles from our own origin only, no inline
     script (a stored XSS that slips past escaping cannot run), no framing, no plugins, forms post only
@@ -70,5 +92,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if settings.DEBUG and response.status_code >= 400:
+            return response  # Django's technical error pages rely on inline style and script
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -23,6 +23,7 @@ from surveys.api import (
     SurveyReportView,
 )
 from touchpoints.api import CheckAnswerViewSet, PlanItemViewSet, ServiceTaskViewSet, StepViewSet
+from vanke_crm.exceptions import api_not_found
 
 admin.site.site_header = _("vanke_crm administration")
 admin.site.site_title = _("vanke_crm administration")
@@ -75,6 +76,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
         name="swagger-ui",
     ),
+    re_path(r"^api/", api_not_found),
     path("", include("core.urls")),
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
@@ -83,3 +85,8 @@ urlpatterns = [
     path("", include("membership.urls")),
     path("", include("organization.urls")),
 ]
+
+handler400 = "vanke_crm.exceptions.bad_request"
+handler403 = "vanke_crm.exceptions.permission_denied"
+handler404 = "vanke_crm.exceptions.page_not_found"
+handler500 = "vanke_crm.exceptions.server_error"
