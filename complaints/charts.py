@@ -16,7 +16,7 @@ def horizontal_bars(rows: list[tuple[str, float]], *, unit: str = "", width: int
     height = len(rows) * (bar_height + gap)
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" '
-        f'style="max-width: 100%; height: auto" xmlns="http://www.w3.org/2000/svg">'
+        f'xmlns="http://www.w3.org/2000/svg">'
     ]
     for index, (label, value) in enumerate(rows):
         y = index * (bar_height + gap)

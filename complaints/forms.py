@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -9,6 +11,18 @@ from vanke_crm.exceptions import DomainError
 
 from . import attachments, rules
 from .models import Category, Channel, Complaint, Contractor, Department, Litigation, Media, Status, Tier
+
+# The earliest received time staff or the API may give: older dates are typing errors (and years
+# before 1900 are not stored by every database).
+EARLIEST_RECEIVED = date(2000, 1, 1)  # local time (Asia/Shanghai)
+
+
+def validate_received_at(value: datetime) -> None:
+    if value is not None and timezone.localdate(value) < EARLIEST_RECEIVED:
+        raise forms.ValidationError(
+            _("The received time must be on or after %(date)s.") % {"date": EARLIEST_RECEIVED.isoformat()},
+            code="received_too_early",
+        )
 
 
 class ContactPhoneField(forms.CharField):
@@ -56,6 +70,7 @@ class IntakeForm(UnitByNumberMixin, forms.Form):
     received_at = forms.DateTimeField(
         label=_("received at"),
         required=False,
+        validators=[validate_received_at],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("For letters and phone notes taken earlier; empty means now."),
     )

@@ -1,11 +1,10 @@
 """The complaint report as XLSX and CSV (the same rows in both)."""
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 
-from core.exports import sections_to_xlsx
+from core.exports import CsvWriter, sections_to_xlsx
 
 from .models import Category, Channel, Status, Tier
 
@@ -98,7 +97,7 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
                     str(Status(row["status"]).label),
                     row["days_open"],
                     row["current_plan"] or "",
-                    str(row["last_update"] or ""),
+                    row["last_update"],
                 ]
                 for row in report["escalated"]
             ],
@@ -113,7 +112,7 @@ def to_xlsx(report: dict) -> bytes:
 
 def to_csv(report: dict) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = CsvWriter(buffer)
     for title, header, rows in sections(report):
         writer.writerow([title])
         writer.writerow(header)

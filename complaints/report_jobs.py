@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import cells, sheet_title
 from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
 from core.models import Job
 from organization.models import Company, User
@@ -87,12 +88,12 @@ def _workbook(parts: list[tuple[str, dict]]) -> bytes:
 
     workbook = Workbook(write_only=True)
     for name, report in parts:
-        sheet = workbook.create_sheet(name[:31])
+        sheet = workbook.create_sheet(sheet_title(name))
         for title, header, rows in report_export.sections(report):
-            sheet.append([title])
-            sheet.append(header)
+            sheet.append(cells([title]))
+            sheet.append(cells(header))
             for row in rows:
-                sheet.append(row)
+                sheet.append(cells(row))
             sheet.append([])
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -7,6 +7,7 @@ from customers.serializers import validate_phone
 from organization.models import Project, Unit
 
 from . import rules
+from .forms import validate_received_at
 from .models import TIER_REASON_LABELS, Attachment, Complaint, ComplaintEvent, Repair, Status
 
 REASONS_HELP = "; ".join(f"`{code}`: {label}" for code, label in TIER_REASON_LABELS.items())
@@ -109,7 +110,7 @@ class ComplaintCreateInput(serializers.ModelSerializer):
     contact_phone = serializers.CharField(
         max_length=20, required=False, allow_blank=True, validators=[validate_phone]
     )
-    received_at = serializers.DateTimeField(required=False)
+    received_at = serializers.DateTimeField(required=False, validators=[validate_received_at])
 
     class Meta:
         model = Complaint

@@ -47,15 +47,27 @@ def add_error_responses(result, generator, request, public):
         "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
         "additionalProperties": True,
     }
+    error = {"$ref": "#/components/schemas/Error"}
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_RESPONSES.items():
                 responses.setdefault(
                     code,
-                    {
-                        "description": str(description),
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    },
+                    {"description": str(description), "content": {"application/json": {"schema": error}}},
                 )
+            for code in ("400", "409"):
+                if code in responses:
+                    _also_error(responses[code], error)
     return result
+
+
+def _also_error(response: dict, error: dict) -> None:
+    """A 400 or 409 documented with its own body (a conflict, a partial save) may also be the common
+    error body (a refused field, a NUL byte, a domain rule): the schema says either."""
+    content = response.setdefault("content", {}).setdefault("application/json", {})
+    schema = content.get("schema")
+    if schema is None:
+        content["schema"] = error
+    elif schema != error:
+        content["schema"] = {"anyOf": [schema, error]}

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -41,3 +42,21 @@ class MomentField(IsoDateTimeField):
 @extend_schema_field(OpenApiTypes.DATETIME)
 class MomentFilter(django_filters.IsoDateTimeFilter):
     field_class = MomentField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, with every date-time filter read as a MomentField: whatever a filter
+    set declares (IsoDateTimeFilter, or one generated from a model field), a moment with any UTC
+    offset or out of range is a 400, not a database error."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            for name, field in filterset.form.fields.items():
+                if isinstance(field, forms.DateTimeField) and not isinstance(field, MomentField):
+                    filterset.form.fields[name] = _as_moment_field(field)
+        return filterset
+
+
+def _as_moment_field(field: forms.DateTimeField) -> MomentField:
+    return MomentField(required=field.required, label=field.label, help_text=field.help_text)

@@ -1,4 +1,5 @@
-"""Keeps personal data out of logs: mobile numbers and ID numbers are masked in every record."""
+"""Keeps personal data out of logs: mobile numbers, ID numbers and private links are masked in every
+record (Django's, Celery's, gunicorn's access log through gunicorn.conf.py, the SMS log backend)."""
 
 import logging
 import re
@@ -9,11 +10,19 @@ _ID_NUMBER = re.compile(
     r"(?<![\d.])([1-9]\d{3})\d{2}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(\d{3}[\dXx])(?![\dXx]|\.\d)"
 )
 _MOBILE = re.compile(r"(?<![\d.])(?:\+?86)?(1[3-9]\d)\d{4}(\d{4})(?!\d|\.\d)")
+# Private links are bearer secrets: whoever has the token is the member, the respondent, the complainant.
+# The path segment after one of these prefixes (URL-encoded or not) is the token.
+PRIVATE_LINK_PREFIXES = ("m", "s", "track", "filed", "unsubscribe")
+_PRIVATE_LINK = re.compile(r"(/(?:" + "|".join(PRIVATE_LINK_PREFIXES) + r")/)[^/\s?#&\"'<>]+")
+# The same tokens in a query string (?token=..., &key=...).
+_TOKEN_PARAMETER = re.compile(r"([?&](?:token|key)=)[^&\s#\"'<>]+")
 
 
 def redact(text: str) -> str:
     text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}**********{m.group(2)}", text)
-    return _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    text = _PRIVATE_LINK.sub(r"\1***", text)
+    return _TOKEN_PARAMETER.sub(r"\1***", text)
 
 
 class RedactPersonalData(logging.Filter):

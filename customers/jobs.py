@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import cells
 from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
 from core.models import Job
 from organization.models import Company, Unit
@@ -298,10 +299,10 @@ def _export(job: Job) -> None:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Customers"))
-    sheet.append([str(Customer._meta.get_field(name).verbose_name) for name in EXPORT_COLUMNS])
+    sheet.append(cells(Customer._meta.get_field(name).verbose_name for name in EXPORT_COLUMNS))
     written = 0
     for customer in customers.only(*EXPORT_COLUMNS).iterator(chunk_size=5000):
-        sheet.append(export_row(customer, full))
+        sheet.append(cells(export_row(customer, full)))
         written += 1
         if written % 5000 == 0:
             progress(job, processed=written)

@@ -1,5 +1,7 @@
 """Who sees full personal data, and the audit trail of every time someone does."""
 
+from core.http import client_ip
+
 from . import rules, services
 from .models import Customer
 
@@ -8,18 +10,6 @@ PERSONAL_DATA = "customers.view_personal_data"
 
 def can_see_personal_data(user) -> bool:
     return user.has_perm(PERSONAL_DATA)
-
-
-def client_ip(request) -> str | None:
-    # Behind the company's proxy the first X-Forwarded-For entry is the browser; trusted only with the
-    # proxy header setting, the same switch that makes Django trust X-Forwarded-Proto.
-    from django.conf import settings
-
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def shown_phone(customer: Customer, unmasked: bool) -> str:

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
@@ -7,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.exports import CsvWriter
 from core.services import worker_status
 from vanke_crm.exceptions import DomainError
 
@@ -46,7 +45,7 @@ def project_units_export(request, project_id: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="units-{project_id}.csv"'
     response.write("\ufeff")  # a byte-order mark so that Excel reads the Chinese text as UTF-8
-    writer = csv.writer(response)
+    writer = CsvWriter(response)
     writer.writerow(
         [
             _("Project"),

@@ -10,7 +10,14 @@ from .models import Answer, ImprovementPlan, Method, Respondent, SurveyPlan, Sur
 from .services import survey_link
 
 
+def segment_field(**kwargs) -> serializers.ChoiceField:
+    """A customer segment, or "" for every segment (the schema says both)."""
+    return serializers.ChoiceField(choices=Segment.choices, allow_blank=True, **kwargs)
+
+
 class SurveyPlanSerializer(serializers.ModelSerializer):
+    segment = segment_field(read_only=True)
+
     class Meta:
         model = SurveyPlan
         fields = [
@@ -58,6 +65,7 @@ class SampleOut(serializers.Serializer):
 
 
 class RespondentSerializer(serializers.ModelSerializer):
+    segment = segment_field(read_only=True)
     link = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,4 +1,3 @@
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import CsvWriter
 from core.forms import form_errors_text
 from organization.models import Project
 from organization.views import staff_ui
@@ -236,7 +236,7 @@ def _check_csv(project, quarter, steps) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="6plus2-{project.pk}-{quarter.label}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = CsvWriter(response)
     writer.writerow([_("Step"), _("Item"), _("Done or yes"), _("Total"), _("Percent"), _("Step score")])
     for row in steps:
         for name, done, total, percent in row.actions + row.questions:

@@ -6,6 +6,7 @@ sets DATABASE_URL to PostgreSQL and CELERY_BROKER_URL/REDIS_URL to Redis; see
 README.md "Configuration" and .env.example.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -32,10 +33,24 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Sessions, password resets and signed links rest on this key: a placeholder or a short key in
+# production is refused at start, not discovered later.
+SECRET_KEY_MIN_LENGTH = 50
+_GENERATE_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(f"SECRET_KEY must be set when DEBUG is off. Generate one: {_GENERATE_KEY}")
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
+elif not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+    or "change-me" in SECRET_KEY.lower()
+):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is a placeholder or shorter than {SECRET_KEY_MIN_LENGTH} characters; with DEBUG off it "
+        f"must be long and random. Generate one with: {_GENERATE_KEY}"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -63,16 +78,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.request_limits.RequestSizeLimitMiddleware",  # before anything reads the body
+    "core.middleware.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.ApiErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "vanke_crm.urls"
@@ -128,6 +147,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# Password guessing (core.throttling): this many failures for one account, or from one client address,
+# lock both out for LOGIN_LOCKOUT_SECONDS. Invalid API tokens: API_TOKEN_FAILURE_LIMIT per client
+# address within API_TOKEN_WINDOW_SECONDS, then 429 until the window ends.
+LOGIN_FAILURE_LIMIT = 10
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+API_TOKEN_FAILURE_LIMIT = 20
+API_TOKEN_WINDOW_SECONDS = 10 * 60
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -185,20 +211,43 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("SECURE_PROXY_SSL_HEADER", False):
+# Addresses (IPs or CIDRs) of the reverse proxies in front of the web server. Only a request whose
+# peer is one of them has its X-Forwarded-For / X-Forwarded-Proto believed (core.http.client_ip and
+# core.middleware.TrustedProxyMiddleware); empty by default, so nobody can spoof an address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from error
+if TRUSTED_PROXIES:
+    # The proxy that ends TLS says which scheme the browser used; from anyone else the header is dropped.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# core.middleware.ContentSecurityPolicyMiddleware. No 'unsafe-inline' anywhere: templates have no
+# inline script, event handler or style attribute (scripts and styles live in static/). Images may
+# be data: URLs (the API documentation's icons).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 SESSION_COOKIE_AGE = 60 * 60 * 10
 
 # --- REST API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.ModelPermissions"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.IdCursorPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "vanke_crm.exceptions.api_exception_handler",
@@ -310,7 +359,13 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (a DEBUG console, mail_admins) would print requests unfiltered: every
+        # Django record goes through the redacting console instead (gunicorn's by gunicorn.conf.py).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------------

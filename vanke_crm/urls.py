@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
 from complaints.report_views import ContractorReportView, MonthlyReportView, WeeklyReportView
 from core.health import healthz
+from core.throttling import ThrottledLoginView
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from membership.api import EventViewSet, MemberViewSet, PointEntryViewSet
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
@@ -21,6 +23,7 @@ from surveys.api import (
     SurveyReportView,
 )
 from touchpoints.api import CheckAnswerViewSet, PlanItemViewSet, ServiceTaskViewSet, StepViewSet
+from vanke_crm.exceptions import api_not_found
 
 admin.site.site_header = _("vanke_crm administration")
 admin.site.site_title = _("vanke_crm administration")
@@ -51,11 +54,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        ThrottledLoginView.as_view(
             authentication_form=StaffAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
     ),
+    # One sign-in page, with its guessing limits: the admin's own login form would bypass them.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -66,7 +71,12 @@ urlpatterns = [
     path("api/v1/reports/surveys/", SurveyReportView.as_view(), name="report-surveys"),
     path("api/v1/reports/surveys/scorecard/", ScorecardView.as_view(), name="report-scorecard"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
+        name="swagger-ui",
+    ),
+    re_path(r"^api/", api_not_found),
     path("", include("core.urls")),
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
@@ -75,3 +85,8 @@ urlpatterns = [
     path("", include("membership.urls")),
     path("", include("organization.urls")),
 ]
+
+handler400 = "vanke_crm.exceptions.bad_request"
+handler403 = "vanke_crm.exceptions.permission_denied"
+handler404 = "vanke_crm.exceptions.page_not_found"
+handler500 = "vanke_crm.exceptions.server_error"

@@ -253,3 +253,20 @@ def test_attachments_upload_is_documented_as_multipart_with_a_binary_file(client
         "description": schema["components"]["schemas"][ref]["properties"]["file"]["description"],
     }
     assert "file" in schema["components"]["schemas"][ref]["required"]
+
+
+@pytest.mark.parametrize(
+    "received_at", ["1999-12-31T23:59:00+08:00", "0001-01-01T00:00:00Z", "1899-06-01T00:00"]
+)
+def test_received_time_before_2000_is_a_translated_400(company_a, integrator_a, received_at):
+    project = ProjectFactory(company=company_a)
+    response = api_as(integrator_a).post(
+        "/api/v1/complaints/",
+        create_body(project, received_at=received_at),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "2000-01-01" in response.json()["received_at"][0]
+    assert "受理时间" in response.json()["received_at"][0]
+    assert not Complaint.objects.exists()

@@ -1,7 +1,7 @@
 """Report figures against hand-counted fixtures."""
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -323,3 +323,26 @@ def test_a_region_outside_scope_is_404(client, october, manager_a, company_b):
         .status_code
         == 404
     )
+
+
+def test_exports_neutralise_formulas_and_show_local_time(client, october, manager_a):
+    """A title typed as a formula stays text; the last update is Shanghai time to the minute;
+    tier and status are labels in the user's language."""
+    a3 = october["a3"]
+    Complaint.objects.filter(pk=a3.pk).update(title='=HYPERLINK("http://evil.example","点我")')
+    a3.events.filter(kind="plan").update(at=datetime(2026, 10, 21, 5, 7, 9, 123456, tzinfo=UTC))
+    client.login(username=manager_a.username, password=PASSWORD)
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("reports-export", args=["xlsx"]), {"month": "2026-10"}).content)
+    )
+    sheet = next(s for s in workbook.worksheets if s.title == "重大、热点和重要投诉")
+    row = next(row for row in sheet.iter_rows(values_only=True) if row[0] == a3.number)
+    assert row[3] == '\'=HYPERLINK("http://evil.example","点我")'
+    assert (row[4], row[6], row[9]) == ("重大", "处理中", "2026-10-21 13:07")
+    csv_text = client.get(
+        reverse("reports-export", args=["csv"]), {"month": "2026-10"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode("utf-8-sig")
+    line = next(line for line in csv_text.splitlines() if line.startswith(a3.number))
+    assert "'=HYPERLINK" in line
+    assert ",Major,Already exposed by the media,In progress," in line
+    assert line.endswith(",2026-10-21 13:07")

@@ -70,6 +70,14 @@ def test_staff_intake_errors_are_translated_and_nothing_is_saved(staff_client, p
     assert not Complaint.objects.exists()
 
 
+def test_staff_intake_refuses_a_received_time_before_2000(staff_client, project):
+    page = staff_client.post(
+        reverse("complaint-create"), intake_data(project, received_at="1999-12-31T08:00")
+    ).content.decode()
+    assert "受理时间不能早于 2000-01-01" in page
+    assert not Complaint.objects.exists()
+
+
 def test_detail_offers_possible_duplicates_and_links_them(staff_client, project):
     earlier = services.complaint_create(
         intake=services.Intake(

@@ -154,3 +154,18 @@ def test_improvement_plan_detail_has_the_next_survey(manager_a, project_a):
     response = api_as(manager_a).get(f"/api/v1/improvement-plans/{plan.pk}/")
     assert response.status_code == 200
     assert response.data["next_survey"] is None  # no later survey yet
+
+
+def test_plans_and_respondents_for_every_segment_match_the_schema(manager_a, plan_factory):
+    """segment is "" for a survey of every segment: the documented schema must allow it."""
+    import jsonschema
+
+    plan_factory(segment="")
+    client = api_as(manager_a)
+    schema = client.get("/api/schema/?format=json").json()
+    row = client.get("/api/v1/survey-plans/").json()["results"][0]
+    assert row["segment"] == ""
+    document = {**schema["components"]["schemas"]["SurveyPlan"], "components": schema["components"]}
+    jsonschema.validate(row, document)
+    respondent = {**schema["components"]["schemas"]["Respondent"], "components": schema["components"]}
+    jsonschema.validate({"segment": ""}, {**respondent, "required": []})
