@@ -1,18 +1,8 @@
-import re
-
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .logging import redact
+from .logging import mask_private_links, redact
 from .models import Heartbeat, MessageOptOut, OutboundMessage
-
-# A private link's token is a key to an owner's page (/m/, /s/, /complain/track/, /unsubscribe/):
-# nobody reads it in the admin, whatever their rights.
-_PRIVATE_LINK = re.compile(r"(/(?:m|s|complain/track|unsubscribe)/)[^/\s]+")
-
-
-def mask_private_links(text: str) -> str:
-    return _PRIVATE_LINK.sub(r"\1****", text)
 
 
 def mask_recipient(recipient: str) -> str:
@@ -85,6 +75,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("text"))
     def shown_body(self, obj):
+        # A private link's token is a key to an owner's page: nobody reads it here, whatever their rights.
         body = mask_private_links(obj.body)
         return body if self._revealed(obj) else redact(body)
 

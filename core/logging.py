@@ -18,11 +18,15 @@ _PRIVATE_LINK = re.compile(r"(/(?:" + "|".join(PRIVATE_LINK_PREFIXES) + r")/)[^/
 _TOKEN_PARAMETER = re.compile(r"([?&](?:token|key)=)[^&\s#\"'<>]+")
 
 
+def mask_private_links(text: str) -> str:
+    text = _PRIVATE_LINK.sub(r"\1***", text)
+    return _TOKEN_PARAMETER.sub(r"\1***", text)
+
+
 def redact(text: str) -> str:
     text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}**********{m.group(2)}", text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
-    text = _PRIVATE_LINK.sub(r"\1***", text)
-    return _TOKEN_PARAMETER.sub(r"\1***", text)
+    return mask_private_links(text)
 
 
 class RedactPersonalData(logging.Filter):

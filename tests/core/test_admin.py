@@ -40,7 +40,7 @@ def test_the_outbox_list_and_page_show_the_recipient_and_links_masked(admin_clie
         assert TOKEN not in body, url
     body = admin_client.get(f"/admin/core/outboundmessage/{message.pk}/change/").content.decode()
     assert "139****5678" in body
-    assert "/m/****/" in body
+    assert "/m/***/" in body
     assert not AccessLog.objects.exists()  # a masked read of a message names nobody in full
 
 
