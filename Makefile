@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint format bench messages install clean backup restore
+.PHONY: run test quick lint format bench messages install clean backup restore
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ format: install
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# The inner loop: the suite without the browser tests, on the embedded defaults (PostgreSQL-only
+# tests skip themselves). `make test` stays the gate.
+quick: install
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL $(PY) -m pytest -q -m "not browser"
 
 bench: install
 	$(PY) bench/run.py

@@ -17,9 +17,9 @@ PRODUCTION_ENV = {
 }
 
 
-# Test-only switches (the browser tests allow the ORM beside Playwright's event loop) must not leak
-# into a check of what production runs.
-TEST_ONLY_VARIABLES = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+# Test-only switches (the browser tests allow the ORM beside Playwright's event loop; the suite runs
+# on vanke_crm.settings_test) must not leak into a check of what production runs.
+TEST_ONLY_VARIABLES = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
