@@ -67,7 +67,7 @@ def eager_celery():
 
 
 @pytest.fixture
-def dead_broker():
+def dead_broker(monkeypatch):
     """The broker is unreachable (nothing listens on port 1): publishing raises at once."""
     from vanke_crm.celery import app
 
@@ -76,7 +76,11 @@ def dead_broker():
         app.amqp._producer_pool = None
         app.conf.broker_url = url
 
+    dead = "redis://127.0.0.1:1/0"
     previous = app.conf.broker_url
-    reconnect("redis://127.0.0.1:1/0")
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
+    reconnect(dead)
     yield
+    monkeypatch.undo()
     reconnect(previous)

@@ -127,7 +127,13 @@ def test_the_image_collects_static_files_with_the_production_storage():
 def test_pages_render_with_collected_static_files_and_debug_off(tmp_path):
     """What the image does: collectstatic with DEBUG off (the manifest storage), then pages that use
     {% static %} render with DEBUG off instead of raising."""
-    env = {**PRODUCTION_ENV, "VAR_DIR": str(tmp_path), "SECURE_SSL_REDIRECT": "false"}
+    env = {
+        **PRODUCTION_ENV,
+        "VAR_DIR": str(tmp_path),
+        "SECURE_SSL_REDIRECT": "false",
+        # A database of its own: the suite's DATABASE_URL names a server database the tests never create.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'pages.sqlite3'}",
+    }
     for args in (("collectstatic", "--noinput", "--verbosity", "0"), ("migrate", "--noinput", "-v", "0")):
         result = run_manage(*args, **env)
         assert result.returncode == 0, result.stdout + result.stderr
