@@ -627,6 +627,7 @@ def event_call_off(*, event: Event, reason: str, by) -> int:
             topic=EVENT_NOTICE_TOPIC,
             body=text,
             dedupe_key=f"event:{event.pk}:called-off:{signup.member_id}",
+            company_id=event.company_id,
         )
         for signup in signups
     )

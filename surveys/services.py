@@ -179,7 +179,14 @@ def _survey_sms(plan: SurveyPlan, phone: str, token: str, dedupe_key: str, remin
             + " "
             + _("Unsubscribe: %(link)s") % {"link": unsubscribe_link(recipient=phone, topic=TOPIC)}
         )
-    return Message(channel="sms", recipient=phone, topic=TOPIC, body=body, dedupe_key=dedupe_key)
+    return Message(
+        channel="sms",
+        recipient=phone,
+        topic=TOPIC,
+        body=body,
+        dedupe_key=dedupe_key,
+        company_id=plan.company_id,
+    )
 
 
 @transaction.atomic

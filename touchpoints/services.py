@@ -487,6 +487,7 @@ def _greet(action: ActionType, purchases, *, occasion: str, text: Callable[[dict
                     topic=GREETING_TOPIC,
                     body="%s %s" % (text(row), UNSUBSCRIBE_TEXT % {"link": link}),  # noqa: UP031
                     dedupe_key=f"greeting:{occasion}:{row['customer_id']}",
+                    company_id=row["company_id"],
                 )
             )
         with transaction.atomic():

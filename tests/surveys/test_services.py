@@ -70,6 +70,7 @@ def test_online_respondents_get_a_private_link_by_sms_once(project_a, plan_facto
     assert message.recipient == "13800001111"
     assert f"/s/{respondent.token}/" in message.body
     assert message.dedupe_key == f"survey:invite:{respondent.pk}"
+    assert message.company_id == project_a.company_id  # its managers see it if it fails
     assert respondent.next_reminder_at is not None
 
 

@@ -49,6 +49,7 @@ def test_birthday_greetings_go_once_to_buyers_only(company_a, django_capture_on_
     assert (task.customer, task.status, task.occasion) == (celebrating, "done", "birthday-2026")
     message = OutboundMessage.objects.get()
     assert message.recipient == celebrating.phone and message.channel == "sms"
+    assert message.company_id == company_a.pk  # its managers see it if it fails
     assert celebrating.name in message.body and "生日快乐" in message.body and "/unsubscribe/" in message.body
     assert services.generate_greetings(date(2027, 5, 20)) == 1  # next year is a new occasion
 
