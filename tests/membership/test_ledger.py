@@ -201,7 +201,7 @@ def test_the_check_command_finds_a_tampered_balance(company_a):
 
 
 def test_a_spend_across_many_small_lots_reads_them_in_batches(company_a, monkeypatch):
-    monkeypatch.setattr(services, "LOT_BATCH", 3)
+    monkeypatch.setattr(services.ledger, "LOT_BATCH", 3)
     member = member_for(company_a)
     for n in range(10):
         services.points_earn(member=member, points=10, reason="签到", source="t", idempotency_key=f"lot{n}")

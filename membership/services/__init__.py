@@ -1,0 +1,65 @@
+"""Every change to the club goes through here: pages, the member's page, the API, tasks and the
+purchase hook call these.
+
+Locks: every change of points takes the member row ``FOR UPDATE`` first (so two redemptions of one
+member run one after the other and the second sees the first's balance); a sign-up locks the event
+row (capacity), a gift redemption the gift row (stock), a code use the code row.
+
+The package splits by sub-domain: ``members`` (joining, levels, referrals, suspension), ``ledger``
+(earn, spend, expire, correct; the FIFO lots and the member row lock), ``events``, ``rewards``
+(gifts, fee offsets, merchants' offers and codes) and ``campaigns``. The public functions are
+re-exported here, so callers import ``membership.services`` and not its modules. To patch a name in
+a test, patch it in the module that uses it (e.g. ``membership.services.ledger.LOT_BATCH``).
+"""
+
+from .campaigns import TOPIC, campaign_create, campaign_deliver, campaign_run
+from .events import (
+    EVENT_NOTICE_TOPIC,
+    event_call_off,
+    event_cancel_signup,
+    event_mark_attendance,
+    event_signup,
+)
+from .ledger import (
+    NotEnoughPoints,
+    ledger_mismatches,
+    points_correct,
+    points_earn,
+    points_expire_due,
+    points_spend,
+)
+from .members import (
+    member_join,
+    member_join_on_purchase,
+    member_set_status,
+    members_join_for_purchases,
+    referral_create,
+)
+from .rewards import code_use, fee_offset_redeem, gift_redeem, offer_claim
+
+__all__ = [
+    "EVENT_NOTICE_TOPIC",
+    "TOPIC",
+    "NotEnoughPoints",
+    "campaign_create",
+    "campaign_deliver",
+    "campaign_run",
+    "code_use",
+    "event_call_off",
+    "event_cancel_signup",
+    "event_mark_attendance",
+    "event_signup",
+    "fee_offset_redeem",
+    "gift_redeem",
+    "ledger_mismatches",
+    "member_join",
+    "member_join_on_purchase",
+    "member_set_status",
+    "members_join_for_purchases",
+    "offer_claim",
+    "points_correct",
+    "points_earn",
+    "points_expire_due",
+    "points_spend",
+    "referral_create",
+]

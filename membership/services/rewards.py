@@ -1,0 +1,142 @@
+"""What members spend points on: gifts (under the gift row lock, for stock), property-fee offsets,
+and partner merchants' offers with their one-time redemption codes (claimed by the member, used at
+the merchant under the code row lock). Every debit goes through the ledger's ``_take``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vanke_crm.exceptions import Conflict, DomainError
+
+from .. import rules
+from ..models import Gift, Member, Offer, OfferCode, PointEntry, Redemption
+from .ledger import NotEnoughPoints, _check_active, _locked, _take
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+# --- Redemptions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def gift_redeem(*, member: Member, gift: Gift, by=None) -> Redemption:
+    member = _locked(member)
+    _check_active(member)
+    gift = Gift.objects.select_for_update().get(pk=gift.pk)
+    if not gift.active or gift.company_id != member.company_id:
+        raise DomainError(_("This gift is not offered."), code="gift_not_offered")
+    if gift.stock <= 0:
+        raise Conflict(_("%(gift)s is out of stock.") % {"gift": gift.name}, code="out_of_stock")
+    if gift.points > member.balance:
+        raise NotEnoughPoints(
+            _("Not enough points: %(needed)s needed, the balance is %(balance)s.")
+            % {"needed": gift.points, "balance": member.balance}
+        )
+    redemption = Redemption.objects.create(
+        member=member, kind=Redemption.Kind.GIFT, gift=gift, points=gift.points, by=by
+    )
+    _take(
+        member,
+        gift.points,
+        kind=PointEntry.Kind.SPEND,
+        reason=str(_("Gift: %(gift)s") % {"gift": gift.name}),
+        source=f"redemption:{redemption.pk}",
+        idempotency_key=f"redemption:{redemption.pk}",
+    )
+    gift.stock -= 1
+    gift.save(update_fields=["stock"])
+    return redemption
+
+
+@transaction.atomic
+def fee_offset_redeem(*, member: Member, amount: Decimal, by=None) -> Redemption:
+    """Pay part of the property-management fee with points (POINTS_PER_YUAN points a yuan)."""
+    try:
+        points = rules.fee_offset_points(amount)
+    except ValueError:
+        raise DomainError(
+            _("Enter an amount between 0.01 and %(max)s yuan.") % {"max": rules.FEE_OFFSET_MAX},
+            code="invalid_amount",
+        ) from None
+    member = _locked(member)
+    _check_active(member)
+    if points > member.balance:
+        raise NotEnoughPoints(
+            _("Not enough points: %(needed)s needed, the balance is %(balance)s.")
+            % {"needed": points, "balance": member.balance}
+        )
+    redemption = Redemption.objects.create(
+        member=member, kind=Redemption.Kind.FEE_OFFSET, points=points, amount=amount, by=by
+    )
+    _take(
+        member,
+        points,
+        kind=PointEntry.Kind.SPEND,
+        reason=str(_("Property-fee offset: %(amount)s yuan") % {"amount": amount}),
+        source=f"redemption:{redemption.pk}",
+        idempotency_key=f"redemption:{redemption.pk}",
+    )
+    return redemption
+
+
+# --- Merchants -----------------------------------------------------------------------------------
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(10))
+
+
+@transaction.atomic
+def offer_claim(*, member: Member, offer: Offer, by=None) -> OfferCode:
+    """Give the member a redemption code for the offer (spending its points, if any); one per offer.
+    ``by`` is the staff user who claimed it for the member (None when the member did)."""
+    member = _locked(member)
+    _check_active(member)
+    offer = Offer.objects.select_related("merchant").get(pk=offer.pk)
+    if offer.merchant.company_id != member.company_id or not offer.merchant.active:
+        raise DomainError(_("This offer is not available."), code="offer_unavailable")
+    if offer.valid_until < timezone.localdate():
+        raise DomainError(_("This offer has expired."), code="offer_expired")
+    if OfferCode.objects.filter(offer=offer, member=member).exists():
+        raise Conflict(_("You already have a code for this offer."), code="already_claimed")
+    code = OfferCode.objects.create(offer=offer, member=member, code=_new_code(), claimed_by=by)
+    if offer.points:
+        _take(
+            member,
+            offer.points,
+            kind=PointEntry.Kind.SPEND,
+            reason=str(_("Offer: %(offer)s") % {"offer": offer}),
+            source=f"offer:{offer.pk}",
+            idempotency_key=f"offer:{offer.pk}:{member.pk}",
+        )
+    return code
+
+
+@transaction.atomic
+def code_use(*, code: str, user) -> OfferCode:
+    """The merchant presents a member's code; it works once and only while the offer is valid."""
+    found = (
+        OfferCode.objects.visible_to(user)
+        .select_for_update()
+        .filter(code=code.strip().upper())
+        .select_related("offer__merchant")
+        .first()
+    )
+    if found is None:
+        raise DomainError(_("No such redemption code."), code="unknown_code")
+    if found.used_at is not None:
+        raise Conflict(
+            _("This code was already used on %(day)s.") % {"day": timezone.localdate(found.used_at)},
+            code="code_used",
+        )
+    if found.offer.valid_until < timezone.localdate():
+        raise DomainError(_("This code's offer has expired."), code="code_expired")
+    found.used_at, found.used_by = timezone.now(), user
+    found.save(update_fields=["used_at", "used_by"])
+    return found
