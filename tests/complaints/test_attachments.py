@@ -98,7 +98,7 @@ def test_intake_writes_the_complaint_and_its_files_in_one_transaction(project, m
 
 def test_a_failed_intake_leaves_no_complaint_no_row_and_no_file(project, media_root):
     with (
-        mock.patch.object(services, "evaluate", side_effect=RuntimeError("database went away")),
+        mock.patch.object(services.intake, "evaluate", side_effect=RuntimeError("database went away")),
         pytest.raises(RuntimeError),
     ):
         services.complaint_create(intake=intake(project), files=[SimpleUploadedFile("a.png", PNG)])

@@ -1,0 +1,49 @@
+"""Every change to a complaint goes through here: staff pages, the public form, the API,
+the escalation sweep (task and command) all call these functions.
+
+The package splits by sub-domain: ``intake`` (the new complaint, its number, the caller's customer
+file, its files), ``escalation`` (evaluation, clock warnings, the sweep), ``handling`` (assignment,
+transitions, plans, handover, lowering, linking, rating, call-backs, repairs) and ``notifications``
+(staff notifications, texts to complainants). The public names are re-exported here, so callers
+import ``complaints.services`` and not its modules. To patch a name in a test, patch it in the
+module that uses it (e.g. ``complaints.services.intake.evaluate`` for the intake's evaluation).
+"""
+
+from .escalation import escalate_due, evaluate, facts_for, same_issue_complainants
+from .handling import (
+    complaint_add_plan,
+    complaint_add_progress,
+    complaint_assign,
+    complaint_callback,
+    complaint_handover,
+    complaint_link_same_issue,
+    complaint_lower_tier,
+    complaint_rate,
+    complaint_transition,
+    repair_record,
+)
+from .intake import CLOCK_SKEW, Intake, complaint_create
+from .notifications import COMPLAINANT_TOPIC, STAFF_TOPIC, tracking_link
+
+__all__ = [
+    "CLOCK_SKEW",
+    "COMPLAINANT_TOPIC",
+    "STAFF_TOPIC",
+    "Intake",
+    "complaint_add_plan",
+    "complaint_add_progress",
+    "complaint_assign",
+    "complaint_callback",
+    "complaint_create",
+    "complaint_handover",
+    "complaint_link_same_issue",
+    "complaint_lower_tier",
+    "complaint_rate",
+    "complaint_transition",
+    "escalate_due",
+    "evaluate",
+    "facts_for",
+    "repair_record",
+    "same_issue_complainants",
+    "tracking_link",
+]

@@ -1,0 +1,153 @@
+"""Escalation: the facts for the tier table (incl. the issue group of same-issue complaints),
+``evaluate`` (raise the tier once per tier, warn before a clock runs out, recompute the next due
+time) and the sweep ``escalate_due`` that the task and the command run. It owns the issue group
+helpers and the clock bookkeeping that intake and handling import from here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .. import rules
+from ..models import Complaint, ComplaintEvent
+from .notifications import _notify, _rise_message, _warning_message
+
+
+def _issue_root(same_issue_as: Complaint | None) -> Complaint | None:
+    if same_issue_as is None:
+        return None
+    return same_issue_as.issue_root or same_issue_as
+
+
+def _group_members(complaint: Complaint):
+    root_id = complaint.issue_root_id or complaint.pk
+    return Complaint.objects.filter(Q(pk=root_id) | Q(issue_root_id=root_id))
+
+
+def same_issue_complainants(complaint: Complaint) -> int:
+    """Distinct complainants of the complaint's issue group within a month of it (DOMAIN.md: hot)."""
+    if complaint.issue_root_id is None and not complaint.issue_members.exists():
+        return 1
+    window = rules.SAME_ISSUE_WINDOW
+    members = (
+        _group_members(complaint)
+        .filter(
+            received_at__gte=complaint.received_at - window, received_at__lte=complaint.received_at + window
+        )
+        .values_list("pk", "customer_id", "contact_phone")
+    )
+    return len({customer_id or phone or f"#{pk}" for pk, customer_id, phone in members})
+
+
+def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
+    resolved = complaint.status in rules.HANDLED_STATUSES
+    elapsed = rules.company_side_elapsed(
+        received_at=complaint.received_at,
+        now=now,
+        paused_seconds=complaint.paused_seconds,
+        paused_since=complaint.paused_since,
+    )
+    return rules.TierFacts(
+        litigation=complaint.litigation,
+        media=complaint.media,
+        complainant_count=complaint.complainant_count,
+        same_issue_complainants=same_issue_complainants(complaint),
+        unresolved_for=timedelta(0) if resolved else elapsed,
+        second_complaint=complaint.follows_id is not None,
+        needs_outside_support=complaint.needs_outside_support,
+    )
+
+
+def _clock_done(complaint: Complaint) -> set[tuple[str, bool]]:
+    """(tier, warning) pairs already recorded automatically: each rise and each warning happens once."""
+    events = complaint.events.filter(
+        kind__in=[ComplaintEvent.Kind.TIER_RAISED, ComplaintEvent.Kind.CLOCK_WARNING], by__isnull=True
+    ).values_list("kind", "to_value")
+    return {(tier, kind == ComplaintEvent.Kind.CLOCK_WARNING) for kind, tier in events}
+
+
+def _record_once(complaint: Complaint, **event) -> bool:
+    """Insert an automatic event; False when a concurrent sweep already recorded it."""
+    try:
+        with transaction.atomic():
+            ComplaintEvent.objects.create(complaint=complaint, **event)
+    except IntegrityError:
+        return False
+    return True
+
+
+def evaluate(complaint: Complaint, *, now: datetime) -> bool:
+    """Raise the tier if the rules now give a higher one, warn before a clock runs out, and
+    recompute the next due time. Call it inside a transaction holding the complaint's row.
+    Returns whether the tier rose."""
+    tier, reasons = rules.tier_for(facts_for(complaint, now))
+    done = _clock_done(complaint)
+    rose = False
+    # A tier a manager lowered from is not raised again by the same rules (one rise per tier).
+    if rules.higher(tier, complaint.tier) and (tier, False) not in done:
+        if _record_once(
+            complaint,
+            kind=ComplaintEvent.Kind.TIER_RAISED,
+            from_value=complaint.tier,
+            to_value=tier,
+            reasons=reasons,
+        ):
+            _notify(complaint, tier, _rise_message(complaint, tier))
+            complaint.tier = tier
+            rose = True
+        done.add((tier, False))
+    if _clock_running(complaint):
+        for moment in rules.clock_moments(
+            received_at=complaint.received_at,
+            paused_seconds=complaint.paused_seconds,
+            tier=complaint.tier,
+            done=done,
+        ):
+            if moment.warning and moment.at <= now:
+                if _record_once(complaint, kind=ComplaintEvent.Kind.CLOCK_WARNING, to_value=moment.tier):
+                    _notify(complaint, rules.IMPORTANT, _warning_message(complaint, moment.tier))
+                done.add((moment.tier, True))
+    complaint.tier_reasons = reasons
+    complaint.next_due_at = _next_due(complaint, done)
+    complaint.save(update_fields=["tier", "tier_reasons", "next_due_at"])
+    return rose
+
+
+def _clock_running(complaint: Complaint) -> bool:
+    return complaint.status not in rules.HANDLED_STATUSES and complaint.paused_since is None
+
+
+def _next_due(complaint: Complaint, done: set[tuple[str, bool]]) -> datetime | None:
+    return rules.next_clock_due(
+        received_at=complaint.received_at,
+        paused_seconds=complaint.paused_seconds,
+        paused=complaint.paused_since is not None,
+        resolved=complaint.status in rules.HANDLED_STATUSES,
+        tier=complaint.tier,
+        done=frozenset(done),
+    )
+
+
+def escalate_due(*, as_of: datetime | None = None, batch_size: int = 500) -> int:
+    """The sweep: look at complaints whose due time has come, in batches, skipping rows another
+    worker holds. Safe to run twice or concurrently: a rise is recorded once per (complaint, tier)."""
+    as_of = as_of or timezone.now()
+    seen: set[int] = set()
+    raised = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Complaint.objects.select_for_update(skip_locked=True)
+                .filter(next_due_at__lte=as_of)
+                .exclude(pk__in=seen)
+                .order_by("next_due_at")[:batch_size]
+            )
+            if not batch:
+                return raised
+            for complaint in batch:
+                seen.add(complaint.pk)
+                raised += evaluate(complaint, now=as_of)

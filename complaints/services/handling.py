@@ -1,0 +1,256 @@
+"""Handling a complaint after intake: assignment, the status flow (with the paused clock while
+waiting for the customer), the handling plan and progress notes, handover by the first responder,
+a manager's lowering of the tier, linking to an earlier complaint of the same issue, the
+complainant's rating, the call-back after closing and repairs attributed to contractors. Every
+change is recorded as an event under the complaint's row lock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vanke_crm.exceptions import Conflict, DomainError
+
+from .. import rules
+from ..models import Complaint, ComplaintEvent, Repair, Status
+from .escalation import _clock_done, _group_members, _issue_root, _next_due, evaluate
+from .notifications import _text_complainant
+
+
+def _lock(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _mark_first_response(complaint: Complaint, now: datetime) -> None:
+    """The first time staff act on a complaint after intake (for the response-time figures)."""
+    if complaint.first_response_at is None:
+        complaint.first_response_at = now
+        Complaint.objects.filter(pk=complaint.pk, first_response_at__isnull=True).update(
+            first_response_at=now
+        )
+
+
+@transaction.atomic
+def complaint_transition(*, complaint: Complaint, status: str, note: str = "", by=None) -> Complaint:
+    complaint = _lock(complaint)
+    if not rules.can_transition(complaint.status, status):
+        raise Conflict(
+            _("A complaint that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": Status(complaint.status).label,
+                "target": Status(status).label if status in Status.values else status,
+            },
+            code="invalid_transition",
+        )
+    if status == Status.ASSIGNED and complaint.handler_id is None:
+        raise DomainError(_("Choose a handler before assigning the complaint."), code="handler_required")
+    now = timezone.now()
+    if complaint.status == Status.AWAITING_CUSTOMER and complaint.paused_since:
+        complaint.paused_seconds += int((now - complaint.paused_since).total_seconds())
+        complaint.paused_since = None
+    if status == Status.AWAITING_CUSTOMER:
+        complaint.paused_since = now
+    if status == Status.RESOLVED:
+        complaint.resolved_at = now
+        _text_complainant(
+            complaint,
+            _("Your complaint %(number)s is resolved. Please tell us if you are satisfied: %(link)s"),
+        )
+    if status == Status.CLOSED:
+        complaint.closed_at = now
+    if status == Status.IN_PROGRESS and complaint.status == Status.RESOLVED:
+        complaint.resolved_at = None  # reopened: the complainant was not satisfied
+    _mark_first_response(complaint, now)
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.STATUS,
+        by=by,
+        from_value=complaint.status,
+        to_value=status,
+        note=note,
+        visible_to_complainant=True,
+    )
+    complaint.status = status
+    complaint.save(update_fields=["status", "paused_seconds", "paused_since", "resolved_at", "closed_at"])
+    evaluate(complaint, now=now)
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign(
+    *, complaint: Complaint, handler, department: str, deadline: datetime | None, by
+) -> Complaint:
+    complaint = _lock(complaint)
+    complaint.handler, complaint.department, complaint.deadline = handler, department, deadline
+    complaint.save(update_fields=["handler", "department", "deadline"])
+    if complaint.status == Status.RECEIVED:
+        return complaint_transition(
+            complaint=complaint,
+            status=Status.ASSIGNED,
+            by=by,
+            note=str(_("Assigned to %(name)s") % {"name": handler}),
+        )
+    return complaint
+
+
+@transaction.atomic
+def complaint_add_plan(*, complaint: Complaint, measures: str, deadline: datetime, by) -> ComplaintEvent:
+    """The handling plan told to the complainant: the measures, by when, and who answers for it."""
+    complaint = _lock(complaint)
+    if complaint.status in rules.HANDLED_STATUSES:
+        raise Conflict(_("The complaint is already handled."), code="handled")
+    if deadline <= timezone.now():
+        raise DomainError(_("The plan's deadline must be in the future."), code="deadline_in_past")
+    complaint.deadline = deadline
+    complaint.save(update_fields=["deadline"])
+    _mark_first_response(complaint, timezone.now())
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.PLAN,
+        by=by,
+        note=measures,
+        deadline=deadline,
+        visible_to_complainant=True,
+    )
+
+
+def complaint_add_progress(
+    *, complaint: Complaint, note: str, visible_to_complainant: bool, by
+) -> ComplaintEvent:
+    if not note.strip():
+        raise DomainError(_("Write what happened."), code="empty_note")
+    _mark_first_response(complaint, timezone.now())
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.PROGRESS,
+        by=by,
+        note=note.strip(),
+        visible_to_complainant=visible_to_complainant,
+    )
+
+
+@transaction.atomic
+def complaint_handover(*, complaint: Complaint, to_user, note: str, by) -> Complaint:
+    """首问责任制: the first responder stays responsible until they hand over, with a note."""
+    complaint = _lock(complaint)
+    if not note.strip():
+        raise DomainError(_("Say why and what the next person needs to know."), code="note_required")
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.HANDOVER,
+        by=by,
+        from_value=str(complaint.first_responder_id or ""),
+        to_value=str(to_user.pk),
+        note=note.strip(),
+    )
+    complaint.first_responder = to_user
+    complaint.save(update_fields=["first_responder"])
+    return complaint
+
+
+@transaction.atomic
+def complaint_lower_tier(*, complaint: Complaint, tier: str, reason: str, by) -> Complaint:
+    if not by.has_perm("complaints.lower_tier"):
+        raise DomainError(_("Only a manager may lower a tier."), code="not_allowed")
+    complaint = _lock(complaint)
+    if not rules.higher(complaint.tier, tier):
+        raise DomainError(_("Choose a tier below the current one."), code="not_lower")
+    if not reason.strip():
+        raise DomainError(_("Give the reason for lowering the tier."), code="reason_required")
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.TIER_LOWERED,
+        by=by,
+        from_value=complaint.tier,
+        to_value=tier,
+        note=reason.strip(),
+    )
+    complaint.tier = tier
+    complaint.next_due_at = _next_due(complaint, _clock_done(complaint))
+    complaint.save(update_fields=["tier", "next_due_at"])
+    return complaint
+
+
+@transaction.atomic
+def complaint_link_same_issue(*, complaint: Complaint, earlier: Complaint, by) -> Complaint:
+    complaint = _lock(complaint)
+    if earlier.pk == complaint.pk or earlier.company_id != complaint.company_id:
+        raise DomainError(_("Choose another complaint of the same company."), code="bad_link")
+    complaint.issue_root = _issue_root(earlier)
+    complaint.save(update_fields=["issue_root"])
+    ComplaintEvent.objects.create(
+        complaint=complaint, kind=ComplaintEvent.Kind.LINKED, by=by, to_value=earlier.number
+    )
+    now = timezone.now()
+    for member in _group_members(complaint).filter(status__in=rules.OPEN_STATUSES).select_for_update():
+        evaluate(member, now=now)
+    complaint.refresh_from_db()
+    return complaint
+
+
+@transaction.atomic
+def complaint_rate(*, complaint: Complaint, rating: int, comment: str) -> Complaint:
+    """The complainant's verdict on the handling, once, after it is resolved."""
+    complaint = _lock(complaint)
+    if complaint.status not in rules.HANDLED_STATUSES:
+        raise Conflict(_("You can rate the handling once the complaint is resolved."), code="not_handled")
+    if complaint.rating is not None:
+        raise Conflict(_("This complaint has already been rated. Thank you."), code="already_rated")
+    if not 1 <= rating <= 5:
+        raise DomainError(_("Choose a rating from 1 to 5."), code="bad_rating")
+    complaint.rating, complaint.rating_comment = rating, comment.strip()[:500]
+    complaint.save(update_fields=["rating", "rating_comment"])
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.FEEDBACK,
+        to_value=str(rating),
+        note=complaint.rating_comment,
+        visible_to_complainant=True,
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_callback(*, complaint: Complaint, note: str, satisfied: bool, by) -> ComplaintEvent:
+    """The call-back (回访) after closing: what the complainant said, and whether they were satisfied."""
+    complaint = _lock(complaint)
+    if complaint.status != Status.CLOSED:
+        raise Conflict(_("Call back once the complaint is closed."), code="not_closed")
+    if not note.strip():
+        raise DomainError(_("Write what the complainant said."), code="note_required")
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.CALLBACK,
+        by=by,
+        to_value="satisfied" if satisfied else "not_satisfied",
+        note=note.strip(),
+    )
+
+
+def repair_record(
+    *, complaint: Complaint, contractor, work: str, started_on, finished_on, fixed_first_time, by
+) -> Repair:
+    """Attribute a repair (返修) to the contractor or supplier responsible; a later repair of the same
+    complaint means the earlier ones did not fix it the first time."""
+    today = timezone.localdate()
+    if started_on > today or (finished_on and finished_on > today):
+        raise DomainError(_("Repair dates cannot be in the future."), code="repair_in_future")
+    if finished_on and finished_on < started_on:
+        raise DomainError(_("A repair cannot finish before it starts."), code="repair_finish_before_start")
+    if not work.strip():
+        raise DomainError(_("Describe the repair work."), code="repair_work_required")
+    with transaction.atomic():
+        complaint.repairs.filter(fixed_first_time__isnull=True).update(fixed_first_time=False)
+        return Repair.objects.create(
+            complaint=complaint,
+            contractor=contractor,
+            work=work.strip(),
+            started_on=started_on,
+            finished_on=finished_on,
+            fixed_first_time=fixed_first_time,
+            recorded_by=by,
+        )

@@ -1,0 +1,147 @@
+"""Intake: a complaint from any channel (staff pages, the public form, the API) becomes a numbered
+complaint (``TS<month>-<number>`` from the month's counter), linked to the caller's customer file of
+the complaint's company (looked up by phone, created from the contact if there is none), judged at
+once, texted to the complainant, with its files handed to ``complaints.attachments`` in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers import services as customer_services
+from customers.models import Customer
+from organization.models import Project, Unit
+from vanke_crm.exceptions import DomainError
+
+from .. import attachments, rules
+from ..models import Complaint, ComplaintEvent, NumberSequence, Status
+from .escalation import _group_members, _issue_root, evaluate
+from .notifications import _text_complainant
+
+# Staff clocks drift; a received time this far ahead is still "now", beyond it is the future.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Intake:
+    project: Project
+    channel: str
+    category: str
+    title: str
+    description: str
+    received_at: datetime | None = None
+    unit: Unit | None = None
+    customer: Customer | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    sub_category: str = ""
+    complainant_count: int = 1
+    litigation: str = "none"
+    media: str = "none"
+    needs_outside_support: bool = False
+    same_issue_as: Complaint | None = None
+    follows: Complaint | None = None
+    department: str = ""
+    handler: object = None
+    deadline: datetime | None = None
+
+
+def _next_number(received_at: datetime) -> str:
+    month = timezone.localtime(received_at).strftime("%Y%m")
+    NumberSequence.objects.get_or_create(month=month)
+    sequence = NumberSequence.objects.select_for_update().get(month=month)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"TS{month}-{sequence.last:06d}"
+
+
+@transaction.atomic
+def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] = ()) -> Complaint:
+    """Record a complaint from any channel, judge its tier at once, and notify after commit.
+
+    ``received_by`` is the first responder (首问责任人); None for the public form. ``files`` (photos,
+    PDFs) are checked before anything is written and stored in the same transaction, as its last step.
+    """
+    checked_files = attachments.check_files(files, at_most=rules.MAX_INTAKE_ATTACHMENTS)
+    now = timezone.now()
+    received_at = intake.received_at or now
+    if received_at > now + CLOCK_SKEW:
+        raise DomainError(_("The received time is in the future."), code="received_in_future")
+    if intake.unit is not None and intake.unit.building.project_id != intake.project.pk:
+        raise DomainError(_("The unit is not in the chosen project."), code="unit_not_in_project")
+    for related in (intake.same_issue_as, intake.follows):
+        if related is not None and related.company_id != intake.project.company_id:
+            raise DomainError(_("Only complaints of the same company can be linked."), code="other_company")
+    if intake.follows is not None and intake.follows.status not in rules.HANDLED_STATUSES:
+        raise DomainError(
+            _("A second complaint follows a complaint that was already handled."), code="follows_unhandled"
+        )
+
+    # The month's number first: every intake locks the counter before any customer row, so two
+    # intakes for one caller cannot each hold what the other waits for.
+    number = _next_number(received_at)
+    customer = intake.customer
+    if customer is not None and customer.company_id != intake.project.company_id:
+        raise DomainError(
+            _("The customer is not a customer of this project's company."), code="other_company"
+        )
+    if customer is None and intake.contact_phone:
+        # Only the complaint's company's own file: another company's customer is never linked or named.
+        customer = Customer.objects.filter(
+            company_id=intake.project.company_id, phone=intake.contact_phone
+        ).first()
+        if customer is None and intake.contact_name:
+            customer, _created = customer_services.customer_upsert(
+                company=intake.project.company,
+                phone=intake.contact_phone,
+                source="service_contact",
+                profile={"name": intake.contact_name},
+            )
+    complaint = Complaint.objects.create(
+        number=number,
+        company_id=intake.project.company_id,
+        project=intake.project,
+        unit=intake.unit,
+        customer=customer,
+        channel=intake.channel,
+        category=intake.category,
+        sub_category=intake.sub_category,
+        title=intake.title,
+        description=intake.description,
+        received_at=received_at,
+        complainant_count=intake.complainant_count,
+        litigation=intake.litigation,
+        media=intake.media,
+        needs_outside_support=intake.needs_outside_support,
+        issue_root=_issue_root(intake.same_issue_as),
+        follows=intake.follows,
+        first_responder=received_by,
+        handler=intake.handler,
+        department=intake.department,
+        deadline=intake.deadline,
+        contact_name=intake.contact_name,
+        contact_phone=intake.contact_phone or (customer.phone if customer else ""),
+        tracking_token=secrets.token_urlsafe(32),
+    )
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.CREATED,
+        by=received_by,
+        to_value=Status.RECEIVED,
+        visible_to_complainant=True,
+    )
+    _text_complainant(complaint, _("Your complaint %(number)s is received. Follow it here: %(link)s"))
+    evaluate(complaint, now=now)
+    for member in _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES):
+        evaluate(member, now=now)
+    attachments.store(complaint=complaint, files=checked_files, by=received_by)
+    return complaint

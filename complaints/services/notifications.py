@@ -1,0 +1,88 @@
+"""Who hears about a complaint, and how: in-app notifications to staff (handler and first
+responder; the company's managers from hot; the group centre for major), their e-mail copies and the
+texts to the complainant with the tracking link, both through the core outbox. The other service
+modules import these helpers; this one imports none of them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from core import outbox
+
+from .. import rules
+from ..models import Complaint, Notification, Tier
+
+COMPLAINANT_TOPIC = "complaint"  # texts to the complainant go through the core outbox
+STAFF_TOPIC = "staff_notification"  # e-mail copies of notifications to staff, through the core outbox
+
+
+def _recipients(complaint: Complaint, tier: str):
+    User = get_user_model()
+    people = {user for user in (complaint.handler, complaint.first_responder) if user is not None}
+    if rules.TIER_RANK[tier] >= rules.TIER_RANK[rules.HOT]:
+        people |= set(
+            User.objects.filter(
+                company_id=complaint.company_id, groups__name="company_manager", is_active=True
+            )
+        )
+    if tier == rules.MAJOR:
+        people |= set(User.objects.filter(groups__name="group_centre", is_active=True))
+    return people
+
+
+def _rise_message(complaint: Complaint, tier: str) -> str:
+    return str(
+        _("Complaint %(number)s is now %(tier)s: %(title)s")
+        % {"number": complaint.number, "tier": Tier(tier).label, "title": complaint.title[:100]}
+    )
+
+
+def _warning_message(complaint: Complaint, tier: str) -> str:
+    return str(
+        _("Complaint %(number)s becomes %(tier)s within a day unless it is resolved: %(title)s")
+        % {"number": complaint.number, "tier": Tier(tier).label, "title": complaint.title[:100]}
+    )
+
+
+def _notify(complaint: Complaint, tier: str, message: str) -> None:
+    """Notify the people of ``tier``: handler and first responder; managers from hot; the group
+    centre for major. Each gets an in-app notification and, if they have an address, an e-mail
+    through the core outbox (its attempt limit; one refused address does not hold up the others)."""
+    notifications = Notification.objects.bulk_create(
+        Notification(user=user, complaint=complaint, message=message) for user in _recipients(complaint, tier)
+    )
+    outbox.message_queue_many(
+        outbox.Message(
+            channel="email",
+            recipient=notification.user.email,
+            topic=STAFF_TOPIC,
+            subject=message,
+            body=message,
+            dedupe_key=f"notification:{notification.pk}",
+            company_id=complaint.company_id,
+        )
+        for notification in notifications
+        if notification.user.email
+    )
+
+
+def tracking_link(complaint: Complaint) -> str:
+    from django.conf import settings
+
+    return f"{settings.PUBLIC_BASE_URL}/complain/track/{complaint.tracking_token}/"
+
+
+def _text_complainant(complaint: Complaint, template) -> None:
+    if not complaint.contact_phone or not complaint.tracking_token:
+        return
+    outbox.message_queue(
+        outbox.Message(
+            channel="sms",
+            recipient=complaint.contact_phone,
+            topic=COMPLAINANT_TOPIC,
+            body=str(template % {"number": complaint.number, "link": tracking_link(complaint)}),
+            company_id=complaint.company_id,
+        )
+    )
