@@ -178,3 +178,19 @@ def test_the_complaint_page_offers_no_integrator_or_auditor_as_handler_or_handov
         assert people["manager_a"] in offered
     assert people["staff_a"] not in handover  # already the first responder
     assert f'value="{people["integrator_a"].pk}"' not in page.content.decode()
+
+
+def test_service_tasks_cannot_be_assigned_to_an_integrator_or_auditor(people, records):
+    from tests.conftest import api_as
+
+    task = records["service_task"][OWN]
+    api = api_as(people["manager_a"])
+    for person in ("integrator_a", "auditor"):
+        refused = api.post(
+            f"/api/v1/service-tasks/{task.pk}/assign/", {"assignee": people[person].pk}, format="json"
+        )
+        assert refused.status_code == 400 and refused.json()["code"] == "assignee_outside"
+    ok = api.post(
+        f"/api/v1/service-tasks/{task.pk}/assign/", {"assignee": people["group_user"].pk}, format="json"
+    )
+    assert ok.status_code == 200
