@@ -194,3 +194,31 @@ def test_service_tasks_cannot_be_assigned_to_an_integrator_or_auditor(people, re
         f"/api/v1/service-tasks/{task.pk}/assign/", {"assignee": people["group_user"].pk}, format="json"
     )
     assert ok.status_code == 200
+
+
+def test_improvement_plan_owners_are_the_same_on_the_page_and_the_api(client, people):
+    from surveys.models import Indicator
+    from tests.conftest import api_as
+
+    project = ProjectFactory(company=people["company_a"])
+    body = {
+        "project": project.pk,
+        "indicator": Indicator.objects.get(code="repair_response").pk,
+        "goal": "维修响应提速",
+        "department": "property",
+        "deadline": "2030-01-31",
+        "measures": "24小时内上门",
+    }
+    api = api_as(people["manager_a"])
+    for person in ("integrator_a", "auditor"):
+        refused = api.post("/api/v1/improvement-plans/", {**body, "owner": people[person].pk}, format="json")
+        assert refused.status_code == 400 and "owner" in refused.data
+    assert (
+        api.post(
+            "/api/v1/improvement-plans/", {**body, "owner": people["staff_a"].pk}, format="json"
+        ).status_code
+        == 201
+    )
+    client.login(username=people["manager_a"].username, password=PASSWORD)
+    offered = client.get(reverse("survey-improvement-create")).context["form"].fields["owner"].queryset
+    assert set(offered) == {people["staff_a"], people["manager_a"], people["group_user"]}
