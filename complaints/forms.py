@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers import rules as customer_rules
+from organization import access
 from organization.models import Project, Unit
 from vanke_crm.exceptions import DomainError
 
@@ -112,17 +113,9 @@ class AssignForm(forms.Form):
         label=_("deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
-    def __init__(self, *args, complaint, **kwargs):
+    def __init__(self, *args, complaint, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = (
-            get_user_model()
-            .objects.filter(
-                company_id=complaint.company_id,
-                is_active=True,
-                groups__name__in=["frontline_staff", "company_manager"],
-            )
-            .distinct()
-        )
+        self.fields["handler"].queryset = access.assignable_staff(user, complaint.company)
 
 
 class TransitionForm(forms.Form):
@@ -150,12 +143,10 @@ class HandoverForm(forms.Form):
     to_user = forms.ModelChoiceField(label=_("hand over to"), queryset=get_user_model().objects.none())
     note = forms.CharField(label=_("note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, complaint, **kwargs):
+    def __init__(self, *args, complaint, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = (
-            get_user_model()
-            .objects.filter(company_id=complaint.company_id, is_active=True)
-            .exclude(pk=complaint.first_responder_id)
+        self.fields["to_user"].queryset = access.assignable_staff(user, complaint.company).exclude(
+            pk=complaint.first_responder_id
         )
 
 

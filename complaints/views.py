@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import form_errors_text
 from core.http import client_ip
+from organization import access
 from organization.models import Company
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
@@ -39,13 +40,6 @@ from .models import TIER_REASON_LABELS, Attachment, Category, Complaint, Status,
 PAGE_SIZE = 50
 PUBLIC_SUBMISSIONS_PER_HOUR = 5
 TRACKING_LINK_DAYS_AFTER_CLOSING = 180
-
-
-def _visible(request, complaint_id: int) -> Complaint:
-    try:
-        return Complaint.objects.visible_to(request.user).get(pk=complaint_id)
-    except Complaint.DoesNotExist:
-        raise Http404 from None
 
 
 @staff_ui
@@ -143,11 +137,12 @@ def complaint_detail(request, complaint_id: int):
             "duplicates": selectors.possible_duplicates(complaint),
             "assign_form": AssignForm(
                 complaint=complaint,
+                user=request.user,
                 initial={"handler": complaint.handler_id, "department": complaint.department},
             ),
             "plan_form": PlanForm(),
             "progress_form": ProgressForm(),
-            "handover_form": HandoverForm(complaint=complaint),
+            "handover_form": HandoverForm(complaint=complaint, user=request.user),
             "lower_form": LowerTierForm(),
             "repair_form": RepairForm(),
             "callback_form": CallbackForm(),
@@ -167,7 +162,7 @@ def _action(view):
     @permission_required("complaints.change_complaint", raise_exception=True)
     @require_POST
     def wrapper(request, complaint_id: int):
-        complaint = _visible(request, complaint_id)
+        complaint = access.access_complaint(request.user, complaint_id, "change")
         try:
             view(request, complaint)
         except DomainError as error:
@@ -182,7 +177,8 @@ def _form_action(form_class, service, success, *, form_needs_complaint: bool = F
 
     @_action
     def view(request, complaint):
-        form = form_class(request.POST, **({"complaint": complaint} if form_needs_complaint else {}))
+        context = {"complaint": complaint, "user": request.user} if form_needs_complaint else {}
+        form = form_class(request.POST, **context)
         if not form.is_valid():
             raise DomainError(form_errors_text(form))
         service(complaint=complaint, by=request.user, **form.cleaned_data)
@@ -258,7 +254,7 @@ def attachment_response(attachment: Attachment, *, preview: bool = False) -> Fil
 @staff_ui
 @permission_required("complaints.view_complaint", raise_exception=True)
 def complaint_attachment(request, complaint_id: int, attachment_id: int):
-    complaint = _visible(request, complaint_id)
+    complaint = access.access_complaint(request.user, complaint_id, "view")
     attachment = complaint.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404

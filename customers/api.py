@@ -8,7 +8,8 @@ from rest_framework.response import Response
 
 from core.api import ID_PATTERN
 from core.pagination import NewestFirstPagination
-from organization.models import Company
+from organization import access
+from vanke_crm.exceptions import DomainError
 
 from . import privacy, services
 from .filters import CommunicationFilter, CustomerFilter, PurchaseFilter
@@ -27,18 +28,6 @@ UNMASK = OpenApiParameter(
     bool,
     description=str(_("Show full phone and ID numbers (needs the permission; every read is audited).")),
 )
-
-
-def company_for_write(request, requested: Company | None) -> Company:
-    """The company a new customer file is recorded under: the caller's own, or for group-level
-    callers the one they name."""
-    if request.user.company_id:
-        if requested and requested.pk != request.user.company_id:
-            raise ValidationError({"company": [_("You can only record for your own company.")]})
-        return request.user.company
-    if requested and Company.objects.visible_to(request.user).filter(pk=requested.pk).exists():
-        return requested
-    raise ValidationError({"company": [_("Group-level callers must say which company this is for.")]})
 
 
 class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -107,7 +96,10 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         phone, source = values.pop("phone"), values.pop("source")
-        company = company_for_write(request, values.pop("company", None))
+        try:
+            company = access.write_company_for(request.user, values.pop("company", None))
+        except DomainError as refused:
+            raise ValidationError({"company": [refused.message]}) from None
         exists = Customer.objects.filter(company=company, phone=phone).exists()
         if exists and not request.user.has_perm("customers.change_customer"):
             raise PermissionDenied(

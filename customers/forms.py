@@ -100,16 +100,11 @@ class NewCustomerForm(CustomerForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         if user.company_id:
             del self.fields["company"]
         else:
             self.fields["company"].queryset = Company.objects.visible_to(user)
             self.fields["company"].required = True
-
-    @property
-    def file_company(self) -> Company | None:
-        return self.user.company if self.user.company_id else self.cleaned_data.get("company")
 
 
 class CustomerSearchForm(forms.Form):

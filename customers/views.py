@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from organization import access
 from organization.views import staff_ui
 from vanke_crm.exceptions import DomainError
 
@@ -24,13 +24,6 @@ from .models import AccessAction, Customer, Segment
 from .timeline import timeline_for
 
 PAGE_SIZE = 50
-
-
-def _visible_customer(request, customer_id: int) -> Customer:
-    try:
-        return Customer.objects.visible_to(request.user).get(pk=customer_id)
-    except Customer.DoesNotExist:
-        raise Http404 from None
 
 
 def _filters(form: CustomerSearchForm) -> selectors.CustomerFilters:
@@ -75,7 +68,7 @@ def customer_list(request):
 @require_http_methods(["GET", "POST"])
 def customer_detail(request, customer_id: int):
     """The 360 page. A GET shows masked data; POST action=unmask reveals it to permitted roles."""
-    _visible_customer(request, customer_id)
+    access.access_customer(request.user, customer_id, "view")
     unmasked = False
     if request.method == "POST":
         if not privacy.can_see_personal_data(request.user):
@@ -112,7 +105,7 @@ def customer_detail(request, customer_id: int):
 def customer_create(request):
     form = NewCustomerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        company = form.file_company
+        company = access.write_company_for(request.user, form.cleaned_data.get("company"))
         existing = Customer.objects.filter(company=company, phone=form.cleaned_data["phone"]).first()
         if existing:
             form.add_error(
@@ -137,7 +130,7 @@ def customer_create(request):
 @require_http_methods(["GET", "POST"])
 def customer_edit(request, customer_id: int):
     """The edit form shows phone and ID number masked; a permitted user may reveal them (audited)."""
-    customer = _visible_customer(request, customer_id)
+    customer = access.access_customer(request.user, customer_id, "change")
     reveal = request.method == "POST" and request.POST.get("action") == "unmask"
     if reveal:
         if not privacy.can_see_personal_data(request.user):
@@ -178,7 +171,7 @@ def customer_edit(request, customer_id: int):
 @permission_required("customers.add_communication", raise_exception=True)
 @require_POST
 def communication_add(request, customer_id: int):
-    customer = _visible_customer(request, customer_id)
+    customer = access.access_customer(request.user, customer_id, "view")
     form = CommunicationForm(request.POST)
     if form.is_valid():
         services.communication_log(customer=customer, staff=request.user, **form.cleaned_data)
@@ -194,7 +187,7 @@ def communication_add(request, customer_id: int):
 @permission_required("customers.change_customer", raise_exception=True)
 @require_POST
 def segment_set(request, customer_id: int):
-    customer = _visible_customer(request, customer_id)
+    customer = access.access_customer(request.user, customer_id, "change")
     form = SegmentForm(request.POST)
     if form.is_valid():
         try:
@@ -250,7 +243,7 @@ def customer_import(request):
         upload = form.cleaned_data["file"]
         job = jobs.customer_import_start(
             user=request.user,
-            company=request.user.company or form.cleaned_data["company"],
+            company=access.write_company_for(request.user, form.cleaned_data.get("company")),
             name=upload.name,
             content=upload.read(),
         )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Department
 from customers.models import Segment
+from organization import access
 from organization.models import Project
 
 from . import rules
@@ -51,10 +52,8 @@ class ImprovementPlanForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.visible_to(user).order_by("company", "name")
-        users = get_user_model().objects.filter(is_active=True, groups__permissions__codename="use_staff_ui")
-        if user.company_id:
-            users = users.filter(company_id=user.company_id)
-        self.fields["owner"].queryset = users.distinct().order_by("username")
+        # The plan's company comes with its project: anyone who may own plans of a company the user sees.
+        self.fields["owner"].queryset = access.assignable_staff(user, None, perm=access.OWN_IMPROVEMENT_PLANS)
 
 
 class FollowUpForm(forms.Form):

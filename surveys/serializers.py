@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Segment
+from organization import access
 from organization.models import Project
 
 from . import rules
@@ -189,13 +190,10 @@ class ImprovementPlanInput(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            from django.contrib.auth import get_user_model
-
             self.fields["project"].queryset = Project.objects.visible_to(request.user)
-            users = get_user_model().objects.filter(is_active=True)
-            if request.user.company_id:
-                users = users.filter(company_id=request.user.company_id)
-            self.fields["owner"].queryset = users
+            self.fields["owner"].queryset = access.assignable_staff(
+                request.user, None, perm=access.OWN_IMPROVEMENT_PLANS
+            )
 
 
 class FollowUpInput(serializers.Serializer):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from complaints.charts import horizontal_bars
 from complaints.models import Complaint
 from customers import rules as customer_rules
+from organization import access
 from organization.models import Company, Project
 from organization.views import staff_ui
 from vanke_crm.exceptions import Conflict, DomainError
@@ -349,7 +350,12 @@ def improvement_create(request):
     form = ImprovementPlanForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        company = data["project"].company if data["project"] else request.user.company
+        try:
+            company = access.write_company_for(
+                request.user, data["project"].company if data["project"] else None
+            )
+        except DomainError:
+            company = None
         if company is None:
             form.add_error("project", _("Choose the project (group users plan for a company through it)."))
         else:

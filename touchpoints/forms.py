@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import rules as customer_rules
 from customers.models import Customer
-from organization import roles
+from organization import access
 from organization.models import User
 
 from .models import CHANNEL_CHOICES, OUTCOME_CHOICES, ActionType
@@ -72,10 +72,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(is_active=True, groups__permissions__codename="change_servicetask")
-        staff = staff.filter(company=user.company) if user.company_id else staff.filter(company__isnull=False)
-        self.fields["assignee"].queryset = (
-            staff.exclude(groups__name=roles.INTEGRATOR).distinct().order_by("username")
+        # Tasks of several companies may be ticked at once: everyone who works for a company the user
+        # sees; the service checks each task's company.
+        self.fields["assignee"].queryset = access.assignable_staff(
+            user, None, perm=access.WORK_ON_SERVICE_TASKS
         )
 
 

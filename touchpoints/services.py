@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
 from customers.models import CommunicationChannel, Purchase
+from organization import access
 from vanke_crm.exceptions import Conflict, DomainError
 
 from . import rules
@@ -170,14 +171,6 @@ def task_complete(*, task: ServiceTask, note: str, by, outcome: str = "", channe
     return task
 
 
-def _can_work_on(user, company_id: int) -> bool:
-    return (
-        user.is_active
-        and user.has_perm("touchpoints.change_servicetask")
-        and (user.company_id == company_id or user.has_perm("organization.view_all_companies"))
-    )
-
-
 @transaction.atomic
 def tasks_assign(*, task_ids: list[int], assignee, by) -> int:
     """Give open tasks to a member of staff who may work on them (``assignee=None`` releases them).
@@ -188,7 +181,11 @@ def tasks_assign(*, task_ids: list[int], assignee, by) -> int:
     if any(task.status == ServiceTask.Status.DONE for task in tasks):
         raise Conflict(_("Done tasks cannot be reassigned."), code="already_done")
     if assignee is not None:
-        outside = {task.company_id for task in tasks if not _can_work_on(assignee, task.company_id)}
+        outside = {
+            company_id
+            for company_id in {task.company_id for task in tasks}
+            if not access.may_be_assigned(assignee, company_id, perm=access.WORK_ON_SERVICE_TASKS)
+        }
         if outside:
             raise DomainError(
                 _("%(name)s cannot work on tasks of this company.") % {"name": assignee},

@@ -1,0 +1,132 @@
+"""The one place that decides who may do what, next to ``scoping`` (who sees what).
+
+In the spirit of Zulip's ``access_*`` helpers and NetBox's ``restrict(user, action)``:
+
+- ``write_company_for(user, requested)``: the company a write is recorded under;
+- ``assignable_staff(user, company, perm=...)``: who may be assigned or handed work of a company;
+- ``access_complaint`` / ``access_customer`` / ``access_service_task(user, id, action)``: the record a
+  view or API acts on, scoped and checked.
+
+Everything is decided by permissions (the role groups' permissions from ``roles``, or ones granted to
+a single user), never by group names. A record outside the caller's scope is "not found" (404), never
+"forbidden", so that a 403 cannot reveal that it exists.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from vanke_crm.exceptions import DomainError
+
+from .models import Company
+from .scoping import VIEW_ALL_COMPANIES, scope_for
+
+USE_STAFF_UI = "organization.use_staff_ui"
+HANDLE_COMPLAINTS = "complaints.change_complaint"
+WORK_ON_SERVICE_TASKS = "touchpoints.change_servicetask"
+OWN_IMPROVEMENT_PLANS = "surveys.change_improvementplan"
+
+
+# --- Which company a write belongs to -----------------------------------------------------------
+
+
+def write_company_for(user, requested: Company | None) -> Company:
+    """The company a new record is written under: a company user's own (naming another is refused);
+    for a group-level user the company they name, which must be visible to them."""
+    if user.company_id:
+        if requested is not None and requested.pk != user.company_id:
+            raise DomainError(_("You can only record for your own company."), code="own_company_only")
+        return user.company
+    if requested is not None and Company.objects.visible_to(user).filter(pk=requested.pk).exists():
+        return requested
+    raise DomainError(_("Group-level callers must say which company this is for."), code="company_required")
+
+
+# --- Who may be assigned or handed work ---------------------------------------------------------
+
+
+def _holders(perm: str) -> models.QuerySet:
+    """Ids of the users granted ``perm`` through a role or directly (the has_perm of ModelBackend,
+    without the superuser shortcut: the admin account is not a case worker)."""
+    app_label, codename = perm.split(".")
+    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__permissions__in=granted) | Q(user_permissions__in=granted))
+        .values("pk")
+    )
+
+
+def _staff(perm: str) -> models.QuerySet:
+    # Staff UI excludes API-only integrators; the work permission excludes auditors.
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=_holders(USE_STAFF_UI))
+        .filter(pk__in=_holders(perm))
+    )
+
+
+def _working_for(company_id: int) -> Q:
+    return Q(company_id=company_id) | Q(pk__in=_holders(VIEW_ALL_COMPANIES))
+
+
+def assignable_staff(user, company: Company | None, *, perm: str = HANDLE_COMPLAINTS) -> models.QuerySet:
+    """Active people who may be assigned or handed work of ``company`` needing ``perm``: staff-UI users
+    of that company plus group-level ones, never API-only integrators or auditors. ``company=None``
+    means any company ``user`` sees (a page assigning work of several companies at once)."""
+    scope = scope_for(user)
+    if company is not None:
+        if not Company.objects.visible_to(user).filter(pk=company.pk).exists():
+            return get_user_model().objects.none()
+        where = _working_for(company.pk)
+    elif scope.all_companies:
+        where = Q(company__isnull=False) | Q(pk__in=_holders(VIEW_ALL_COMPANIES))
+    elif scope.company_id is not None:
+        where = _working_for(scope.company_id)
+    else:
+        return get_user_model().objects.none()
+    return _staff(perm).filter(where).order_by("username")
+
+
+def may_be_assigned(person, company_id: int, *, perm: str) -> bool:
+    """Whether ``person`` may be handed work of the company (the rule of ``assignable_staff``, for one
+    person, as a service checks it)."""
+    return _staff(perm).filter(_working_for(company_id), pk=person.pk).exists()
+
+
+# --- The record a view or API acts on -----------------------------------------------------------
+
+
+def access(queryset: models.QuerySet, user, pk, action: str):
+    """``queryset``'s record ``pk`` as ``user`` may ``action`` ("view", "change", ...) it: out of scope
+    or missing is Http404 (DRF answers 404), lacking the permission is PermissionDenied (403). The
+    permission is checked first: it does not depend on the record, so it reveals nothing."""
+    meta = queryset.model._meta
+    if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+        raise PermissionDenied
+    try:
+        return queryset.visible_to(user).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# Models of higher apps are looked up by name: organization sits below them and never imports them.
+
+
+def access_complaint(user, complaint_id, action: str = "view"):
+    return access(apps.get_model("complaints", "Complaint").objects.all(), user, complaint_id, action)
+
+
+def access_customer(user, customer_id, action: str = "view"):
+    return access(apps.get_model("customers", "Customer").objects.all(), user, customer_id, action)
+
+
+def access_service_task(user, task_id, action: str = "view"):
+    return access(apps.get_model("touchpoints", "ServiceTask").objects.all(), user, task_id, action)
