@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organization import access
 from organization.models import Company, Region
 
 from .models import Complaint, ReportSnapshot
@@ -82,12 +82,11 @@ def _json_safe(value):
 
 
 def recipients(snapshot: ReportSnapshot) -> list[str]:
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
     if snapshot.scope == ReportSnapshot.Scope.COMPANY:
-        users = users.filter(company_id=snapshot.scope_id, groups__name="company_manager")
+        users = access.company_managers(snapshot.scope_id)
     else:
-        users = users.filter(groups__name="group_centre")
-    return sorted(set(users.values_list("email", flat=True)))
+        users = access.group_centre()
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
 
 
 def email_once(snapshot: ReportSnapshot) -> bool:

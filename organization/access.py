@@ -95,6 +95,31 @@ def assignable_staff(user, company: Company | None, *, perm: str = HANDLE_COMPLA
     return _staff(perm).filter(where).order_by("username")
 
 
+# Company managers and the group centre hold it; frontline staff, auditors and integrators do not.
+MANAGE_COMPLAINTS = "complaints.lower_tier"
+
+
+def company_managers(company_id: int) -> models.QuerySet:
+    """Active people who manage a company's customer relations: told of its hot complaints and sent
+    its report snapshots."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, company_id=company_id)
+        .filter(pk__in=_holders(MANAGE_COMPLAINTS))
+    )
+
+
+def group_centre() -> models.QuerySet:
+    """Active group-level people who manage complaints (the group customer-relations centre): told of
+    major complaints and sent the group's report snapshots. Auditors see every company but manage
+    nothing, so they are not among them."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=_holders(VIEW_ALL_COMPANIES))
+        .filter(pk__in=_holders(MANAGE_COMPLAINTS))
+    )
+
+
 def may_be_assigned(person, company_id: int, *, perm: str) -> bool:
     """Whether ``person`` may be handed work of the company (the rule of ``assignable_staff``, for one
     person, as a service checks it)."""

@@ -6,10 +6,10 @@ modules import these helpers; this one imports none of them.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core import outbox
+from organization import access
 
 from .. import rules
 from ..models import Complaint, Notification, Tier
@@ -19,16 +19,11 @@ STAFF_TOPIC = "staff_notification"  # e-mail copies of notifications to staff, t
 
 
 def _recipients(complaint: Complaint, tier: str):
-    User = get_user_model()
     people = {user for user in (complaint.handler, complaint.first_responder) if user is not None}
     if rules.TIER_RANK[tier] >= rules.TIER_RANK[rules.HOT]:
-        people |= set(
-            User.objects.filter(
-                company_id=complaint.company_id, groups__name="company_manager", is_active=True
-            )
-        )
+        people |= set(access.company_managers(complaint.company_id))
     if tier == rules.MAJOR:
-        people |= set(User.objects.filter(groups__name="group_centre", is_active=True))
+        people |= set(access.group_centre())
     return people
 
 

@@ -222,3 +222,18 @@ def test_improvement_plan_owners_are_the_same_on_the_page_and_the_api(client, pe
     client.login(username=people["manager_a"].username, password=PASSWORD)
     offered = client.get(reverse("survey-improvement-create")).context["form"].fields["owner"].queryset
     assert set(offered) == {people["staff_a"], people["manager_a"], people["group_user"]}
+
+
+def test_who_manages_a_company_and_who_is_the_group_centre(people):
+    from organization import roles
+    from tests.factories import UserFactory
+
+    other_manager = UserFactory(username="manager_b", company=people["company_b"], role=roles.COMPANY_MANAGER)
+    gone = UserFactory(username="manager_gone", company=people["company_a"], role=roles.COMPANY_MANAGER)
+    gone.is_active = False
+    gone.save()
+    managers = set(access.company_managers(people["company_a"].pk).values_list("username", flat=True))
+    assert managers == {"manager_a"}
+    assert set(access.company_managers(people["company_b"].pk)) == {other_manager}
+    # The auditor sees every company but manages nothing.
+    assert set(access.group_centre().values_list("username", flat=True)) == {"group_cr"}
