@@ -30,11 +30,6 @@ class CustomerForm(forms.ModelForm):
             if self.instance.id_number:
                 self.initial["id_number"] = rules.mask_id_number(self.instance.id_number)
 
-    @property
-    def file_company(self) -> Company | None:
-        """The company whose file this is (a new file: the company it is being created for)."""
-        return self.instance.company if self.instance.pk else None
-
     def _kept(self, name: str, value: str, mask) -> bool:
         stored = getattr(self.instance, name) if self.instance.pk else ""
         return bool(stored) and value == mask(stored)
@@ -60,19 +55,6 @@ class CustomerForm(forms.ModelForm):
             return rules.normalise_id_number(value)
         except rules.InvalidIdNumber:
             raise forms.ValidationError(_("Enter a valid 18-character resident ID number.")) from None
-
-    def clean(self):
-        data = super().clean()
-        id_number, company = data.get("id_number"), self.file_company
-        if (
-            id_number
-            and company is not None
-            and Customer.objects.filter(company=company, id_number=id_number)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            self.add_error("id_number", _("Another customer of your company has this ID number."))
-        return data
 
     def clean_birth_date(self):
         value = self.cleaned_data.get("birth_date")

@@ -114,14 +114,18 @@ def customer_create(request):
                 % {"name": existing.name, "id": existing.pk},
             )
         else:
-            customer, _created = services.customer_upsert(
-                company=company,
-                phone=form.cleaned_data["phone"],
-                source=form.cleaned_data["source"],
-                profile=form.profile(),
-            )
-            messages.success(request, _("Customer file saved."))
-            return redirect("customer-detail", customer_id=customer.pk)
+            try:
+                customer, _created = services.customer_upsert(
+                    company=company,
+                    phone=form.cleaned_data["phone"],
+                    source=form.cleaned_data["source"],
+                    profile=form.profile(),
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Customer file saved."))
+                return redirect("customer-detail", customer_id=customer.pk)
     return render(request, "customers/form.html", {"form": form, "title": _("New customer")})
 
 

@@ -206,3 +206,24 @@ def test_the_admin_change_form_masks_personal_data_and_is_audited(client, compan
     assert "11010519491231002X" not in body
     log = AccessLog.objects.get(customer=customer)
     assert (log.user, log.action, log.full_data) == (group_user, "view", False)
+
+
+@pytest.mark.parametrize("page", ["create", "edit"])
+def test_an_id_number_another_file_of_the_company_has_is_a_form_error(staff_client, company_a, page):
+    CustomerFactory(company=company_a, phone="13800000001", id_number="11010519491231002X")
+    other = CustomerFactory(company=company_a, phone="13800000002")
+    body = {
+        "name": "王芳",
+        "phone": "13800000003" if page == "create" else other.phone,
+        "gender": "female",
+        "source": "sales",
+        "children_count": 0,
+        "id_number": "11010519491231002X",
+        "version": other.version,
+    }
+    url = reverse("customer-create") if page == "create" else reverse("customer-edit", args=[other.pk])
+    response = staff_client.post(url, body)
+    assert response.status_code == 200
+    assert "贵公司的另一位客户已登记此身份证号码" in response.content.decode()
+    assert Customer.objects.filter(id_number="11010519491231002X").count() == 1
+    assert not Customer.objects.filter(phone="13800000003").exists()
