@@ -20,14 +20,13 @@ from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progre
 from core.models import Job
 from organization.models import Company, Unit
 
-from . import imports, rules, selectors, services
+from . import imports, privacy, rules, selectors, services
 from .models import AccessAction, Customer, CustomerSource, Purchase
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
 MAX_STORED_ERRORS = 1000
-PERSONAL_DATA = "customers.view_personal_data"
 
 
 # --- Import -------------------------------------------------------------------------------------
@@ -254,7 +253,7 @@ EXPORT_COLUMNS = (
 
 
 def customer_export_start(*, user, filters: selectors.CustomerFilters, ip_address: str | None) -> Job:
-    full = user.has_perm(PERSONAL_DATA)
+    full = privacy.can_see_personal_data(user)
     with transaction.atomic():
         job = Job.objects.create(
             kind=Job.Kind.CUSTOMER_EXPORT,
