@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import form_errors_text
 from core.http import client_ip
+from core.throttling import count_in_window
 from organization import access
 from organization.models import Company
 from organization.views import staff_ui
@@ -288,12 +289,7 @@ def _public_limit_reached(request) -> bool:
 def _count_public_filing(request) -> None:
     """Only a complaint actually filed counts against the hourly limit; a form sent back with
     errors does not."""
-    key = _public_limit_key(request)
-    cache.add(key, 0, timeout=3600)
-    try:
-        cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=3600)
+    count_in_window(_public_limit_key(request), window=3600)
 
 
 def complaint_hotline(project_id) -> str:

@@ -20,6 +20,17 @@ from rest_framework.authentication import TokenAuthentication
 from core.http import client_ip
 
 
+def count_in_window(key: str, *, window: int) -> int:
+    """Add one to the cache counter ``key``, which lives ``window`` seconds from its first count
+    (atomic ``incr``, so parallel requests all count); return the new count."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
 @dataclass(frozen=True)
 class Limiter:
     name: str
@@ -39,12 +50,7 @@ class Limiter:
 
     def fail(self, subject: str) -> None:
         key = self._key("count", subject)
-        cache.add(key, 0, timeout=self.window)
-        try:
-            failures = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=self.window)
-            failures = 1
+        failures = count_in_window(key, window=self.window)
         if failures >= self.limit:
             cache.set(self._key("lock", subject), time.time() + self.lockout, timeout=self.lockout)
             cache.delete(key)
