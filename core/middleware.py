@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core.http import from_trusted_proxy
+from vanke_crm.exceptions import api_error, is_api
 
-API_PREFIX = "/api/"
 # "\u0000" in JSON, unless its backslash is itself escaped ("\\u0000" is the text \u0000).
 _ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
@@ -43,7 +43,7 @@ class RejectNullCharactersMiddleware:
     def __call__(self, request):
         if _has_null_character(request):
             message = _("Remove the null character (\\0) from the request.")
-            if request.path.startswith(API_PREFIX):
+            if is_api(request):
                 return JsonResponse({"detail": str(message), "code": "null_character"}, status=400)
             raise BadRequest(message)
         return self.get_response(request)
@@ -69,8 +69,6 @@ class ApiErrorsMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from vanke_crm.exceptions import api_error, is_api
-
         if not is_api(request) or isinstance(exception, Http404 | PermissionDenied | BadRequest):
             return None  # Django's handlers (handler404/403/400) answer those as JSON already
         logging.getLogger("django.request").error(
@@ -120,7 +118,7 @@ class RequestSizeLimitMiddleware:
         message = _("The request is larger than %(limit)d MB. Send fewer or smaller files.") % {
             "limit": settings.MAX_UPLOAD_REQUEST_BYTES // (1024 * 1024)
         }
-        if request.path.startswith("/api/"):
+        if is_api(request):
             response = JsonResponse({"detail": message, "code": "request_too_large"}, status=413)
         else:
             response = render(request, "413.html", {"message": message}, status=413)
