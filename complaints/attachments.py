@@ -17,7 +17,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from vanke_crm.exceptions import Conflict, DomainError
+from core.exceptions import Conflict, DomainError
 
 from . import rules
 from .models import Attachment, Complaint, ComplaintEvent, Status

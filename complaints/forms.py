@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import DomainError
 from customers import rules as customer_rules
 from organization import access
 from organization.models import Project, Unit
-from vanke_crm.exceptions import DomainError
 
 from . import attachments, rules
 from .models import Category, Channel, Complaint, Contractor, Department, Litigation, Media, Status, Tier

@@ -13,11 +13,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import DomainError
 from core.exports import cells, sheet_title
 from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
 from core.models import Job
 from organization.models import Company, User
-from vanke_crm.exceptions import DomainError
 
 from . import report_export, reports, selectors
 

@@ -12,13 +12,14 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import charts
+from core.exceptions import DomainError
 from core.forms import form_errors_text
 from core.permissions import requires
+from core.staff import staff_ui
 from organization.models import Company, Region
-from organization.views import staff_ui
-from vanke_crm.exceptions import DomainError
 
-from . import charts, report_export, report_jobs, reports, selectors
+from . import report_export, report_jobs, reports, selectors
 from .forms import CustomReportForm
 from .models import Category, Tier
 

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.exceptions import DomainError
 from core.forms import form_errors_text
 from core.http import client_ip
+from core.staff import staff_ui
 from core.throttling import count_in_window
 from organization import access
 from organization.models import Company
-from organization.views import staff_ui
-from vanke_crm.exceptions import DomainError
 
 from . import attachments, rules, selectors, services
 from .forms import (

@@ -9,8 +9,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.exceptions import api_error, is_api
 from core.http import from_trusted_proxy
-from vanke_crm.exceptions import api_error, is_api
 
 # "\u0000" in JSON, unless its backslash is itself escaped ("\\u0000" is the text \u0000).
 _ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")

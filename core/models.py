@@ -2,7 +2,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organization.scoping import ScopedManager
+from core.scoping import ScopedManager
 
 
 class Heartbeat(models.Model):

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vanke_crm.exceptions import DomainError
+from core.exceptions import DomainError
 
 from .jobs import enqueue_on_commit
 from .models import MessageOptOut, OutboundMessage

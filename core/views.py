@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from organization.views import staff_ui
-from vanke_crm.exceptions import DomainError
+from core.exceptions import DomainError
+from core.staff import staff_ui
 
 from . import outbox
 from .jobs import job_for

@@ -7,9 +7,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api import ID_PATTERN
+from core.exceptions import DomainError
 from core.pagination import NewestFirstPagination
 from organization import access
-from vanke_crm.exceptions import DomainError
 
 from . import privacy, services
 from .filters import CommunicationFilter, CustomerFilter, PurchaseFilter

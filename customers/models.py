@@ -3,8 +3,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import ScopedManager
 from organization.models import Company, Unit
-from organization.scoping import ScopedManager
 
 
 class Gender(models.TextChoices):

@@ -4,8 +4,8 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.exceptions import DomainError
 from organization.models import Project
-from vanke_crm.exceptions import DomainError
 
 from . import rules
 from .models import AccessLog, Communication, Customer, OwnerPhase, Purchase, Segment

@@ -11,8 +11,8 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import Conflict, DomainError
 from organization.models import Company, Unit
-from vanke_crm.exceptions import Conflict, DomainError
 
 from . import rules
 from .models import (

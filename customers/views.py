@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.exceptions import DomainError
+from core.staff import staff_ui
 from organization import access
-from organization.views import staff_ui
-from vanke_crm.exceptions import DomainError
 
 from . import jobs, privacy, selectors, services
 from .forms import (

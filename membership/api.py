@@ -132,7 +132,7 @@ class EventViewSet(ScopedReadOnlyViewSet):
         event = self.get_object()
         signup = EventSignup.objects.filter(event=event, member=self._member(request)).first()
         if signup is None:
-            from vanke_crm.exceptions import DomainError
+            from core.exceptions import DomainError
 
             raise DomainError(code="not_signed_up")
         services.event_cancel_signup(signup=signup, by=request.user)

@@ -11,9 +11,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.scoping import ScopedManager
 from customers.models import Customer, Segment
 from organization.models import Company, Project
-from organization.scoping import ScopedManager
 
 
 class Level(models.TextChoices):

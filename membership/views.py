@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exceptions import DomainError
 from core.forms import form_errors_text
+from core.staff import staff_ui
 from customers import privacy
 from customers.models import AccessAction
-from organization.views import staff_ui
-from vanke_crm.exceptions import DomainError
 
 from . import selectors, services
 from .forms import (

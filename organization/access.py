@@ -23,12 +23,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from vanke_crm.exceptions import DomainError
+from core.exceptions import DomainError
+from core.scoping import VIEW_ALL_COMPANIES, scope_for
+from core.staff import STAFF_UI
 
 from .models import Company
-from .scoping import VIEW_ALL_COMPANIES, scope_for
 
-USE_STAFF_UI = "organization.use_staff_ui"
 HANDLE_COMPLAINTS = "complaints.change_complaint"
 WORK_ON_SERVICE_TASKS = "touchpoints.change_servicetask"
 OWN_IMPROVEMENT_PLANS = "surveys.change_improvementplan"
@@ -68,7 +68,7 @@ def _staff(perm: str) -> models.QuerySet:
     # Staff UI excludes API-only integrators; the work permission excludes auditors.
     return (
         get_user_model()
-        .objects.filter(is_active=True, pk__in=_holders(USE_STAFF_UI))
+        .objects.filter(is_active=True, pk__in=_holders(STAFF_UI))
         .filter(pk__in=_holders(perm))
     )
 

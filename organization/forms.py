@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Unit
+from core.staff import STAFF_UI
 
-STAFF_UI = "organization.use_staff_ui"
+from .models import Unit
 
 
 class StaffAuthenticationForm(AuthenticationForm):

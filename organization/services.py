@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from vanke_crm.exceptions import Conflict
+from core.exceptions import Conflict
 
 from .models import Unit
 

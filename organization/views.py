@@ -1,21 +1,18 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.exceptions import DomainError
 from core.exports import CsvWriter
 from core.services import worker_status
-from vanke_crm.exceptions import DomainError
+from core.staff import staff_ui
 
 from . import selectors, services
-from .forms import STAFF_UI, UnitForm
+from .forms import UnitForm
 from .models import Project, Unit
-
-
-def staff_ui(view):
-    return login_required(permission_required(STAFF_UI, raise_exception=True)(view))
 
 
 @staff_ui

@@ -9,9 +9,9 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Department
+from core.scoping import ScopedManager
 from customers.models import Customer, Segment
 from organization.models import Company, Project
-from organization.scoping import ScopedManager
 
 from . import rules
 

@@ -12,9 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.exceptions import Conflict, DomainError
 from core.outbox import Message, message_queue_many, unsubscribe_link
 from customers.models import Customer, Stage
-from vanke_crm.exceptions import Conflict, DomainError
 
 from . import rules
 from .models import (

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from complaints.charts import horizontal_bars
 from complaints.models import Complaint
+from core.charts import horizontal_bars
+from core.exceptions import Conflict, DomainError
+from core.staff import staff_ui
 from customers import rules as customer_rules
 from organization import access
 from organization.models import Company, Project
-from organization.views import staff_ui
-from vanke_crm.exceptions import Conflict, DomainError
 
 from . import report_export, rules, scores, services
 from .forms import FollowUpForm, ImprovementPlanForm, PlanForm, WeightsForm, parse_answers

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import ScopedManager
 from customers.models import Customer
 from organization.models import Company, Project, Unit
-from organization.scoping import ScopedManager
 
 
 class Step(models.Model):

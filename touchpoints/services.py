@@ -12,10 +12,10 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import Conflict, DomainError
 from customers import services as customer_services
 from customers.models import CommunicationChannel, Purchase
 from organization import access
-from vanke_crm.exceptions import Conflict, DomainError
 
 from . import rules
 from .models import ActionType, ServiceTask

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exceptions import DomainError
 from core.exports import CsvWriter
 from core.forms import form_errors_text
+from core.staff import staff_ui
 from organization.models import Project
-from organization.views import staff_ui
-from vanke_crm.exceptions import DomainError
 
 from . import selectors, services
 from .forms import AssignForm, AttendeesForm, CheckAnswersForm, PlanItemForm, TaskCompleteForm

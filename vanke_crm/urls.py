@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
 from complaints.report_views import ContractorReportView, MonthlyReportView, WeeklyReportView
+from core.exceptions import api_not_found
 from core.health import healthz
 from core.throttling import ThrottledLoginView
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
@@ -23,7 +24,6 @@ from surveys.api import (
     SurveyReportView,
 )
 from touchpoints.api import CheckAnswerViewSet, PlanItemViewSet, ServiceTaskViewSet, StepViewSet
-from vanke_crm.exceptions import api_not_found
 
 admin.site.site_header = _("vanke_crm administration")
 admin.site.site_title = _("vanke_crm administration")
@@ -86,7 +86,7 @@ urlpatterns = [
     path("", include("organization.urls")),
 ]
 
-handler400 = "vanke_crm.exceptions.bad_request"
-handler403 = "vanke_crm.exceptions.permission_denied"
-handler404 = "vanke_crm.exceptions.page_not_found"
-handler500 = "vanke_crm.exceptions.server_error"
+handler400 = "core.exceptions.bad_request"
+handler403 = "core.exceptions.permission_denied"
+handler404 = "core.exceptions.page_not_found"
+handler500 = "core.exceptions.server_error"

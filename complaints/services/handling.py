@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vanke_crm.exceptions import Conflict, DomainError
+from core.exceptions import Conflict, DomainError
 
 from .. import rules
 from ..models import Complaint, ComplaintEvent, Repair, Status

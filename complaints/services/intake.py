@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import DomainError
 from customers import services as customer_services
 from customers.models import Customer
 from organization.models import Project, Unit
-from vanke_crm.exceptions import DomainError
 
 from .. import attachments, rules
 from ..models import Complaint, ComplaintEvent, NumberSequence, Status

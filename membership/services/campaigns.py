@@ -10,9 +10,9 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import DomainError
 from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
 from core.models import Job
-from vanke_crm.exceptions import DomainError
 
 from .. import rules
 from ..models import Campaign, Member

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from vanke_crm.exceptions import Conflict, DomainError
+from core.exceptions import Conflict, DomainError
 
 from .. import rules
 from ..models import Event, EventSignup, Member

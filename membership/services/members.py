@@ -12,8 +12,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import Conflict, DomainError
 from customers.models import Customer, Purchase
-from vanke_crm.exceptions import Conflict, DomainError
 
 from .. import rules
 from ..models import Member, PointEntry, Referral

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import attachments, rules, services
 from complaints.models import Attachment, Complaint, ComplaintEvent
+from core.exceptions import Conflict, DomainError
 from tests.factories import ProjectFactory
-from vanke_crm.exceptions import Conflict, DomainError
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64

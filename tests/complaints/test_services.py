@@ -7,10 +7,10 @@ from django.utils import timezone
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent, Notification, Status
 from core import outbox
+from core.exceptions import Conflict, DomainError
 from core.models import OutboundMessage
 from customers.models import Customer
 from tests.factories import ProjectFactory, UserFactory
-from vanke_crm.exceptions import Conflict, DomainError
 
 
 @pytest.fixture

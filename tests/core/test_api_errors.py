@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client, RequestFactory
 
+from core import exceptions
 from organization.api import ProjectViewSet
 from tests.conftest import api_as
-from vanke_crm import exceptions
 
 
 @pytest.fixture(params=[False, True], ids=["production", "debug"])

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
@@ -37,7 +38,9 @@ from tests.factories import PASSWORD, CustomerFactory, UnitFactory
     ],
 )
 def test_cell(value, expected):
-    assert cell(value) == expected
+    # Explicit: an earlier test may leave another language active in this thread.
+    with translation.override("zh-hans"):
+        assert cell(value) == expected
 
 
 def test_xlsx_sections_accept_aware_moments_and_neutralise_formulas():

@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.exceptions import Conflict, DomainError
 from customers import services
 from customers.models import AccessLog, Communication, Customer, CustomerSource, Purchase, Stage
 from tests.factories import CustomerFactory, PurchaseFactory
-from vanke_crm.exceptions import Conflict, DomainError
 
 
 def test_same_phone_from_two_sources_is_one_customer(company_a):

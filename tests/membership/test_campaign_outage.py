@@ -125,7 +125,7 @@ def test_only_managers_see_and_re_send_failed_messages(client, staff_a, auditor,
         assert client.post(reverse("failed-messages"), {"message": [ours.pk]}).status_code == 403
     ours.refresh_from_db()
     assert ours.status == "failed"
-    from vanke_crm.exceptions import DomainError
+    from core.exceptions import DomainError
 
     with pytest.raises(DomainError):
         outbox.messages_resend(user=staff_a, message_ids=[ours.pk])

@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from core.exceptions import Conflict, DomainError
 from customers import services as customer_services
 from membership import rules, services
 from membership.models import Member, PointEntry, Referral
 from tests.factories import CustomerFactory, PurchaseFactory, UnitFactory, UserFactory, member_for
-from vanke_crm.exceptions import Conflict, DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ import pytest
 from django.utils import timezone
 
 from core import outbox
+from core.exceptions import Conflict, DomainError
 from core.models import OutboundMessage
 from customers.timeline import timeline_for
 from membership import services
 from membership.models import Campaign, Event, EventSignup, Gift, Merchant, Offer, PointEntry, Redemption
 from tests.factories import member_for
-from vanke_crm.exceptions import Conflict, DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from core.scoping import scope_for
 from organization.models import Building, Company, Holding, Project, Region, Unit
-from organization.scoping import scope_for
 from tests.factories import ComplaintFactory, UnitFactory, UserFactory
 
 

@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from core.exceptions import Conflict
 from surveys import services
 from surveys.models import Answer, Respondent
-from vanke_crm.exceptions import Conflict
 
 from .conftest import full_answers, make_owner
 

@@ -4,11 +4,11 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from core.exceptions import Conflict, DomainError
 from core.models import OutboundMessage
 from surveys import rules, services
 from surveys.models import Answer, ImprovementPlan, Respondent, ScorecardWeights, SurveyPlan
 from tests.factories import ProjectFactory
-from vanke_crm.exceptions import Conflict, DomainError
 
 from .conftest import full_answers, make_owner, questions_of
 

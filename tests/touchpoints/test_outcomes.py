@@ -156,7 +156,7 @@ def test_event_attendance_is_not_a_way_to_close_callbacks(company_a, staff_a):
         action=ActionType.objects.get(code="periodic_callback"),
         planned_on=timezone.localdate() - timedelta(days=1),
     )
-    from vanke_crm.exceptions import DomainError
+    from core.exceptions import DomainError
 
     with pytest.raises(DomainError) as refused:
         services.plan_item_mark_attendees(item=item, customers=[owner], by=staff_a)

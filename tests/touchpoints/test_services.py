@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.exceptions import Conflict
 from customers.models import Communication
 from tests.conftest import api_as
 from tests.factories import BuildingFactory, CustomerFactory, ProjectFactory, PurchaseFactory, UnitFactory
 from touchpoints import services
 from touchpoints.models import ServiceTask
-from vanke_crm.exceptions import Conflict
 
 
 def deliver(project, count, days_ago=20, company=None):
