@@ -20,7 +20,7 @@ from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progre
 from core.models import Job
 from organization.models import Company, Unit
 
-from . import imports, privacy, rules, selectors, services
+from . import imports, privacy, rules, selectors, services, signals
 from .models import AccessAction, Customer, CustomerSource, Purchase
 
 logger = logging.getLogger(__name__)
@@ -230,10 +230,7 @@ def _import_purchases(rows: list, customers: dict, units: dict) -> None:
         changed, ["contract_date", "price", "area", "layout", "delivery_date"], batch_size=500
     )
     services.refresh_stages(customer_ids)
-    # Buyers join the club (万客会) as when a purchase is recorded one by one.
-    from membership.services import members_join_for_purchases
-
-    members_join_for_purchases(purchase_ids=[p.pk for p in new])
+    signals.purchases_created_in_bulk.send(sender=Purchase, purchase_ids=[p.pk for p in new])
 
 
 # --- Export -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import Conflict, DomainError
 from organization.models import Company, Unit
 
-from . import rules
+from . import rules, signals
 from .models import (
     AccessAction,
     AccessLog,
@@ -240,10 +240,7 @@ def purchase_record(
     )
     source_record(customer=customer, source="sales")
     refresh_stages([customer.pk])
-    # Buying a home makes the buyer a member of the club (万客会) and pays any referral reward.
-    from membership.services import member_join_on_purchase
-
-    member_join_on_purchase(purchase=purchase)
+    signals.purchase_recorded.send(sender=Purchase, purchase=purchase)
     return purchase, created
 
 

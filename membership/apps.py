@@ -9,6 +9,7 @@ class MembershipConfig(AppConfig):
     def ready(self) -> None:
         from customers import timeline
 
+        from . import receivers  # noqa: F401  (connects the purchase receivers)
         from .timeline import club_entries_of
 
         timeline.register(club_entries_of)
