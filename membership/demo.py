@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.seeding import DemoOutput, DemoSize
 from organization.models import Company
 
 from . import services
@@ -61,3 +63,8 @@ def seed_club() -> int:
             for member in members[: min(len(members), capacity // 2)]:
                 services.event_signup(event=event, member=member, channel=EventSignup.Channel.STAFF)
     return added
+
+
+def seed(size: DemoSize, out: DemoOutput) -> None:
+    if size.customers:
+        out.line(_("Added %(count)s club gifts, offers and events.") % {"count": seed_club()})

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.seeding import DemoOutput, DemoSize
 from organization.models import Project, User
 
 from . import rules, services
@@ -43,7 +45,7 @@ def seed_surveys(seed: int = 2026) -> int:
     """Return the number of completed surveys added (nothing when demo surveys exist already)."""
     if SurveyPlan.objects.exists():
         return 0
-    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    rng = random.Random(seed)
     today = timezone.localdate()
     completed = 0
     for project in Project.objects.select_related("company"):
@@ -151,3 +153,8 @@ def _improvement_plans(today: date) -> None:
             measures="逐户回访低分业主，找出问题清单；按清单整改并在下次调查前复核。",
             by=owner,
         )
+
+
+def seed(size: DemoSize, out: DemoOutput) -> None:
+    if size.customers:
+        out.line(_("Added %(count)s answered satisfaction surveys.") % {"count": seed_surveys()})

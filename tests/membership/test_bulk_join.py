@@ -74,10 +74,11 @@ def test_an_imported_sales_file_makes_its_buyers_members(manager_a, company_a):
 
 
 def test_demo_data_buyers_are_members(db):
+    from customers import demo as customer_demo
     from organization import demo
 
     demo.seed_organisation()
-    list(demo.generate_customers(300, batch_size=100))
+    list(customer_demo.generate_customers(300, batch_size=100))
     buyers = Purchase.objects.values("customer_id").distinct().count()
     assert Member.objects.count() == buyers
     assert services.ledger_mismatches() == []

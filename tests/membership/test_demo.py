@@ -1,5 +1,6 @@
 import pytest
 
+from customers import demo as customer_demo
 from membership import services
 from membership.demo import seed_club
 from membership.models import Event, EventSignup, Gift, Member
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_club_is_seeded_once_and_keeps_the_ledger_consistent():
     demo.seed_organisation()
-    list(demo.generate_customers(300, batch_size=100))
+    list(customer_demo.generate_customers(300, batch_size=100))
     added = seed_club()
     assert added > 0 and seed_club() == 0
     assert Gift.objects.exists() and Event.objects.exists()
