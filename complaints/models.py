@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from core.scoping import ScopedManager
 from organization.models import Company, Project, Unit
 
+from .rules import PREVIEWABLE_TYPES
+
 
 class Channel(models.TextChoices):
     HOTLINE = "hotline", _("Customer-service hotline")
@@ -344,8 +346,6 @@ class Attachment(models.Model):
 
     @property
     def previewable(self) -> bool:
-        from .rules import PREVIEWABLE_TYPES
-
         return self.content_type in PREVIEWABLE_TYPES
 
 

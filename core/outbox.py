@@ -16,14 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
+from django.core import mail, signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
 
+from . import sms
 from .jobs import enqueue_on_commit
+from .logging import redact
 from .models import MessageOptOut, OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -111,7 +113,7 @@ def _opted_out(recipients: set[str], topics: set[str]) -> set[tuple[str, str]]:
 
 def queue_delivery() -> None:
     """Deliver after the commit; if the broker is down the rows wait for beat's next run."""
-    from .tasks import deliver_messages
+    from .tasks import deliver_messages  # here, not at the top: tasks imports this module
 
     enqueue_on_commit(deliver_messages)
 
@@ -145,11 +147,7 @@ def messages_resend(*, user, message_ids: Iterable[int]) -> int:
 def deliver_pending(*, batch_size: int = 200) -> int:
     """Send pending messages in batches under ``FOR UPDATE SKIP LOCKED`` so that two workers
     never send the same message. A failing send is retried by later runs, up to ``MAX_ATTEMPTS``."""
-    from django.core.mail import send_mail
-
-    from .sms import get_backend
-
-    sms_backend, sent, last_id = get_backend(), 0, 0
+    sms_backend, sent, last_id = sms.get_backend(), 0, 0
     while True:
         with transaction.atomic():
             batch = list(
@@ -168,7 +166,7 @@ def deliver_pending(*, batch_size: int = 200) -> int:
                     if message.channel == OutboundMessage.Channel.SMS:
                         sms_backend.send(message.recipient, message.body)
                     else:
-                        send_mail(
+                        mail.send_mail(
                             message.subject or message.body[:60],
                             message.body,
                             settings.DEFAULT_FROM_EMAIL,
@@ -202,8 +200,6 @@ def mask_recipient(recipient: str) -> str:
 def failed_messages(*, user, limit: int = 200) -> list[OutboundMessage]:
     """The newest failed messages of the user's scope, with recipients masked (also inside the
     gateway's error text, which often repeats the address)."""
-    from .logging import redact
-
     rows = list(
         OutboundMessage.objects.visible_to(user)
         .filter(status=OutboundMessage.Status.FAILED)

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import jobs, outbox
 from .services import WORKER, heartbeat_record
 
 
@@ -12,22 +13,16 @@ def heartbeat() -> None:
 @shared_task(name="core.tasks.deliver_messages")
 def deliver_messages() -> int:
     """Send what waits in the customer-message outbox (queued after commit, and every minute by beat)."""
-    from .outbox import deliver_pending
-
-    return deliver_pending()
+    return outbox.deliver_pending()
 
 
 @shared_task(name="core.tasks.sweep_jobs")
 def sweep_jobs() -> dict[str, int]:
     """Every minute from beat: re-send queued jobs the broker lost, reclaim jobs whose worker died."""
-    from .jobs import sweep
-
-    return sweep()
+    return jobs.sweep()
 
 
 @shared_task(name="core.tasks.delete_expired_files")
 def delete_expired_files() -> int:
     """Daily from beat: import uploads and export files older than FILE_RETENTION_DAYS are deleted."""
-    from .jobs import delete_expired_files as delete
-
-    return delete()
+    return jobs.delete_expired_files()

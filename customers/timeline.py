@@ -13,6 +13,8 @@ from datetime import datetime, time
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .models import Communication, Purchase
+
 TimelineSource = Callable[..., Iterable["TimelineEntry"]]
 _sources: list[TimelineSource] = []
 
@@ -39,8 +41,6 @@ def timeline_for(customer, user, limit: int = 100) -> list[TimelineEntry]:
 
 @register
 def communications(customer, user, limit):
-    from .models import Communication
-
     for entry in (
         Communication.objects.visible_to(user).filter(customer=customer).select_related("staff")[:limit]
     ):
@@ -55,8 +55,6 @@ def communications(customer, user, limit):
 
 @register
 def purchases(customer, user, limit):
-    from .models import Purchase
-
     visible = (
         Purchase.objects.visible_to(user).filter(customer=customer).select_related("unit__building__project")
     )

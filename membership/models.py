@@ -15,6 +15,8 @@ from core.scoping import ScopedManager
 from customers.models import Customer, Segment
 from organization.models import Company, Project
 
+from .rules import benefits_for
+
 
 class Level(models.TextChoices):
     REGULAR = "regular", _("Regular member")
@@ -90,8 +92,6 @@ class Member(models.Model):
 
     @property
     def benefits(self) -> list[str]:
-        from .rules import benefits_for
-
         return [Benefit(code).label for code in benefits_for(self.level)]
 
 

@@ -2,11 +2,11 @@ from django.utils.translation import gettext as _
 
 from customers.timeline import TimelineEntry
 
+from .models import EventSignup, PointEntry
+
 
 def club_entries_of(customer, user, limit):
     """Club activity on the customer timeline: events attended and points earned or spent."""
-    from .models import EventSignup, PointEntry
-
     attended = (
         EventSignup.objects.visible_to(user)
         .filter(member__customer=customer, attended_at__isnull=False)

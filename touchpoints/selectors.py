@@ -3,7 +3,7 @@ from datetime import date
 
 from django.db.models import Case, CharField, Count, Q, Value, When
 
-from .models import ActionType, ServiceTask, Step
+from .models import ActionType, CheckAnswer, CheckQuestion, ServiceTask, Step
 
 
 @dataclass
@@ -96,8 +96,6 @@ class StepCheck:
 def quarterly_check(*, project, quarter: Quarter) -> list[StepCheck]:
     """Coverage of each standard action due in the quarter, and the owners' yes/no answers, per step
     (two GROUP BYs)."""
-    from .models import CheckAnswer, CheckQuestion
-
     coverage = {
         row["action_id"]: row
         for row in ServiceTask.objects.filter(

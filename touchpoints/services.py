@@ -12,13 +12,15 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core import outbox
 from core.exceptions import Conflict, DomainError
 from customers import services as customer_services
-from customers.models import CommunicationChannel, Purchase
+from customers.models import CommunicationChannel, Customer, Purchase
 from organization import access
 
 from . import rules
-from .models import ActionType, ServiceTask
+from .models import ActionType, CheckAnswer, Holiday, PlanItem, ServiceTask
+from .selectors import Quarter
 
 DELIVERY_CALLBACK = "delivery_callback"
 HOME_VISIT = "home_visit"
@@ -212,8 +214,6 @@ def task_take(*, task: ServiceTask, by) -> ServiceTask:
 
 def plan_item_add(*, project, action: ActionType, planned_on: date, note: str = ""):
     """Put an action on the project's plan for a day (a site open day, a delivery batch)."""
-    from .models import PlanItem
-
     try:
         with transaction.atomic():
             return PlanItem.objects.create(
@@ -227,8 +227,6 @@ def plan_item_add(*, project, action: ActionType, planned_on: date, note: str = 
 def plan_item_mark_attendees(*, item, customers, by) -> int:
     """Record that these customers took part in a planned event (bulk marking); each is logged on
     their timeline. Someone already marked for this event is refused, nothing is written."""
-    from .models import PlanItem
-
     # The plan item's lock serialises two markings of the same event (the tasks carry no unit, so
     # the unique constraint alone would not stop a duplicate).
     item = PlanItem.objects.select_for_update().select_related("action", "project__company").get(pk=item.pk)
@@ -279,8 +277,6 @@ def action_record(
     """Record that a 6+2 action reached a customer (a contract explanation, an inspection, an open
     day through its plan item), logged on the timeline. Once per action, customer and day. A
     call-back or visit is recorded with its outcome and channel, like a completed task."""
-    from customers.models import Customer
-
     _check_outcome(action, outcome=outcome, channel=channel)
     if plan_item is not None:
         if plan_item.project_id != project.pk or plan_item.action_id != action.pk:
@@ -359,8 +355,6 @@ def _record_done(
 
 def check_answer_record(*, question, project, customer, quarter: str, answer: bool, by):
     """An owner's yes/no answer to a quarterly check question; answering twice is refused."""
-    from .models import CheckAnswer
-    from .selectors import Quarter
 
     if Quarter.parse(quarter).first_day > timezone.localdate():
         raise DomainError(
@@ -409,8 +403,6 @@ def generate_greetings(today: date | None = None) -> int:
     """Birthday and holiday greetings of ``today`` to every buyer and owner, each one an SMS through
     the outbox and a done care task (生日祝福 / 节日问候) on the 6+2 board. Both are keyed by the
     occasion, so running the schedule again sends nothing twice."""
-    from .models import Holiday
-
     today = today or timezone.localdate()
     with translation.override(settings.LANGUAGE_CODE):
         created = _greet(
@@ -448,8 +440,6 @@ def _holiday_text(holiday) -> Callable[[dict], str]:
 def _greet(action: ActionType, purchases, *, occasion: str, text: Callable[[dict], str]) -> int:
     """One greeting per customer (from the company of their first purchase), in chunks of
     ``GREETING_CHUNK`` purchases, each chunk one transaction."""
-    from core import outbox
-
     rows = (
         purchases.order_by("id")
         .annotate(

@@ -1,17 +1,17 @@
+from datetime import datetime, time
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from customers.timeline import TimelineEntry
+
+from .models import ServiceTask
 
 
 def actions_of(customer, user, limit):
     """Open 6+2 tasks of the customer and the greetings sent to them (actions completed by staff
     are on the timeline as communications)."""
-    from datetime import datetime, time
-
-    from django.db.models import Q
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from .models import ServiceTask
-
     tasks = (
         ServiceTask.objects.visible_to(user)
         .filter(customer=customer)
