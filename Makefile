@@ -42,8 +42,9 @@ test: lint
 quick: install
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL $(PY) -m pytest -q -m "not browser"
 
+# make bench ONLY=complaints runs one app's bench (complaints, customers, touchpoints, surveys, membership).
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ONLY)
 
 backup: install
 	$(PY) manage.py backup

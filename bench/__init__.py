@@ -1,0 +1,1 @@
+"""make bench: one module per app, run by bench/run.py."""

@@ -1,0 +1,182 @@
+"""Complaints at SMALL vs LARGE rows:
+- list endpoint time for a company user and a group-level user, and the ratio between the sizes;
+- SQL queries per list page for page sizes 1, 50 and 100 (must be equal);
+- the escalation sweep with 1,000 due complaints among the open ones;
+- the monthly complaint report, and its ratio to the same aggregations written by hand in SQL
+  (bench/report_sql.py);
+- complaint intake through the API as a ratio to a bare Django view doing the same INSERT.
+"""
+
+import statistics
+import time
+from datetime import timedelta
+
+from django.db import connection
+from django.http import JsonResponse
+from django.test import RequestFactory
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from bench import report_sql
+from bench.common import (
+    COMPLAINT_LIST_URL,
+    Sizes,
+    client_for,
+    grow_to,
+    median_ms,
+    page_queries_text,
+    page_size_failures,
+    queries_per_page,
+)
+from complaints import reports
+from complaints import services as complaint_services
+from complaints.models import Complaint
+from organization import demo
+from organization.models import Project
+
+REPORT_REPEATS = 5
+INTAKE_REQUESTS = 200
+
+
+def grow_complaints_to(target: int) -> None:
+    grow_to(target, Complaint, demo.generate_complaints, "complaints")
+
+
+def deep_page_url(client: APIClient, pages: int) -> str:
+    url = f"{COMPLAINT_LIST_URL}?page_size=50"
+    for _ in range(pages):
+        url = client.get(url).json()["next"]
+    return url
+
+
+def list_ms(repeats: int) -> dict[str, float]:
+    results = {}
+    for username in ("staff_sz", "group_cr"):
+        client = client_for(username)
+        results[f"{username} first page"] = median_ms(client, f"{COMPLAINT_LIST_URL}?page_size=50", repeats)
+        results[f"{username} page 20"] = median_ms(client, deep_page_url(client, 20), repeats)
+        results[f"{username} filtered (tier=major)"] = median_ms(
+            client, f"{COMPLAINT_LIST_URL}?tier=major", repeats
+        )
+    return results
+
+
+def sweep_ms(due: int = 1000) -> float:
+    """Time one sweep over ``due`` complaints whose clock ran out, every other open complaint not due."""
+    now = timezone.now()
+    Complaint.objects.update(
+        status="in_progress", tier="normal", paused_since=None, next_due_at=now + timedelta(days=30)
+    )
+    ids = list(Complaint.objects.order_by("-id").values_list("id", flat=True)[:due])
+    Complaint.objects.filter(pk__in=ids).update(received_at=now - timedelta(days=8), next_due_at=now)
+    started = time.perf_counter()
+    raised = complaint_services.escalate_due(as_of=now)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert raised == due, raised
+    return elapsed
+
+
+def report_ms(repeats: int) -> tuple[float, float]:
+    """Median ms of the group's monthly report through complaints.reports, and of the hand-written SQL."""
+    today = timezone.localdate()
+    period = reports.Period.month(today.year, today.month).previous()
+    base = Complaint.objects.all()
+    orm, raw = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        reports.complaint_report(base, period)
+        orm.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        report_sql.monthly_report(period, period.previous(), period.year_before())
+        raw.append((time.perf_counter() - started) * 1000)
+    return statistics.median(orm), statistics.median(raw)
+
+
+def intake_ratio(requests: int) -> tuple[float, float]:
+    """Median ms of POST /api/v1/complaints/ and of a bare view inserting the same row."""
+    project = Project.objects.filter(company__name="深圳万科").first()
+    body = {
+        "project": project.pk,
+        "channel": "hotline",
+        "category": "construction",
+        "title": "卫生间渗漏水",
+        "description": "楼上卫生间渗水",
+        "complainant_count": 1,
+        "litigation": "none",
+        "media": "none",
+    }
+
+    def bare_view(request, sequence=[0]):  # noqa: B006 - a counter for unique numbers
+        sequence[0] += 1
+        complaint = Complaint.objects.create(
+            number=f"BENCH-{sequence[0]:08d}",
+            company_id=project.company_id,
+            project=project,
+            channel="hotline",
+            category="construction",
+            title=body["title"],
+            description=body["description"],
+            received_at=timezone.now(),
+        )
+        return JsonResponse({"id": complaint.pk}, status=201)
+
+    client = client_for("integrator")
+    factory = RequestFactory()
+    api, bare = [], []
+    for _ in range(requests):
+        started = time.perf_counter()
+        assert client.post(COMPLAINT_LIST_URL, body, format="json").status_code == 201
+        api.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        assert bare_view(factory.post("/bare/")).status_code == 201
+        bare.append((time.perf_counter() - started) * 1000)
+    return statistics.median(api), statistics.median(bare)
+
+
+def measure(sizes: Sizes) -> dict:
+    grow_complaints_to(sizes.small)
+    list_small = list_ms(sizes.repeats)
+    page_queries = queries_per_page(COMPLAINT_LIST_URL)
+    report_small = report_ms(REPORT_REPEATS)
+    sweep_small = sweep_ms()
+    grow_complaints_to(sizes.large)
+    list_large = list_ms(sizes.repeats)
+    report_large = report_ms(REPORT_REPEATS)
+    sweep_large = sweep_ms()
+    return {
+        "list": (list_small, list_large),
+        "page_queries": page_queries,
+        "report": (report_small, report_large),
+        "sweep": (sweep_small, sweep_large),
+        "intake": intake_ratio(INTAKE_REQUESTS),
+    }
+
+
+def report(figures: dict, sizes: Sizes) -> list[str]:
+    """Print the figures; return what failed."""
+    small, large = figures["list"]
+    print(f"\nComplaint list endpoint, median of {sizes.repeats} requests (ms)")
+    print(f"  {'case':<34}{sizes.small:>12,}{sizes.large:>14,}{'ratio':>9}")
+    for case, small_ms in small.items():
+        print(f"  {case:<34}{small_ms:>12.1f}{large[case]:>14.1f}{large[case] / small_ms:>9.2f}")
+    print("\nQueries per list page: " + page_queries_text(figures["page_queries"]))
+
+    print(
+        f"\nMonthly report (group scope, previous month), median of {REPORT_REPEATS} ({connection.vendor}):"
+    )
+    for size, (orm_ms, raw_ms) in zip((sizes.small, sizes.large), figures["report"], strict=True):
+        print(
+            f"  {size:>10,} complaints: {orm_ms:8.0f} ms; hand-written SQL {raw_ms:8.0f} ms; "
+            f"ratio {orm_ms / raw_ms:.2f}"
+        )
+    sweep_small, sweep_large = figures["sweep"]
+    print(
+        f"\nEscalation sweep, 1,000 due: {sweep_small:.0f} ms among {sizes.small:,} open, "
+        f"{sweep_large:.0f} ms among {sizes.large:,} open, ratio {sweep_large / sweep_small:.2f}"
+    )
+    api_ms, bare_ms = figures["intake"]
+    print(
+        f"Complaint intake, median of {INTAKE_REQUESTS}: API {api_ms:.1f} ms, "
+        f"bare INSERT view {bare_ms:.1f} ms, ratio {api_ms / bare_ms:.1f}"
+    )
+    return page_size_failures("complaint", figures["page_queries"])
