@@ -230,6 +230,8 @@ class ComplaintEvent(models.Model):
         CLOCK_WARNING = "clock_warning", _("Clock warning")
         CALLBACK = "callback", _("Call-back")
         ATTACHMENT = "attachment", _("Files added")
+        FACTS = "facts", _("Risk facts changed")
+        RISK_SIGNAL = "risk_signal", _("Risk signal decided")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -434,3 +436,7 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period} {self.scope_name}"
+
+
+# Risk words and signals live in their own module; importing them here registers them with the app.
+from .risk_models import RiskSignal, RiskWord, SignalKind  # noqa: E402, F401

@@ -3,10 +3,12 @@ the escalation sweep (task and command) all call these functions.
 
 The package splits by sub-domain: ``intake`` (the new complaint, its number, the caller's customer
 file, its files), ``escalation`` (evaluation, clock warnings, the sweep), ``handling`` (assignment,
-transitions, plans, handover, lowering, linking, rating, call-backs, repairs) and ``notifications``
-(staff notifications, texts to complainants). The public names are re-exported here, so callers
-import ``complaints.services`` and not its modules. To patch a name in a test, patch it in the
-module that uses it (e.g. ``complaints.services.intake.evaluate`` for the intake's evaluation).
+transitions, plans, handover, lowering, linking, rating, call-backs, repairs), ``notifications``
+(staff notifications, texts to complainants) and ``risk`` (risk facts after intake, risk signals read
+from the text, their confirmation, the sweep that tells managers of undecided ones). The public names
+are re-exported here, so callers import ``complaints.services`` and not its modules. To patch a name
+in a test, patch it in the module that uses it (e.g. ``complaints.services.intake.evaluate`` for the
+intake's evaluation).
 """
 
 from .escalation import escalate_due, evaluate, facts_for, same_issue_complainants
@@ -24,6 +26,14 @@ from .handling import (
 )
 from .intake import CLOCK_SKEW, Intake, complaint_create
 from .notifications import COMPLAINANT_TOPIC, STAFF_TOPIC, tracking_link
+from .risk import (
+    complaint_set_facts,
+    risk_signal_confirm,
+    risk_signal_dismiss,
+    risk_signals_notify_due,
+    risk_signals_read,
+    risk_vocabulary,
+)
 
 __all__ = [
     "CLOCK_SKEW",
@@ -39,11 +49,17 @@ __all__ = [
     "complaint_link_same_issue",
     "complaint_lower_tier",
     "complaint_rate",
+    "complaint_set_facts",
     "complaint_transition",
     "escalate_due",
     "evaluate",
     "facts_for",
     "repair_record",
+    "risk_signal_confirm",
+    "risk_signal_dismiss",
+    "risk_signals_notify_due",
+    "risk_signals_read",
+    "risk_vocabulary",
     "same_issue_complainants",
     "tracking_link",
 ]

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import Conflict, DomainError
 
 from .. import rules
-from ..models import Complaint, ComplaintEvent, Repair, Status
+from ..models import Complaint, ComplaintEvent, Repair, RiskSignal, Status
 from .escalation import _clock_done, _group_members, _issue_root, _next_due, evaluate
 from .notifications import _text_complainant
+from .risk import risk_signals_read
 
 
 def _lock(complaint: Complaint) -> Complaint:
@@ -108,7 +109,7 @@ def complaint_add_plan(*, complaint: Complaint, measures: str, deadline: datetim
     complaint.deadline = deadline
     complaint.save(update_fields=["deadline"])
     _mark_first_response(complaint, timezone.now())
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.PLAN,
         by=by,
@@ -116,6 +117,8 @@ def complaint_add_plan(*, complaint: Complaint, measures: str, deadline: datetim
         deadline=deadline,
         visible_to_complainant=True,
     )
+    risk_signals_read(complaint=complaint, text=measures, source=RiskSignal.Source.STAFF_NOTE)
+    return event
 
 
 def complaint_add_progress(
@@ -124,13 +127,15 @@ def complaint_add_progress(
     if not note.strip():
         raise DomainError(_("Write what happened."), code="empty_note")
     _mark_first_response(complaint, timezone.now())
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.PROGRESS,
         by=by,
         note=note.strip(),
         visible_to_complainant=visible_to_complainant,
     )
+    risk_signals_read(complaint=complaint, text=event.note, source=RiskSignal.Source.STAFF_NOTE)
+    return event
 
 
 @transaction.atomic
@@ -210,6 +215,9 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str) -> Compla
         to_value=str(rating),
         note=complaint.rating_comment,
         visible_to_complainant=True,
+    )
+    risk_signals_read(
+        complaint=complaint, text=complaint.rating_comment, source=RiskSignal.Source.OWNER_MESSAGE
     )
     return complaint
 

@@ -45,8 +45,13 @@ def _notify(complaint: Complaint, tier: str, message: str) -> None:
     """Notify the people of ``tier``: handler and first responder; managers from hot; the group
     centre for major. Each gets an in-app notification and, if they have an address, an e-mail
     through the core outbox (its attempt limit; one refused address does not hold up the others)."""
+    _notify_people(complaint, _recipients(complaint, tier), message)
+
+
+def _notify_people(complaint: Complaint, people, message: str) -> None:
+    """An in-app notification to each of ``people`` and its e-mail copy through the core outbox."""
     notifications = Notification.objects.bulk_create(
-        Notification(user=user, complaint=complaint, message=message) for user in _recipients(complaint, tier)
+        Notification(user=user, complaint=complaint, message=message) for user in people
     )
     outbox.message_queue_many(
         outbox.Message(
