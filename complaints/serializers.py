@@ -9,6 +9,7 @@ from organization.models import Project, Unit
 from . import rules
 from .forms import validate_received_at
 from .models import TIER_REASON_LABELS, Attachment, Complaint, ComplaintEvent, Repair, Status
+from .risk_serializers import RiskSignalSerializer
 
 REASONS_HELP = "; ".join(f"`{code}`: {label}" for code, label in TIER_REASON_LABELS.items())
 
@@ -88,9 +89,11 @@ class ComplaintSerializer(serializers.ModelSerializer):
 class ComplaintDetailSerializer(ComplaintSerializer):
     events = ComplaintEventSerializer(many=True, read_only=True)
     repairs = RepairSerializer(many=True, read_only=True)
+    # Only on the detail: the list stays one query per page.
+    risk_signals = RiskSignalSerializer(many=True, read_only=True)
 
     class Meta(ComplaintSerializer.Meta):
-        fields = [*ComplaintSerializer.Meta.fields, "events", "repairs"]
+        fields = [*ComplaintSerializer.Meta.fields, "events", "repairs", "risk_signals"]
 
 
 class ComplaintCreateInput(serializers.ModelSerializer):
