@@ -298,18 +298,21 @@ def risk_signals_notify_due(*, as_of=None, batch_size: int = 500) -> int:
     once. Reads only rows with a due time (partial index), in batches, skipping rows another worker
     holds; a notified row loses its due time in the same transaction, so a second run finds nothing."""
     as_of = as_of or timezone.now()
+    seen: set[int] = set()
     notified = 0
     while True:
         with transaction.atomic():
             batch = list(
                 RiskSignal.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(notify_due_at__lte=as_of)
+                .exclude(pk__in=seen)
                 .select_related("complaint")
                 .order_by("notify_due_at")[:batch_size]
             )
             if not batch:
                 return notified
             for signal in batch:
+                seen.add(signal.pk)
                 _notify_people(
                     signal.complaint,
                     access.company_managers(signal.complaint.company_id),

@@ -99,6 +99,19 @@ def test_after_a_manager_lowered_only_a_new_higher_fact_raises_again(project, st
     assert Complaint.objects.get(pk=complaint.pk).tier == "major"
 
 
+def test_a_new_fact_raises_again_to_a_tier_a_manager_lowered_from(project, staff_a, manager_a):
+    complaint = intake(project, received_by=staff_a, media="possible")
+    services.complaint_lower_tier(complaint=complaint, tier="normal", reason="媒体报道不实", by=manager_a)
+    client = api_as(staff_a)
+    client.post(facts_url(complaint), {"media": "none", "note": "已澄清"}, format="json")
+    response = client.post(
+        facts_url(complaint), {"litigation": "possible", "note": "业主找了律师"}, format="json"
+    )
+    assert response.json()["tier"] == "hot"  # hot was reached once before, but this is a new fact
+    rise = ComplaintEvent.objects.filter(complaint=complaint, kind="tier_raised").last()
+    assert (rise.to_value, rise.by) == ("hot", staff_a)
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
