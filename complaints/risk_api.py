@@ -25,7 +25,10 @@ from .models import Complaint
 from .risk_serializers import FactsInput, RiskSignalSerializer, SignalConfirmInput, SignalDismissInput
 from .serializers import ComplaintSerializer, TransitionConflict
 
-SIGNAL_ID = OpenApiParameter("signal_id", int, OpenApiParameter.PATH, description="The risk signal's id.")
+# Documented like the complaint's id: a pattern, so that clients never build a path the router cannot match.
+SIGNAL_ID = OpenApiParameter(
+    "signal_id", str, OpenApiParameter.PATH, pattern=f"^{ID_PATTERN}$", description="The risk signal's id."
+)
 
 
 class ComplaintRiskViewSet(viewsets.GenericViewSet):
