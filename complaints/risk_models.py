@@ -15,7 +15,7 @@ class SignalKind(models.TextChoices):
     LITIGATION_POSSIBLE = rules.LITIGATION_POSSIBLE, _("May go to court")
     LITIGATION_FILED = rules.LITIGATION_FILED, _("Lawsuit filed")
     MEDIA_POSSIBLE = rules.MEDIA_POSSIBLE, _("May go to the media")
-    HOTLINE_12345 = rules.HOTLINE_12345, _("Government hotline or petition (12345, 信访)")
+    HOTLINE_12345 = rules.HOTLINE_12345, _("Government hotline or petition")
     COLLECTIVE = rules.COLLECTIVE, _("Collective complaint")
 
 

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='RiskWord',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signal', models.CharField(choices=[('litigation_possible', 'May go to court'), ('litigation_filed', 'Lawsuit filed'), ('media_possible', 'May go to the media'), ('hotline_12345', 'Government hotline or petition (12345, 信访)'), ('collective', 'Collective complaint')], max_length=30, verbose_name='risk signal')),
+                ('signal', models.CharField(choices=[('litigation_possible', 'May go to court'), ('litigation_filed', 'Lawsuit filed'), ('media_possible', 'May go to the media'), ('hotline_12345', 'Government hotline or petition'), ('collective', 'Collective complaint')], max_length=30, verbose_name='risk signal')),
                 ('word', models.CharField(max_length=30, verbose_name='word')),
                 ('is_exception', models.BooleanField(default=False, help_text="A phrase inside which the signal's words do not count, e.g. 群租 for 群.", verbose_name='exception')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             name='RiskSignal',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signal', models.CharField(choices=[('litigation_possible', 'May go to court'), ('litigation_filed', 'Lawsuit filed'), ('media_possible', 'May go to the media'), ('hotline_12345', 'Government hotline or petition (12345, 信访)'), ('collective', 'Collective complaint')], max_length=30, verbose_name='risk signal')),
+                ('signal', models.CharField(choices=[('litigation_possible', 'May go to court'), ('litigation_filed', 'Lawsuit filed'), ('media_possible', 'May go to the media'), ('hotline_12345', 'Government hotline or petition'), ('collective', 'Collective complaint')], max_length=30, verbose_name='risk signal')),
                 ('words', models.JSONField(default=list, verbose_name='words')),
                 ('source', models.CharField(choices=[('intake', 'Complaint text'), ('owner_message', 'Message from the complainant'), ('staff_note', 'Staff note')], max_length=20, verbose_name='source')),
                 ('at', models.DateTimeField(verbose_name='raised at')),
