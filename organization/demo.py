@@ -46,6 +46,7 @@ class DemoUser:
     company: str | None
     is_staff: bool = False
     is_superuser: bool = False
+    api_token: bool = False  # a system account that signs its API calls with a token
 
 
 DEMO_USERS = [
@@ -55,7 +56,7 @@ DEMO_USERS = [
     DemoUser("manager_sz", "李明华", roles.COMPANY_MANAGER, "深圳万科"),
     DemoUser("group_cr", "张慧敏", roles.GROUP_CENTRE, None, is_staff=True),
     DemoUser("auditor", "赵审计", roles.AUDITOR, None),
-    DemoUser("integrator", "销售系统接口", roles.INTEGRATOR, "深圳万科"),
+    DemoUser("integrator", "销售系统接口", roles.INTEGRATOR, "深圳万科", api_token=True),
 ]
 
 
@@ -118,7 +119,7 @@ def seed_users() -> list[DemoUser]:
             user.set_password(settings.DEMO_PASSWORD)
             user.save(update_fields=["password"])
             user.groups.add(Group.objects.get(name=demo.role))
-        if demo.role == roles.INTEGRATOR:
+        if demo.api_token:
             Token.objects.get_or_create(user=user)
     return DEMO_USERS
 
