@@ -22,3 +22,9 @@ def run_custom_report(job_id: int) -> None:
     from . import report_jobs
 
     report_jobs.custom_report_run(job_id)
+
+
+@shared_task(name="complaints.tasks.remind_due")
+def remind_due() -> int:
+    """Every minute from beat: unassigned complaints, passed plan deadlines, owners left without news."""
+    return services.remind_due()

@@ -29,12 +29,14 @@ from .forms import (
     HandoverForm,
     IntakeForm,
     LowerTierForm,
+    NotSolvedForm,
     PlanForm,
     ProgressForm,
     PublicComplaintForm,
     RatingForm,
     RepairForm,
     TransitionForm,
+    UnlinkFollowsForm,
 )
 from .models import TIER_REASON_LABELS, Attachment, Category, Complaint, Status, Tier
 
@@ -148,6 +150,8 @@ def complaint_detail(request, complaint_id: int):
             "repair_form": RepairForm(),
             "callback_form": CallbackForm(),
             "attachment_form": AttachmentForm(),
+            "follows_text": services.follows_text(complaint),
+            "unlink_form": UnlinkFollowsForm(),
             # The complainant's key to their complaint: for handlers who pass it on, not for auditors.
             "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
             if complaint.tracking_token and request.user.has_perm("complaints.change_complaint")
@@ -331,6 +335,7 @@ def public_complaint(request):
                         description=data["description"],
                         contact_name=data["contact_name"],
                         contact_phone=data["contact_phone"],
+                        route_to_duty_handler=True,
                     ),
                     files=data["files"],
                 )
@@ -381,6 +386,7 @@ def _track_page(request, complaint: Complaint, *, rating_form=None, attachment_f
             "attachment_form": None
             if complaint.status == Status.CLOSED
             else attachment_form or AttachmentForm(),
+            "not_solved_form": NotSolvedForm() if rules.can_reopen(complaint.status) else None,
         },
         status=status,
     )
