@@ -304,3 +304,19 @@ def test_status_assigned_by_intake_is_a_real_assignment(project, staff_a):
     complaint = services.complaint_create(intake=intake(project))
     complaint = services.complaint_transition(complaint=complaint, status=Status.IN_PROGRESS, by=staff_a)
     assert complaint.status == "in_progress"
+
+
+def test_the_command_runs_the_same_sweep(project, manager_a):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    complaint = services.complaint_create(intake=intake(project, received_at=recent_weekday_morning()))
+    before = (complaint.assign_due_at - timedelta(minutes=1)).isoformat()
+    out = StringIO()
+    call_command("remind_complaints", as_of=before, stdout=out)
+    assert out.getvalue().startswith("0")
+    call_command("remind_complaints", stdout=out)
+    assert reminders(complaint, "assign").count() == 1
+    with pytest.raises(CommandError):
+        call_command("remind_complaints", as_of="yesterday")
