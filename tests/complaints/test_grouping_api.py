@@ -208,6 +208,7 @@ def test_reopening_through_the_transition_api_counts_a_second_complaint(company_
     complaint = ComplaintFactory(
         project=ProjectFactory(company=company_a),
         status=Status.RESOLVED,
+        received_at=timezone.now() - timedelta(days=2),  # the one-week clock has not run out
         resolved_at=timezone.now(),
         handler=staff_a,
     )
@@ -332,6 +333,7 @@ def test_the_owner_says_not_solved_on_the_tracking_page(client, company_a, staff
     complaint = ComplaintFactory(
         project=ProjectFactory(company=company_a),
         status=Status.RESOLVED,
+        received_at=timezone.now() - timedelta(days=2),  # the one-week clock has not run out
         resolved_at=timezone.now(),
         handler=staff_a,
         tracking_token="t" * 43,
