@@ -45,9 +45,8 @@ def same_issue_complainants(complaint: Complaint) -> int:
 
 def issue_group_complainants(complaint: Complaint) -> int:
     """The most distinct complainants of the whole issue group within any one month (a mass
-    complaint makes every member major, however far apart the members are)."""
-    if complaint.issue_root_id is None and not complaint.issue_members.exists():
-        return 1
+    complaint makes every member major, however far apart the members are). One query; a complaint
+    on its own is a group of one."""
     members = _group_members(complaint).values_list("pk", "received_at", "customer_id", "contact_phone")
     return rules.peak_complainants(
         (
