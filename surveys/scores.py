@@ -356,7 +356,3 @@ def scorecard(
             }
         )
     return result
-
-
-def overdue_plans(plans: QuerySet, today) -> QuerySet:
-    return plans.filter(status__in=rules.OPEN_PLAN_STATUSES, deadline__lt=today)

@@ -97,4 +97,45 @@ def test_the_service_refuses_an_integrator_or_auditor_as_owner(request, manager_
             measures="m",
             by=manager_a,
         )
-    assert refused.value.code == "owner_outside"
+    assert refused.value.code == "owner_company"
+
+
+def test_a_group_user_names_the_company_through_the_project(client, group_user, manager_a, project_a):
+    body = {**plan_body(project_a, manager_a), "project": ""}
+    client.force_login(group_user)
+    page = client.post("/surveys/improvements/new/", body)
+    assert page.status_code == 200
+    assert page.context["form"].errors["project"] == ["请选择项目（集团用户通过项目为公司制定计划）。"]
+    api = api_as(group_user).post("/api/v1/improvement-plans/", {**body, "project": None}, format="json")
+    assert api.status_code == 400 and "project" in api.data
+    made = api_as(group_user).post(
+        "/api/v1/improvement-plans/", plan_body(project_a, manager_a), format="json"
+    )
+    assert made.status_code == 201 and made.data["company"] == project_a.company_id
+
+
+def test_a_company_user_plans_for_the_whole_company_on_the_page(client, manager_a, project_a, plan_factory):
+    answered_survey(plan_factory, project_a, value=2)
+    client.force_login(manager_a)
+    page = client.post("/surveys/improvements/new/", {**plan_body(project_a, manager_a), "project": ""})
+    assert page.status_code == 302, page.content.decode()
+    plan = ImprovementPlan.objects.get()
+    assert (plan.company, plan.project, plan.baseline_score) == (project_a.company, None, 25.0)
+
+
+def test_the_baseline_reads_only_the_company_of_the_plan(manager_a, staff_b, project_a, plan_factory):
+    """Another company's answers of a later year do not move the baseline or its survey."""
+    from surveys import selectors
+    from tests.factories import ProjectFactory
+
+    survey = answered_survey(plan_factory, project_a, value=2)
+    elsewhere = ProjectFactory(company=staff_b.company)
+    later = answered_survey(plan_factory, elsewhere, value=5)
+    Respondent.objects.filter(plan=later).update(year=survey.year + 1)
+    baseline = selectors.improvement_baseline(
+        user=manager_a,
+        company=project_a.company,
+        project=project_a,
+        indicator=Indicator.objects.get(code="cleaning"),
+    )
+    assert (baseline.survey, baseline.score) == (survey, 25.0)
