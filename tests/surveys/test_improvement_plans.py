@@ -139,3 +139,28 @@ def test_the_baseline_reads_only_the_company_of_the_plan(manager_a, staff_b, pro
         indicator=Indicator.objects.get(code="cleaning"),
     )
     assert (baseline.survey, baseline.score) == (survey, 25.0)
+
+
+def test_the_improvement_list_queries_do_not_grow_with_plans(client, manager_a, project_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager_a)
+    counts = []
+    for more in (1, 5):
+        for _ in range(more):
+            services.improvement_plan_create(
+                project=project_a,
+                indicator=Indicator.objects.get(code="cleaning"),
+                goal="提升清洁",
+                department="property",
+                owner=manager_a,
+                deadline=timezone.localdate() - timedelta(days=1),
+                measures="增加保洁频次",
+                by=manager_a,
+            )
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/surveys/improvements/?show=overdue")
+        assert page.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
