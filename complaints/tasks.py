@@ -12,13 +12,13 @@ def escalate_due() -> int:
 @shared_task(name="complaints.tasks.generate_report_snapshots")
 def generate_report_snapshots(kind: str) -> int:
     """1st of the month 08:00 (monthly) and Monday 08:00 (weekly), Asia/Shanghai, from beat."""
-    from . import report_snapshots
+    from .reports import snapshots
 
-    return report_snapshots.run_scheduled(kind)
+    return snapshots.run_scheduled(kind)
 
 
 @shared_task(name="complaints.tasks.run_custom_report")
 def run_custom_report(job_id: int) -> None:
-    from . import report_jobs
+    from .reports import jobs
 
-    report_jobs.custom_report_run(job_id)
+    jobs.custom_report_run(job_id)

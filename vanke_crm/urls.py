@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
-from complaints.report_views import ContractorReportView, MonthlyReportView, WeeklyReportView
+from complaints.reports.api import ContractorReportView, MonthlyReportView, WeeklyReportView
 from core.exceptions import api_not_found
 from core.health import healthz
 from core.throttling import ThrottledLoginView
