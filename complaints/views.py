@@ -22,6 +22,7 @@ from organization import access
 from organization.models import Company
 
 from . import attachments, rules, selectors, services
+from .filters import ComplaintFilter
 from .forms import (
     AssignForm,
     AttachmentForm,
@@ -50,17 +51,15 @@ def complaint_list(request):
     at, pk = parse_datetime(request.GET.get("before_at", "") or ""), request.GET.get("before_id", "")
     if at and pk.isdigit():
         before = (at, int(pk))
-    project = request.GET.get("project", "")
-    complaints = selectors.complaint_list(
-        user=request.user,
-        status=request.GET.get("status", "") if request.GET.get("status") in Status.values else "",
-        tier=request.GET.get("tier", "") if request.GET.get("tier") in Tier.values else "",
-        category=request.GET.get("category", "") if request.GET.get("category") in Category.values else "",
-        project_id=int(project) if project.isdigit() and len(project) < 19 else None,
-        number=request.GET.get("number", "")[:20],
-        before=before,
+    # The API's filters, with the API's errors: a refused value shows its message and no rows.
+    filters = ComplaintFilter(
+        request.GET, queryset=selectors.complaint_list(user=request.user, before=before)
     )
-    page = list(complaints[: PAGE_SIZE + 1])
+    if filters.is_valid():
+        page, status = list(filters.qs[: PAGE_SIZE + 1]), 200
+    else:
+        page, status = [], 400
+        messages.error(request, form_errors_text(filters.form))
     query = request.GET.copy()
     for key in ("before_at", "before_id"):
         query.pop(key, None)
@@ -76,6 +75,7 @@ def complaint_list(request):
             "tiers": Tier.choices,
             "categories": Category.choices,
         },
+        status=status,
     )
 
 
