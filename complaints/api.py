@@ -121,10 +121,8 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     )
     def attachment_download(self, request, pk=None, attachment_id=None):
         """One file, as stored: ``Content-Disposition: attachment``, never sniffed, sandboxed."""
-        from .views import attachment_response
-
         complaint = access.access_complaint(request.user, pk, "view")
         attachment = complaint.attachments.filter(pk=attachment_id).first()
         if attachment is None:
             raise NotFound
-        return attachment_response(attachment)
+        return attachments.attachment_response(attachment)

@@ -3,6 +3,8 @@ from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
 
+from organization.models import Company, Region
+
 from .models import Complaint
 
 DUPLICATE_WINDOW = timedelta(days=30)
@@ -62,8 +64,6 @@ def possible_duplicates(complaint: Complaint, limit: int = 5) -> list[Complaint]
 def report_base(*, user, company_id: int | None = None, region_id: int | None = None) -> QuerySet[Complaint]:
     """The complaints a report for ``user`` counts (one company, one region, or all the user sees);
     a company or region outside the user's scope does not exist (Company/Region.DoesNotExist)."""
-    from organization.models import Company, Region
-
     base = Complaint.objects.visible_to(user)
     if company_id is not None:
         Company.objects.visible_to(user).get(pk=company_id)

@@ -1,6 +1,8 @@
 from celery import shared_task
 
 from . import services
+from .reports import jobs as report_jobs
+from .reports import snapshots as report_snapshots
 
 
 @shared_task(name="complaints.tasks.escalate_due")
@@ -12,13 +14,9 @@ def escalate_due() -> int:
 @shared_task(name="complaints.tasks.generate_report_snapshots")
 def generate_report_snapshots(kind: str) -> int:
     """1st of the month 08:00 (monthly) and Monday 08:00 (weekly), Asia/Shanghai, from beat."""
-    from .reports import snapshots
-
-    return snapshots.run_scheduled(kind)
+    return report_snapshots.run_scheduled(kind)
 
 
 @shared_task(name="complaints.tasks.run_custom_report")
 def run_custom_report(job_id: int) -> None:
-    from .reports import jobs
-
-    jobs.custom_report_run(job_id)
+    report_jobs.custom_report_run(job_id)
