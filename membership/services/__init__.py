@@ -15,10 +15,15 @@ a test, patch it in the module that uses it (e.g. ``membership.services.ledger.L
 from .campaigns import TOPIC, campaign_create, campaign_deliver, campaign_run
 from .events import (
     EVENT_NOTICE_TOPIC,
+    EventPlan,
     event_call_off,
     event_cancel_signup,
+    event_create,
     event_mark_attendance,
+    event_plan_of,
     event_signup,
+    event_update,
+    event_version,
 )
 from .ledger import (
     NotEnoughPoints,
@@ -35,11 +40,21 @@ from .members import (
     members_join_for_purchases,
     referral_create,
 )
-from .rewards import code_use, fee_offset_redeem, gift_redeem, offer_claim
+from .rewards import (
+    code_use,
+    fee_offset_redeem,
+    gift_create,
+    gift_redeem,
+    gift_stock_change,
+    merchant_create,
+    offer_claim,
+    offer_create,
+)
 
 __all__ = [
     "EVENT_NOTICE_TOPIC",
     "TOPIC",
+    "EventPlan",
     "NotEnoughPoints",
     "campaign_create",
     "campaign_deliver",
@@ -47,16 +62,24 @@ __all__ = [
     "code_use",
     "event_call_off",
     "event_cancel_signup",
+    "event_create",
     "event_mark_attendance",
+    "event_plan_of",
     "event_signup",
+    "event_update",
+    "event_version",
     "fee_offset_redeem",
+    "gift_create",
     "gift_redeem",
+    "gift_stock_change",
     "ledger_mismatches",
     "member_join",
     "member_join_on_purchase",
     "member_set_status",
     "members_join_for_purchases",
+    "merchant_create",
     "offer_claim",
+    "offer_create",
     "points_correct",
     "points_earn",
     "points_expire_due",
