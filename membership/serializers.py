@@ -89,8 +89,8 @@ class EventSerializer(serializers.ModelSerializer):
         return services.event_version(event)
 
 
-# The company of a new record is decided by organization.access.write_company_for: another company's
-# id is refused there with its code (own_company_only), the same answer as on the page.
+# The company of a new record is decided by organization.access.write_company_for, in the service:
+# another company's id is refused there with its code (own_company_only), not by this field.
 COMPANY_HELP = _("Group-level callers name the company; a company's own users may leave it out.")
 
 

@@ -2,8 +2,9 @@
 purchase hook call these.
 
 Locks: every change of points takes the member row ``FOR UPDATE`` first (so two redemptions of one
-member run one after the other and the second sees the first's balance); a sign-up locks the event
-row (capacity), a gift redemption the gift row (stock), a code use the code row.
+member run one after the other and the second sees the first's balance); a sign-up or a change of
+the event locks the event row (capacity), a gift redemption or a stock change the gift row (stock),
+a code use the code row.
 
 The package splits by sub-domain: ``members`` (joining, levels, referrals, suspension), ``ledger``
 (earn, spend, expire, correct; the FIFO lots and the member row lock), ``events``, ``rewards``
