@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import Conflict, DomainError
+from core.outbox import Message, message_queue_many
 from organization import access
 from organization.models import Company, Project
 
@@ -212,8 +213,6 @@ EVENT_NOTICE_TOPIC = "club_event"
 def event_call_off(*, event: Event, reason: str, by) -> int:
     """Call off an event that has not started: every sign-up is cancelled and each member who had a
     place or was waiting gets an SMS with the reason (once, through the outbox). Returns how many."""
-    from core.outbox import Message, message_queue_many
-
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.called_off_at is not None:
         raise Conflict(_("This event was already called off."), code="already_called_off")
