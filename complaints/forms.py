@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import DomainError
 from customers import rules as customer_rules
 from organization import access
-from organization.models import Project, Unit
+from organization.models import Company, Project, Unit
 
 from . import attachments, rules
 from .models import Category, Channel, Complaint, Contractor, Department, Litigation, Media, Status, Tier
@@ -266,8 +266,6 @@ class CustomReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from organization.models import Company
-
         self.fields["company_id"].choices = [("", _("All I can see"))] + [
             (company.pk, company.name) for company in Company.objects.visible_to(user)
         ]

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from . import grouping_views, report_views, views
+from . import grouping_views, views
+from .reports import views as report_views
 
 urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint-list"),

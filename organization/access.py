@@ -5,8 +5,8 @@ In the spirit of Zulip's ``access_*`` helpers and NetBox's ``restrict(user, acti
 - ``write_company_for(user, requested)``: the company a write is recorded under;
 - ``assignable_staff(user, company, perm=...)``: who may be assigned or handed work of a company;
 - ``company_staff(company_id)``: a company's own people who may do a kind of work (told of new work);
-- ``access_complaint`` / ``access_customer`` / ``access_service_task`` / ``access_project(user, id,
-  action)``: the record a view or API acts on, scoped and checked.
+- ``access_complaint`` / ``access_customer`` / ``access_service_task`` / ``access_plan_item`` /
+  ``access_project(user, id, action)``: the record a view or API acts on, scoped and checked.
 
 Everything is decided by permissions (the role groups' permissions from ``roles``, or ones granted to
 a single user), never by group names. A record outside the caller's scope is "not found" (404), never
@@ -137,12 +137,13 @@ def may_be_assigned(person, company_id: int, *, perm: str) -> bool:
 # --- The record a view or API acts on -----------------------------------------------------------
 
 
-def access(queryset: models.QuerySet, user, pk, action: str):
+def access(queryset: models.QuerySet, user, pk, action: str, *, permission: str | None = None):
     """``queryset``'s record ``pk`` as ``user`` may ``action`` ("view", "change", ...) it: out of scope
     or missing is Http404 (DRF answers 404), lacking the permission is PermissionDenied (403). The
-    permission is checked first: it does not depend on the record, so it reveals nothing."""
+    permission is checked first: it does not depend on the record, so it reveals nothing. It is the
+    model's ``<app>.<action>_<model>`` unless ``permission`` names another."""
     meta = queryset.model._meta
-    if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+    if not user.has_perm(permission or f"{meta.app_label}.{action}_{meta.model_name}"):
         raise PermissionDenied
     try:
         return queryset.visible_to(user).get(pk=pk)
@@ -163,6 +164,28 @@ def access_customer(user, customer_id, action: str = "view"):
 
 def access_service_task(user, task_id, action: str = "view"):
     return access(apps.get_model("touchpoints", "ServiceTask").objects.all(), user, task_id, action)
+
+
+def access_service_tasks(user, task_ids, action: str = "view") -> list[int]:
+    """The ids among ``task_ids`` of the tasks ``user`` may ``action`` (a page acting on the rows it
+    ticked): lacking the permission is PermissionDenied; ids outside the scope are left out, as the
+    page never offered them."""
+    if not user.has_perm(f"touchpoints.{action}_servicetask"):
+        raise PermissionDenied
+    tasks = apps.get_model("touchpoints", "ServiceTask").objects.visible_to(user)
+    return list(tasks.filter(pk__in=task_ids).values_list("pk", flat=True))
+
+
+def access_plan_item(user, item_id, action: str = "view"):
+    """A project's planned 6+2 event. Planning and marking attendees is service work: the service-task
+    permission of ``action`` decides, as on the board that shows the plan."""
+    return access(
+        apps.get_model("touchpoints", "PlanItem").objects.all(),
+        user,
+        item_id,
+        action,
+        permission=f"touchpoints.{action}_servicetask",
+    )
 
 
 def access_project(user, project_id, action: str = "view"):
