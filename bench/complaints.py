@@ -28,10 +28,9 @@ from bench.common import (
     page_size_failures,
     queries_per_page,
 )
-from complaints import reports
+from complaints import demo, reports
 from complaints import services as complaint_services
 from complaints.models import Complaint
-from organization import demo
 from organization.models import Project
 
 REPORT_REPEATS = 5

@@ -21,9 +21,8 @@ from bench.common import (
     staff_page_ms,
 )
 from core.models import Job
-from customers import jobs
+from customers import demo, jobs
 from customers.models import Customer
-from organization import demo
 from organization.models import Company, Unit, User
 from vanke_crm.celery import app as celery_app
 

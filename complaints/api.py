@@ -3,15 +3,23 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import BasePermission
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
 from core.api import ID_PATTERN, ScopedReadOnlyViewSet
 from core.pagination import IdCursorPagination
+from core.permissions import requires
+from organization import access
 
 from . import attachments, rules, services
 from .filters import ComplaintFilter
+from .grouping_serializers import (
+    ClusterLinkInput,
+    ClusterSerializer,
+    IssueGroupSerializer,
+    UnlinkFollowsInput,
+)
 from .models import Complaint
 from .serializers import (
     AttachmentSerializer,
@@ -28,18 +36,11 @@ class RecentFirstPagination(IdCursorPagination):
     ordering = ("-received_at", "-id")
 
 
-class ChangeToWrite(BasePermission):
-    """Adding to an existing complaint is handling it: writes need ``change_complaint``."""
-
-    def has_permission(self, request, view):
-        return request.method in ("GET", "HEAD", "OPTIONS") or request.user.has_perm(
-            "complaints.change_complaint"
-        )
-
-
 class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Complaints (客户投诉) of the caller's companies, most recently received first."""
 
+    # An action on one complaint asks organization.access for it (out of scope 404, not the caller's
+    # to view or change 403), so its permission classes only require a signed-in caller.
     queryset = Complaint.objects.all()
     serializer_class = ComplaintSerializer
     filterset_class = ComplaintFilter
@@ -59,16 +60,17 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = ComplaintCreateInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         complaint = services.complaint_create(
-            intake=services.Intake(**data.validated_data), received_by=request.user
+            intake=services.Intake(**data.validated_data, route_to_duty_handler=True),
+            received_by=request.user,
         )
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def transition(self, request, pk=None):
         """Move the complaint along the flow:
         received → assigned → in_progress ⇄ awaiting_customer → resolved → closed."""
-        complaint = self.get_object()
+        complaint = access.access_complaint(request.user, pk, "change")
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         updated = services.complaint_transition(complaint=complaint, by=request.user, **data.validated_data)
@@ -84,13 +86,16 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         detail=True,
         methods=["get", "post"],
         parser_classes=[MultiPartParser],
-        permission_classes=[*ScopedReadOnlyViewSet.permission_classes, ChangeToWrite],
+        permission_classes=[IsAuthenticated],
         pagination_class=None,
     )
     def attachments(self, request, pk=None):
         """The complaint's photos and PDFs (GET), or one more (POST, multipart/form-data with a
         ``file``): checked by content and extension together, recorded on the timeline."""
-        complaint = self.get_object()
+        # Adding to an existing complaint is handling it: a POST needs "change".
+        complaint = access.access_complaint(
+            request.user, pk, "view" if request.method in SAFE_METHODS else "change"
+        )
         if request.method == "POST":
             data = AttachmentUploadInput(data=request.data)
             data.is_valid(raise_exception=True)
@@ -120,12 +125,66 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         methods=["get"],
         url_path=f"attachments/(?P<attachment_id>{ID_PATTERN})",
         url_name="attachment-download",
+        permission_classes=[IsAuthenticated],
     )
     def attachment_download(self, request, pk=None, attachment_id=None):
         """One file, as stored: ``Content-Disposition: attachment``, never sniffed, sandboxed."""
-        from .views import attachment_response
-
-        attachment = self.get_object().attachments.filter(pk=attachment_id).first()
+        complaint = access.access_complaint(request.user, pk, "view")
+        attachment = complaint.attachments.filter(pk=attachment_id).first()
         if attachment is None:
             raise NotFound
-        return attachment_response(attachment)
+        return attachments.attachment_response(attachment)
+
+    # --- Issue groups and second complaints (services.grouping, the same as the staff pages) ---------
+
+    @extend_schema(responses={200: ClusterSerializer(many=True)})
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def clusters(self, request):
+        """Suggested issue groups (群诉 candidates): complaints of the last 30 days about one building
+        (or one project, unit unknown) and category, from 3 or more distinct complainants, not yet one
+        issue group, at least one open; the caller's companies only, most complainants first (at most
+        100). Link one with ``POST clusters/link/``."""
+        return Response(ClusterSerializer(services.complaint_clusters(user=request.user), many=True).data)
+
+    @extend_schema(
+        request=ClusterLinkInput,
+        responses={200: IssueGroupSerializer, 409: TransitionConflict},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="clusters/link",
+        url_name="clusters-link",
+        parser_classes=[JSONParser],
+        permission_classes=[requires(access.HANDLE_COMPLAINTS)],
+    )
+    def link_cluster(self, request):
+        """Make the complaints one issue group (merging the groups they are in; the earliest group's
+        first complaint is the root) and judge every open member again: 10 or more complainants within
+        a month make each of them major. 400 ``too_few``, ``unknown_complaints`` (missing or another
+        company's), ``other_company`` (two companies); 409 ``already_grouped``."""
+        data = ClusterLinkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        root = services.issue_group_link(complaint_ids=data.validated_data["complaints"], by=request.user)
+        return Response(IssueGroupSerializer(root).data)
+
+    @extend_schema(request=UnlinkFollowsInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="unlink-follows",
+        url_name="unlink-follows",
+        parser_classes=[JSONParser],
+        permission_classes=[IsAuthenticated],
+    )
+    def unlink_follows(self, request, pk=None):
+        """It is not a second complaint after all: unlink it from the complaint it follows, with a
+        reason. The "important" tier the link gave falls with it unless another rule still gives it or
+        a manager set the tier. 409 ``not_following`` when it follows nothing."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        data = UnlinkFollowsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = services.complaint_unlink_follows(
+            complaint=complaint, reason=data.validated_data["reason"], by=request.user
+        )
+        return Response(ComplaintSerializer(updated).data)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import DomainError
 from customers import rules as customer_rules
 from organization import access
-from organization.models import Project, Unit
+from organization.models import Company, Project, Unit
 
 from . import attachments, rules
 from .models import Category, Channel, Complaint, Contractor, Department, Litigation, Media, Status, Tier
@@ -266,8 +266,23 @@ class CustomReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from organization.models import Company
-
         self.fields["company_id"].choices = [("", _("All I can see"))] + [
             (company.pk, company.name) for company in Company.objects.visible_to(user)
         ]
+
+
+class UnlinkFollowsForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why it is not a second complaint"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NotSolvedForm(forms.Form):
+    """The owner's 「没有解决」 on the tracking page; what is still wrong is optional."""
+
+    text = forms.CharField(
+        label=_("What is still not solved? (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -3,33 +3,18 @@ from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
 
+from organization.models import Company, Region
+
 from .models import Complaint
 
 DUPLICATE_WINDOW = timedelta(days=30)
 SIMILAR_TITLE_RATIO = 0.5
 
 
-def complaint_list(
-    *,
-    user,
-    status: str = "",
-    tier: str = "",
-    category: str = "",
-    project_id: int | None = None,
-    number: str = "",
-    before: tuple[datetime, int] | None = None,
-) -> QuerySet[Complaint]:
+def complaint_list(*, user, before: tuple[datetime, int] | None = None) -> QuerySet[Complaint]:
+    """The complaints ``user`` sees, most recently received first, from after ``before`` (received
+    at, id) on. Narrow it with ``filters.ComplaintFilter``, as the API does."""
     complaints = Complaint.objects.visible_to(user).select_related("project")
-    if number:
-        complaints = complaints.filter(number=number.strip().upper())
-    if status:
-        complaints = complaints.filter(status=status)
-    if tier:
-        complaints = complaints.filter(tier=tier)
-    if category:
-        complaints = complaints.filter(category=category)
-    if project_id:
-        complaints = complaints.filter(project_id=project_id)
     if before:
         at, pk = before
         complaints = complaints.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
@@ -79,8 +64,6 @@ def possible_duplicates(complaint: Complaint, limit: int = 5) -> list[Complaint]
 def report_base(*, user, company_id: int | None = None, region_id: int | None = None) -> QuerySet[Complaint]:
     """The complaints a report for ``user`` counts (one company, one region, or all the user sees);
     a company or region outside the user's scope does not exist (Company/Region.DoesNotExist)."""
-    from organization.models import Company, Region
-
     base = Complaint.objects.visible_to(user)
     if company_id is not None:
         Company.objects.visible_to(user).get(pk=company_id)

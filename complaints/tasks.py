@@ -1,6 +1,8 @@
 from celery import shared_task
 
 from . import services
+from .reports import jobs as report_jobs
+from .reports import snapshots as report_snapshots
 
 
 @shared_task(name="complaints.tasks.escalate_due")
@@ -18,13 +20,15 @@ def notify_risk_signals() -> int:
 @shared_task(name="complaints.tasks.generate_report_snapshots")
 def generate_report_snapshots(kind: str) -> int:
     """1st of the month 08:00 (monthly) and Monday 08:00 (weekly), Asia/Shanghai, from beat."""
-    from . import report_snapshots
-
     return report_snapshots.run_scheduled(kind)
 
 
 @shared_task(name="complaints.tasks.run_custom_report")
 def run_custom_report(job_id: int) -> None:
-    from . import report_jobs
-
     report_jobs.custom_report_run(job_id)
+
+
+@shared_task(name="complaints.tasks.remind_due")
+def remind_due() -> int:
+    """Every minute from beat: unassigned complaints, passed plan deadlines, owners left without news."""
+    return services.remind_due()

@@ -1,10 +1,10 @@
 from customers.timeline import TimelineEntry
 
+from .models import Complaint
+
 
 def complaints_of(customer, user, limit):
     """The customer's complaints on their timeline."""
-    from .models import Complaint
-
     for complaint in (
         Complaint.objects.visible_to(user).filter(customer=customer).order_by("-received_at")[:limit]
     ):

@@ -4,11 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +21,7 @@ from organization import access
 from organization.models import Company
 
 from . import attachments, rules, selectors, services
+from .filters import ComplaintFilter
 from .forms import (
     AssignForm,
     AttachmentForm,
@@ -29,14 +29,16 @@ from .forms import (
     HandoverForm,
     IntakeForm,
     LowerTierForm,
+    NotSolvedForm,
     PlanForm,
     ProgressForm,
     PublicComplaintForm,
     RatingForm,
     RepairForm,
     TransitionForm,
+    UnlinkFollowsForm,
 )
-from .models import TIER_REASON_LABELS, Attachment, Category, Complaint, Status, Tier
+from .models import TIER_REASON_LABELS, Category, Complaint, Status, Tier
 
 PAGE_SIZE = 50
 PUBLIC_SUBMISSIONS_PER_HOUR = 5
@@ -50,17 +52,15 @@ def complaint_list(request):
     at, pk = parse_datetime(request.GET.get("before_at", "") or ""), request.GET.get("before_id", "")
     if at and pk.isdigit():
         before = (at, int(pk))
-    project = request.GET.get("project", "")
-    complaints = selectors.complaint_list(
-        user=request.user,
-        status=request.GET.get("status", "") if request.GET.get("status") in Status.values else "",
-        tier=request.GET.get("tier", "") if request.GET.get("tier") in Tier.values else "",
-        category=request.GET.get("category", "") if request.GET.get("category") in Category.values else "",
-        project_id=int(project) if project.isdigit() and len(project) < 19 else None,
-        number=request.GET.get("number", "")[:20],
-        before=before,
+    # The API's filters, with the API's errors: a refused value shows its message and no rows.
+    filters = ComplaintFilter(
+        request.GET, queryset=selectors.complaint_list(user=request.user, before=before)
     )
-    page = list(complaints[: PAGE_SIZE + 1])
+    if filters.is_valid():
+        page, status = list(filters.qs[: PAGE_SIZE + 1]), 200
+    else:
+        page, status = [], 400
+        messages.error(request, form_errors_text(filters.form))
     query = request.GET.copy()
     for key in ("before_at", "before_id"):
         query.pop(key, None)
@@ -76,6 +76,7 @@ def complaint_list(request):
             "tiers": Tier.choices,
             "categories": Category.choices,
         },
+        status=status,
     )
 
 
@@ -148,6 +149,8 @@ def complaint_detail(request, complaint_id: int):
             "repair_form": RepairForm(),
             "callback_form": CallbackForm(),
             "attachment_form": AttachmentForm(),
+            "follows_text": services.follows_text(complaint),
+            "unlink_form": UnlinkFollowsForm(),
             # The complainant's key to their complaint: for handlers who pass it on, not for auditors.
             "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
             if complaint.tracking_token and request.user.has_perm("complaints.change_complaint")
@@ -234,24 +237,6 @@ def complaint_link(request, complaint):
 # --- Attachments: the same scoped download for staff (page and preview) and, by token, the owner ----
 
 
-def attachment_response(attachment: Attachment, *, preview: bool = False) -> FileResponse:
-    """The stored file as the type it was stored as (never guessed from its name), a download under
-    a safe name; inline only for a JPEG/PNG preview. Sandboxed and never sniffed, so even a file
-    that slipped past the checks cannot run as a page of this site."""
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        not (preview and attachment.previewable), attachment.original_name or attachment.file.name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @staff_ui
 @permission_required("complaints.view_complaint", raise_exception=True)
 def complaint_attachment(request, complaint_id: int, attachment_id: int):
@@ -259,7 +244,7 @@ def complaint_attachment(request, complaint_id: int, attachment_id: int):
     attachment = complaint.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
-    return attachment_response(attachment, preview=request.GET.get("preview") == "1")
+    return attachments.attachment_response(attachment, preview=request.GET.get("preview") == "1")
 
 
 def _files_added(count: int) -> str:
@@ -331,6 +316,7 @@ def public_complaint(request):
                         description=data["description"],
                         contact_name=data["contact_name"],
                         contact_phone=data["contact_phone"],
+                        route_to_duty_handler=True,
                     ),
                     files=data["files"],
                 )
@@ -381,6 +367,7 @@ def _track_page(request, complaint: Complaint, *, rating_form=None, attachment_f
             "attachment_form": None
             if complaint.status == Status.CLOSED
             else attachment_form or AttachmentForm(),
+            "not_solved_form": NotSolvedForm() if rules.can_reopen(complaint.status) else None,
         },
         status=status,
     )
@@ -420,4 +407,4 @@ def public_complaint_attachment(request, token: str, attachment_id: int):
     attachment = complaint.attachments.filter(pk=attachment_id, added_by__isnull=True).first()
     if attachment is None:
         raise Http404
-    return attachment_response(attachment, preview=request.GET.get("preview") == "1")
+    return attachments.attachment_response(attachment, preview=request.GET.get("preview") == "1")

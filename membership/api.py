@@ -1,30 +1,60 @@
+import dataclasses
+
 import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ScopedReadOnlyViewSet
+from core.exceptions import DomainError
 from core.filters import IdFilter
 from core.pagination import NewestFirstPagination
 from core.permissions import requires
 
 from . import services
-from .models import Event, EventSignup, Level, Member, PointEntry
+from .models import Event, EventSignup, Gift, Level, Member, Merchant, Offer, PointEntry
 from .serializers import (
     CallOffInput,
+    EventChangeInput,
+    EventCreateInput,
     EventSerializer,
     FeeOffsetInput,
+    GiftCreateInput,
     GiftInput,
+    GiftSerializer,
+    GiftStockInput,
     MemberInput,
     MemberSerializer,
+    MerchantCreateInput,
+    MerchantSerializer,
+    OfferCreateInput,
+    OfferSerializer,
     PointEntrySerializer,
     RedemptionSerializer,
     SignupSerializer,
 )
 
+VIEW = "membership.view_member"
 SERVE = "membership.serve_members"
 MANAGE = "membership.manage_club"
 REFUSED = {400: OpenApiResponse(description="refused (e.g. not enough points)"), 409: OpenApiResponse()}
+INVALID = {400: OpenApiResponse(description="invalid, or refused by a rule of the club (with a code)")}
+
+
+class ManagerWrites:
+    """Creating and changing need the club manager's permission, as on the pages; the rest needs
+    ``read_permission`` (None: the model's view permission, or an action's own permission)."""
+
+    write_actions = ("create", "partial_update")
+    read_permission: str | None = None
+
+    def get_permissions(self):
+        if self.action in self.write_actions:
+            return [requires(MANAGE)()]
+        if self.read_permission:
+            return [requires(self.read_permission)()]
+        return super().get_permissions()
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -104,13 +134,43 @@ class EventFilter(django_filters.FilterSet):
         fields = ["kind", "project"]
 
 
-class EventViewSet(ScopedReadOnlyViewSet):
-    """Community events (社区活动); sign members up, cancel, and record attendance."""
+class EventViewSet(ManagerWrites, ScopedReadOnlyViewSet):
+    """Community events (社区活动): plan them and change them until they start (club managers); sign
+    members up, cancel, and record attendance."""
 
     queryset = Event.objects.all()
     serializer_class = EventSerializer
     filterset_class = EventFilter
     pagination_class = NewestFirstPagination
+
+    @extend_schema(request=EventCreateInput, responses={201: EventSerializer, **INVALID})
+    def create(self, request, *args, **kwargs):
+        data = EventCreateInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        company = values.pop("company")
+        event = services.event_create(plan=services.EventPlan(**values), company=company, by=request.user)
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=EventChangeInput,
+        responses={
+            200: EventSerializer,
+            **INVALID,
+            409: OpenApiResponse(description="someone changed the event after the version you sent"),
+        },
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change an event that has not started; send the ``version`` you read with the fields that
+        change."""
+        event = self.get_object()
+        data = EventChangeInput(data=request.data, partial=True, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version")
+        plan = dataclasses.replace(services.event_plan_of(event), **values)
+        event = services.event_update(event=event, plan=plan, version=version, by=request.user)
+        return Response(EventSerializer(event).data)
 
     def _member(self, request) -> Member:
         data = MemberInput(data=request.data, context={"request": request})
@@ -132,8 +192,6 @@ class EventViewSet(ScopedReadOnlyViewSet):
         event = self.get_object()
         signup = EventSignup.objects.filter(event=event, member=self._member(request)).first()
         if signup is None:
-            from core.exceptions import DomainError
-
             raise DomainError(code="not_signed_up")
         services.event_cancel_signup(signup=signup, by=request.user)
         signup.refresh_from_db()
@@ -156,3 +214,95 @@ class EventViewSet(ScopedReadOnlyViewSet):
         event = self.get_object()
         signup = services.event_mark_attendance(event=event, member=self._member(request), by=request.user)
         return Response(SignupSerializer(signup).data)
+
+
+class GiftFilter(django_filters.FilterSet):
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Gift
+        fields = ["active"]
+
+
+class GiftViewSet(ManagerWrites, ScopedReadOnlyViewSet):
+    """Gifts members redeem points for; club managers add them and change their stock."""
+
+    queryset = Gift.objects.all()
+    serializer_class = GiftSerializer
+    filterset_class = GiftFilter
+    read_permission = VIEW
+    write_actions = ("create", "stock")
+
+    @extend_schema(request=GiftCreateInput, responses={201: GiftSerializer, **INVALID})
+    def create(self, request, *args, **kwargs):
+        data = GiftCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        gift = services.gift_create(by=request.user, **data.validated_data)
+        return Response(GiftSerializer(gift).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=GiftStockInput,
+        responses={
+            200: GiftSerializer,
+            **INVALID,
+            409: OpenApiResponse(description="fewer in stock than the write-off"),
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def stock(self, request, pk=None):
+        """Add a delivery (+) to the stock or write some off (−); the change, not a new total, so that
+        redemptions in between are kept."""
+        gift = self.get_object()
+        data = GiftStockInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        gift = services.gift_stock_change(gift=gift, delta=data.validated_data["delta"], by=request.user)
+        return Response(GiftSerializer(gift).data)
+
+
+class MerchantFilter(django_filters.FilterSet):
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Merchant
+        fields = ["active"]
+
+
+class MerchantViewSet(ManagerWrites, ScopedReadOnlyViewSet):
+    """Partner merchants (合作商家) giving member offers; club managers add them."""
+
+    queryset = Merchant.objects.all()
+    serializer_class = MerchantSerializer
+    filterset_class = MerchantFilter
+    read_permission = VIEW
+
+    @extend_schema(request=MerchantCreateInput, responses={201: MerchantSerializer, **INVALID})
+    def create(self, request, *args, **kwargs):
+        data = MerchantCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        merchant = services.merchant_create(by=request.user, **data.validated_data)
+        return Response(MerchantSerializer(merchant).data, status=status.HTTP_201_CREATED)
+
+
+class OfferFilter(django_filters.FilterSet):
+    merchant = IdFilter(field_name="merchant_id")
+
+    class Meta:
+        model = Offer
+        fields = ["merchant"]
+
+
+class OfferViewSet(ManagerWrites, ScopedReadOnlyViewSet):
+    """Partner merchants' offers to members; club managers add them to an active merchant."""
+
+    queryset = Offer.objects.all()
+    serializer_class = OfferSerializer
+    filterset_class = OfferFilter
+    read_permission = VIEW
+
+    @extend_schema(request=OfferCreateInput, responses={201: OfferSerializer, **INVALID})
+    def create(self, request, *args, **kwargs):
+        data = OfferCreateInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        offer = services.offer_create(by=request.user, **data.validated_data)
+        return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)

@@ -8,6 +8,7 @@ from customers.models import Customer
 from organization.models import Company, Project
 
 from .models import Campaign, Event, Gift, Level, Member, Merchant
+from .services import EventPlan, event_plan_of
 
 
 class MemberSearchForm(forms.Form):
@@ -54,33 +55,60 @@ class ReferralForm(forms.Form):
         return customer
 
 
-class EventForm(forms.ModelForm):
-    class Meta:
-        model = Event
-        fields = ["company", "project", "title", "kind", "starts_at", "place", "capacity", "points"]
-        widgets = {
-            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-        }
+# Bounds that keep a typed number inside the database column (the services check the business rules).
+MAX_CAPACITY = 100_000
+MAX_POINTS = 10_000_000
+MAX_STOCK = 1_000_000
+EVENT_PLAN_FIELDS = ("title", "kind", "starts_at", "place", "capacity", "points", "project")
+
+
+def _own_company_first(form, user) -> None:
+    form.fields["company"].queryset = Company.objects.visible_to(user)
+    if user.company_id:
+        form.fields["company"].initial = user.company_id
+
+
+class EventForm(forms.Form):
+    """The plan of an event; whether it may be planned so (in the future, the project of the company,
+    …) is the service's check, shown as the form's error."""
+
+    company = forms.ModelChoiceField(label=_("company"), queryset=Company.objects.none())
+    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False)
+    title = forms.CharField(label=_("title"), max_length=100)
+    kind = forms.ChoiceField(label=_("type"), choices=Event.Kind.choices)
+    starts_at = forms.DateTimeField(
+        label=_("starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("place"), max_length=200)
+    capacity = forms.IntegerField(label=_("capacity"), min_value=1, max_value=MAX_CAPACITY)
+    points = forms.IntegerField(label=_("points for attending"), min_value=0, max_value=MAX_POINTS, initial=0)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Company.objects.visible_to(user)
+        _own_company_first(self, user)
         self.fields["project"].queryset = Project.objects.visible_to(user)
-        if user.company_id:
-            self.fields["company"].initial = user.company_id
 
-    def clean_starts_at(self):
-        starts_at = self.cleaned_data["starts_at"]
-        if starts_at <= timezone.now():
-            raise forms.ValidationError(_("Plan the event in the future."))
-        return starts_at
+    def plan(self) -> EventPlan:
+        data = self.cleaned_data
+        return EventPlan(**{field: data[field] for field in EVENT_PLAN_FIELDS})
 
-    def clean(self):
-        data = super().clean()
-        project, company = data.get("project"), data.get("company")
-        if project and company and project.company_id != company.pk:
-            self.add_error("project", _("This project belongs to another company."))
-        return data
+
+class EventEditForm(EventForm):
+    """The same plan for an event that exists (its company stays); ``version`` is the version of
+    the copy the form was opened on, so that a change saved in between is not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, user, event: Event, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["company"]
+        self.fields["project"].queryset = Project.objects.visible_to(user).filter(company_id=event.company_id)
+        if not self.is_bound:
+            plan = event_plan_of(event)
+            self.initial = {field: getattr(plan, field) for field in EVENT_PLAN_FIELDS}
+            self.initial["starts_at"] = timezone.localtime(event.starts_at)
+            self.initial["version"] = event.version
 
 
 class StaffSignupForm(forms.Form):
@@ -101,34 +129,41 @@ class StaffSignupForm(forms.Form):
         return member
 
 
-class GiftForm(forms.ModelForm):
-    class Meta:
-        model = Gift
-        fields = ["company", "name", "points", "stock"]
+class GiftForm(forms.Form):
+    company = forms.ModelChoiceField(label=_("company"), queryset=Company.objects.none())
+    name = forms.CharField(label=_("name"), max_length=100)
+    points = forms.IntegerField(label=_("points needed"), min_value=1, max_value=MAX_POINTS)
+    stock = forms.IntegerField(label=_("in stock"), min_value=0, max_value=MAX_STOCK, initial=0)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Company.objects.visible_to(user)
-        if user.company_id:
-            self.fields["company"].initial = user.company_id
+        _own_company_first(self, user)
 
 
-class MerchantForm(forms.ModelForm):
-    class Meta:
-        model = Merchant
-        fields = ["company", "name", "category"]
+class GiftStockForm(forms.Form):
+    """A delivery (+) or a write-off (−); one small form on each row of the gift list, hence no ids."""
+
+    delta = forms.IntegerField(label=_("change in stock (+ or −)"), min_value=-MAX_STOCK, max_value=MAX_STOCK)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id=False, **kwargs)
+        self.fields["delta"].widget.attrs["aria-label"] = self.fields["delta"].label
+
+
+class MerchantForm(forms.Form):
+    company = forms.ModelChoiceField(label=_("company"), queryset=Company.objects.none())
+    name = forms.CharField(label=_("name"), max_length=100)
+    category = forms.CharField(label=_("category"), max_length=50, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Company.objects.visible_to(user)
-        if user.company_id:
-            self.fields["company"].initial = user.company_id
+        _own_company_first(self, user)
 
 
 class OfferForm(forms.Form):
     merchant = forms.ModelChoiceField(label=_("partner merchant"), queryset=Merchant.objects.none())
     title = forms.CharField(label=_("offer"), max_length=100)
-    points = forms.IntegerField(label=_("points needed"), min_value=0, max_value=10_000_000, initial=0)
+    points = forms.IntegerField(label=_("points needed"), min_value=0, max_value=MAX_POINTS, initial=0)
     valid_until = forms.DateField(label=_("valid until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
@@ -148,6 +183,4 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Company.objects.visible_to(user)
-        if user.company_id:
-            self.fields["company"].initial = user.company_id
+        _own_company_first(self, user)

@@ -7,7 +7,18 @@ from django.utils import timezone
 
 from customers import rules as customer_rules
 
-from .models import Event, EventSignup, Gift, Member, Merchant, Offer, OfferCode, PointEntry
+from .models import (
+    Campaign,
+    Event,
+    EventSignup,
+    Gift,
+    Member,
+    Merchant,
+    Offer,
+    OfferCode,
+    PointEntry,
+    Redemption,
+)
 
 PAGE_SIZE = 50
 
@@ -39,6 +50,10 @@ def member_get(*, user, member_id: int) -> Member | None:
         .filter(pk=member_id)
         .first()
     )
+
+
+def member_visible(*, user, member: Member) -> bool:
+    return Member.objects.visible_to(user).filter(pk=member.pk).exists()
 
 
 def member_by_token(token: str) -> Member | None:
@@ -73,6 +88,14 @@ def event_list(*, user, limit: int = 100) -> list[Event]:
     )
 
 
+def event_get(*, user, event_id: int) -> Event | None:
+    return Event.objects.visible_to(user).select_related("project").filter(pk=event_id).first()
+
+
+def signup_get(*, event: Event, signup_id: int) -> EventSignup | None:
+    return EventSignup.objects.filter(event=event, pk=signup_id).select_related("member__customer").first()
+
+
 def event_signups(*, event: Event) -> list[EventSignup]:
     return list(
         EventSignup.objects.filter(event=event)
@@ -80,6 +103,39 @@ def event_signups(*, event: Event) -> list[EventSignup]:
         .select_related("member__customer")
         .order_by("id")
     )
+
+
+def gift_list(*, user, limit: int = 200) -> list[Gift]:
+    return list(
+        Gift.objects.visible_to(user).select_related("company").order_by("company_id", "points", "id")[:limit]
+    )
+
+
+def gift_get(*, user, gift_id: int) -> Gift | None:
+    return Gift.objects.visible_to(user).filter(pk=gift_id).first()
+
+
+def campaign_list(*, user, limit: int = 100) -> list[Campaign]:
+    return list(Campaign.objects.visible_to(user).select_related("created_by")[:limit])
+
+
+# --- What a member reaches from their own page (the token is the key, the company the scope) -----
+
+
+def member_event(*, member: Member, event_id: int) -> Event | None:
+    return Event.objects.filter(pk=event_id, company_id=member.company_id).first()
+
+
+def member_signup(*, member: Member, event_id: int) -> EventSignup | None:
+    return EventSignup.objects.filter(event_id=event_id, member=member).first()
+
+
+def member_gift(*, member: Member, gift_id: int) -> Gift | None:
+    return Gift.objects.filter(pk=gift_id, company_id=member.company_id).first()
+
+
+def member_offer(*, member: Member, offer_id: int) -> Offer | None:
+    return Offer.objects.filter(pk=offer_id, merchant__company_id=member.company_id).first()
 
 
 def gifts_for(*, company_id: int) -> list[Gift]:
@@ -92,6 +148,10 @@ def offers_for(*, company_id: int) -> list[Offer]:
             merchant__company_id=company_id, merchant__active=True, valid_until__gte=timezone.localdate()
         ).select_related("merchant")
     )
+
+
+def redemptions_of(*, member: Member, limit: int = 20) -> list[Redemption]:
+    return list(Redemption.objects.filter(member=member).select_related("gift").order_by("-id")[:limit])
 
 
 def codes_of(*, member: Member) -> list[OfferCode]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("club/members/<int:member_id>/refer/", views.member_refer, name="club-member-refer"),
     path("club/events/", views.event_list, name="club-events"),
     path("club/events/<int:event_id>/", views.event_detail, name="club-event"),
+    path("club/events/<int:event_id>/edit/", views.event_edit, name="club-event-edit"),
     path("club/events/<int:event_id>/signup/", views.event_signup, name="club-event-signup"),
     path(
         "club/events/<int:event_id>/signups/<int:signup_id>/cancel/",
@@ -25,6 +26,7 @@ urlpatterns = [
     ),
     path("club/events/<int:event_id>/call-off/", views.event_call_off, name="club-event-call-off"),
     path("club/gifts/", views.gift_list, name="club-gifts"),
+    path("club/gifts/<int:gift_id>/stock/", views.gift_stock, name="club-gift-stock"),
     path("club/merchants/", views.merchant_list, name="club-merchants"),
     path("club/merchants/add/", views.merchant_add, name="club-merchant-add"),
     path("club/offers/add/", views.offer_add, name="club-offer-add"),

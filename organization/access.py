@@ -4,8 +4,9 @@ In the spirit of Zulip's ``access_*`` helpers and NetBox's ``restrict(user, acti
 
 - ``write_company_for(user, requested)``: the company a write is recorded under;
 - ``assignable_staff(user, company, perm=...)``: who may be assigned or handed work of a company;
-- ``access_complaint`` / ``access_customer`` / ``access_service_task(user, id, action)``: the record a
-  view or API acts on, scoped and checked.
+- ``company_staff(company_id)``: a company's own people who may do a kind of work (told of new work);
+- ``access_complaint`` / ``access_customer`` / ``access_service_task`` / ``access_plan_item`` /
+  ``access_project(user, id, action)``: the record a view or API acts on, scoped and checked.
 
 Everything is decided by permissions (the role groups' permissions from ``roles``, or ones granted to
 a single user), never by group names. A record outside the caller's scope is "not found" (404), never
@@ -120,6 +121,13 @@ def group_centre() -> models.QuerySet:
     )
 
 
+def company_staff(company_id: int, *, perm: str = HANDLE_COMPLAINTS) -> models.QuerySet:
+    """The company's own active staff-UI people who may do work needing ``perm`` (for complaints:
+    who is told of a new complaint at intake). Group-level people work for every company and are not
+    among them; neither are API-only integrators nor auditors."""
+    return _staff(perm).filter(company_id=company_id).order_by("username")
+
+
 def may_be_assigned(person, company_id: int, *, perm: str) -> bool:
     """Whether ``person`` may be handed work of the company (the rule of ``assignable_staff``, for one
     person, as a service checks it)."""
@@ -129,12 +137,13 @@ def may_be_assigned(person, company_id: int, *, perm: str) -> bool:
 # --- The record a view or API acts on -----------------------------------------------------------
 
 
-def access(queryset: models.QuerySet, user, pk, action: str):
+def access(queryset: models.QuerySet, user, pk, action: str, *, permission: str | None = None):
     """``queryset``'s record ``pk`` as ``user`` may ``action`` ("view", "change", ...) it: out of scope
     or missing is Http404 (DRF answers 404), lacking the permission is PermissionDenied (403). The
-    permission is checked first: it does not depend on the record, so it reveals nothing."""
+    permission is checked first: it does not depend on the record, so it reveals nothing. It is the
+    model's ``<app>.<action>_<model>`` unless ``permission`` names another."""
     meta = queryset.model._meta
-    if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+    if not user.has_perm(permission or f"{meta.app_label}.{action}_{meta.model_name}"):
         raise PermissionDenied
     try:
         return queryset.visible_to(user).get(pk=pk)
@@ -155,3 +164,31 @@ def access_customer(user, customer_id, action: str = "view"):
 
 def access_service_task(user, task_id, action: str = "view"):
     return access(apps.get_model("touchpoints", "ServiceTask").objects.all(), user, task_id, action)
+
+
+def access_service_tasks(user, task_ids, action: str = "view") -> list[int]:
+    """The ids among ``task_ids`` of the tasks ``user`` may ``action`` (a page acting on the rows it
+    ticked): lacking the permission is PermissionDenied; ids outside the scope are left out, as the
+    page never offered them."""
+    if not user.has_perm(f"touchpoints.{action}_servicetask"):
+        raise PermissionDenied
+    tasks = apps.get_model("touchpoints", "ServiceTask").objects.visible_to(user)
+    return list(tasks.filter(pk__in=task_ids).values_list("pk", flat=True))
+
+
+def access_plan_item(user, item_id, action: str = "view"):
+    """A project's planned 6+2 event. Planning and marking attendees is service work: the service-task
+    permission of ``action`` decides, as on the board that shows the plan."""
+    return access(
+        apps.get_model("touchpoints", "PlanItem").objects.all(),
+        user,
+        item_id,
+        action,
+        permission=f"touchpoints.{action}_servicetask",
+    )
+
+
+def access_project(user, project_id, action: str = "view"):
+    """A project; action ``assign_duty`` (choosing its complaint duty handler) needs
+    ``organization.assign_duty_project``, which company managers and the group centre hold."""
+    return access(apps.get_model("organization", "Project").objects.all(), user, project_id, action)

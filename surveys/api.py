@@ -11,13 +11,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints.models import Complaint
 from core.api import ScopedReadOnlyViewSet
 from core.filters import IdFilter
 from core.permissions import requires
-from organization.models import Company, Project
 
-from . import rules, scores, services
+from . import selectors, services
 from .models import Answer, ImprovementPlan, Respondent, SurveyPlan
 from .serializers import (
     AnswerSerializer,
@@ -140,8 +138,8 @@ class ImprovementPlanFilter(django_filters.FilterSet):
         fields = ["status", "indicator"]
 
     def filter_overdue(self, queryset, name, value):
-        late = queryset.filter(status__in=rules.OPEN_PLAN_STATUSES, deadline__lt=timezone.localdate())
-        return late if value else queryset.exclude(pk__in=late.values("pk"))
+        late = selectors.overdue(timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
 
 
 class ImprovementPlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -159,10 +157,7 @@ class ImprovementPlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         data = ImprovementPlanInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        project = data.validated_data["project"]
-        plan = services.improvement_plan_create(
-            company=project.company, by=request.user, **data.validated_data
-        )
+        plan = services.improvement_plan_create(by=request.user, **data.validated_data)
         return Response(ImprovementPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=FollowUpInput, responses={200: ImprovementPlanSerializer, 409: OpenApiResponse()})
@@ -193,17 +188,15 @@ class SurveyReportView(APIView):
         query = ReportQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        for name, model in (("company", Company), ("project", Project)):
-            if data.get(name) and not model.objects.visible_to(request.user).filter(pk=data[name]).exists():
-                raise NotFound
-        report = scores.survey_report(
-            answers=Answer.objects.visible_to(request.user),
-            respondents=Respondent.objects.visible_to(request.user),
+        scope = selectors.report_scope(
+            user=request.user,
             year=data["year"],
             company_id=data.get("company"),
             project_id=data.get("project"),
         )
-        return Response(report)
+        if scope is None:
+            raise NotFound
+        return Response(selectors.survey_report(user=request.user, scope=scope))
 
 
 class ScorecardView(APIView):
@@ -216,12 +209,6 @@ class ScorecardView(APIView):
         query = ScorecardQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         year = query.validated_data["year"]
-        weights = services.weights_for(year)
-        rows = scores.scorecard(
-            answers=Answer.objects.visible_to(request.user),
-            complaints=Complaint.objects.visible_to(request.user),
-            companies=Company.objects.visible_to(request.user),
-            year=year,
-            weights=weights,
-        )
+        weights = selectors.weights_for(year)
+        rows = selectors.scorecard(user=request.user, year=year, weights=weights)
         return Response({"year": year, "weights": weights.__dict__, "companies": rows})

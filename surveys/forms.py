@@ -103,3 +103,37 @@ def parse_answers(data, questions) -> tuple[dict[int, AnswerInput], dict[int, st
                 text=data.get(f"{key}_text", "")[:5000],
             )
     return answers, errors
+
+
+def answer_items(questions, stored: dict, posted=None, errors=None, missing=()) -> list[dict]:
+    """What the answer template shows per question: the posted values when the form comes back with
+    errors (nothing typed is lost), else what is stored."""
+    items = []
+    for question in questions:
+        key = f"q{question.pk}"
+        answer = stored.get(question.pk)
+        if posted is not None:
+            value, expectation, text = (
+                posted.get(key, ""),
+                posted.get(f"{key}_exp", ""),
+                posted.get(f"{key}_text", ""),
+            )
+        else:
+            value = str(answer.value) if answer and answer.value is not None else ""
+            expectation = str(answer.expectation) if answer and answer.expectation is not None else ""
+            text = answer.text if answer else ""
+        scale = [(str(n), str(n) == value) for n in range(rules.SCALE_MIN, question.scale_max + 1)]
+        exp_scale = [(str(n), str(n) == expectation) for n in range(rules.SCALE_MIN, question.scale_max + 1)]
+        items.append(
+            {
+                "question": question,
+                "key": key,
+                "scale": scale,
+                "exp_scale": exp_scale if question.kind == QuestionKind.PAIR else [],
+                "text": text,
+                "is_text": question.kind == QuestionKind.TEXT,
+                "error": (errors or {}).get(question.pk, ""),
+                "missing": question.pk in missing,
+            }
+        )
+    return items

@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
+from customers import rules as customer_rules
+
 SCALE_MIN = 1  # every rating scale starts at 1 …
 SCALE_MAX_LIMIT = 10  # … and ends at 2 to 10 (5 by default; 10 for "would you recommend")
 SAMPLE_SIZE_MAX = 5000
@@ -77,8 +79,6 @@ def add_months(day: date, months: int) -> date:
 
 def stage_of(customer_stage: str, moved_in_on: date | None, today: date) -> str | None:
     """The survey stage of a customer: buyer (准业主), or the owner phase; None for prospects."""
-    from customers import rules as customer_rules
-
     if customer_stage == "buyer":
         return "buyer"
     if customer_stage == "owner":
@@ -89,8 +89,6 @@ def stage_of(customer_stage: str, moved_in_on: date | None, today: date) -> str 
 def moved_in_range(stage: str, today: date) -> tuple[date | None, date | None]:
     """(after, on_or_before) bounds of ``moved_in_on`` for an owner stage, matching
     ``customers.rules.owner_phase``: run_in is (today-1y, today], settled (today-3y, today-1y], ..."""
-    from customers import rules as customer_rules
-
     one = customer_rules.years_ago(today, customer_rules.RUN_IN_YEARS)
     three = customer_rules.years_ago(today, customer_rules.SETTLED_YEARS)
     return {"run_in": (one, today), "settled": (three, one), "long_time": (None, three)}[stage]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from complaints.models import Department
 from customers.models import Segment
+from organization.models import Company, Project
 
 from . import rules
 from .catalogue import LOYALTY, SATISFACTION
@@ -110,8 +111,6 @@ def _mean(scores: dict | None, indicator_id: int | None) -> float | None:
 
 
 def _labels(dimension: str, keys) -> dict:
-    from organization.models import Company, Project
-
     if dimension == "company":
         return dict(Company.objects.filter(pk__in=keys).values_list("id", "name"))
     if dimension == "project":
@@ -356,7 +355,3 @@ def scorecard(
             }
         )
     return result
-
-
-def overdue_plans(plans: QuerySet, today) -> QuerySet:
-    return plans.filter(status__in=rules.OPEN_PLAN_STATUSES, deadline__lt=today)

@@ -6,7 +6,7 @@ from customers.models import Segment
 from organization import access
 from organization.models import Project
 
-from . import rules
+from . import rules, selectors
 from .models import Answer, ImprovementPlan, Method, Respondent, SurveyPlan, SurveyStage
 from .services import survey_link
 
@@ -171,13 +171,10 @@ class ImprovementPlanDetailSerializer(ImprovementPlanSerializer):
     @extend_schema_field(MovementOut(allow_null=True))
     def get_next_survey(self, plan) -> dict | None:
         """The indicator's score in the next survey and its change since the plan was made."""
-        from .models import Answer
-        from .scores import plan_movement
-
         request = self.context.get("request")
         if request is None:
             return None
-        return plan_movement(Answer.objects.visible_to(request.user), plan)
+        return selectors.plan_movement(user=request.user, plan=plan)
 
 
 class ImprovementPlanInput(serializers.ModelSerializer):

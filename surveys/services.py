@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 from core.exceptions import Conflict, DomainError
 from core.outbox import Message, message_queue_many, unsubscribe_link
 from customers.models import Customer, Stage
+from organization import access
 
-from . import rules
+from . import rules, selectors
 from .models import (
     Answer,
     ImprovementNote,
@@ -378,7 +379,6 @@ def reminders_send_due(*, now: datetime | None = None, batch_size: int = 500) ->
 @transaction.atomic
 def improvement_plan_create(
     *,
-    company,
     indicator,
     goal: str,
     department: str,
@@ -387,15 +387,29 @@ def improvement_plan_create(
     measures: str,
     by,
     project=None,
+    company=None,
     survey: SurveyPlan | None = None,
     baseline_score: float | None = None,
 ) -> ImprovementPlan:
-    if owner.company_id not in (None, company.pk):
-        raise DomainError(gettext_lazy("The owner must work for this company."), code="owner_company")
+    """A plan for an indicator of a company (of ``project``'s, or ``company`` for a plan of the whole
+    company), recorded under the company ``access.write_company_for`` gives ``by``. It starts from the
+    indicator's score in the company's latest completed survey (``selectors.improvement_baseline``),
+    unless the caller names the ``survey`` and ``baseline_score`` it plans from."""
+    company = access.write_company_for(by, company or (project.company if project else None))
+    if not access.may_be_assigned(owner, company.pk, perm=access.OWN_IMPROVEMENT_PLANS):
+        raise DomainError(
+            gettext_lazy("%(name)s cannot own improvement plans of this company.") % {"name": owner},
+            code="owner_company",
+        )
     if project is not None and project.company_id != company.pk:
         raise DomainError(gettext_lazy("The project belongs to another company."), code="project_company")
     if not goal.strip() or not measures.strip():
         raise DomainError(gettext_lazy("Write the goal and the measures."), code="empty_plan")
+    if survey is None and baseline_score is None:
+        baseline = selectors.improvement_baseline(
+            user=by, company=company, project=project, indicator=indicator
+        )
+        survey, baseline_score = baseline.survey, baseline.score
     return ImprovementPlan.objects.create(
         company=company,
         project=project,
@@ -442,11 +456,6 @@ WEIGHT_MESSAGES = {
     "sum_not_100": gettext_lazy("The weights must add up to 100."),
     "profit_above_satisfaction": gettext_lazy("Satisfaction must weigh more than profit."),
 }
-
-
-def weights_for(year: int) -> rules.Weights:
-    row = ScorecardWeights.objects.filter(year=year).first() or ScorecardWeights(year=year)
-    return rules.Weights(row.satisfaction, row.complaint_handling, row.loyalty, row.profit)
 
 
 def weights_set(*, year: int, weights: rules.Weights, by) -> ScorecardWeights:

@@ -1,13 +1,13 @@
+from django.db.models import Avg
+from django.utils.translation import gettext as _
+
 from customers.timeline import TimelineEntry
+
+from .models import Respondent
 
 
 def surveys_of(customer, user, limit):
     """Completed satisfaction surveys of the customer, with their mean score (one query)."""
-    from django.db.models import Avg
-    from django.utils.translation import gettext as _
-
-    from .models import Respondent
-
     completed = (
         Respondent.objects.visible_to(user)
         .filter(customer=customer, status=Respondent.Status.COMPLETED)

@@ -3,33 +3,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from complaints.models import Complaint
 from core.charts import horizontal_bars
 from core.exceptions import Conflict, DomainError
 from core.staff import staff_ui
 from customers import rules as customer_rules
-from organization import access
-from organization.models import Company, Project
 
-from . import report_export, rules, scores, services
-from .forms import FollowUpForm, ImprovementPlanForm, PlanForm, WeightsForm, parse_answers
-from .models import Answer, ImprovementPlan, Indicator, Question, QuestionKind, Respondent, SurveyPlan
-
-PAGE_SIZE = 100
+from . import report_export, rules, selectors, services
+from .forms import FollowUpForm, ImprovementPlanForm, PlanForm, WeightsForm, answer_items, parse_answers
+from .models import Indicator, Respondent, SurveyPlan
 
 
 # --- Plans ----------------------------------------------------------------------------------------
 @staff_ui
 @permission_required("surveys.view_surveyplan", raise_exception=True)
 def plan_list(request):
-    plans = SurveyPlan.objects.visible_to(request.user).select_related("project", "company")[:PAGE_SIZE]
+    plans = selectors.plan_list(user=request.user)
     form = None
     if request.user.has_perm("surveys.add_surveyplan"):
         form = PlanForm(request.POST or None, user=request.user)
@@ -46,12 +40,7 @@ def plan_list(request):
 
 
 def _plan(request, plan_id: int) -> SurveyPlan:
-    plan = (
-        SurveyPlan.objects.visible_to(request.user)
-        .select_related("project", "company", "questionnaire")
-        .filter(pk=plan_id)
-        .first()
-    )
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     if plan is None:
         raise Http404
     return plan
@@ -63,21 +52,17 @@ def plan_detail(request, plan_id: int):
     """A plan, its response rate and its respondents (100 a page, by id; phones masked)."""
     plan = _plan(request, plan_id)
     after = request.GET.get("after", "")
-    respondents = Respondent.objects.filter(plan=plan).select_related("customer", "entered_by").order_by("id")
-    if after.isdigit():
-        respondents = respondents.filter(id__gt=int(after))
-    page = list(respondents[: PAGE_SIZE + 1])
-    rows = [{"respondent": r, "phone": customer_rules.mask_phone(r.customer.phone)} for r in page[:PAGE_SIZE]]
-    counts = Respondent.objects.filter(plan=plan).aggregate(
-        invited=Count("id"), completed=Count("id", filter=Q(status=Respondent.Status.COMPLETED))
+    page, next_after = selectors.plan_respondents(
+        user=request.user, plan=plan, after=int(after) if after.isdigit() else None
     )
+    counts = selectors.plan_counts(user=request.user, plan=plan)
     return render(
         request,
         "surveys/plan_detail.html",
         {
             "plan": plan,
-            "rows": rows,
-            "next_after": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
+            "rows": [{"respondent": r, "phone": customer_rules.mask_phone(r.customer.phone)} for r in page],
+            "next_after": next_after,
             "counts": counts,
             "response_rate": rules.rate(counts["completed"], counts["invited"]),
         },
@@ -107,49 +92,12 @@ def plan_close(request, plan_id: int):
 
 
 # --- Answering (public link and staff entry) -------------------------------------------------------
-def _question_items(questions, stored: dict, posted=None, errors=None, missing=()):
-    """What the answer template shows per question: the posted values when the form comes back with
-    errors (nothing typed is lost), else what is stored."""
-    items = []
-    for question in questions:
-        key = f"q{question.pk}"
-        answer = stored.get(question.pk)
-        if posted is not None:
-            value, expectation, text = (
-                posted.get(key, ""),
-                posted.get(f"{key}_exp", ""),
-                posted.get(f"{key}_text", ""),
-            )
-        else:
-            value = str(answer.value) if answer and answer.value is not None else ""
-            expectation = str(answer.expectation) if answer and answer.expectation is not None else ""
-            text = answer.text if answer else ""
-        scale = [(str(n), str(n) == value) for n in range(rules.SCALE_MIN, question.scale_max + 1)]
-        exp_scale = [(str(n), str(n) == expectation) for n in range(rules.SCALE_MIN, question.scale_max + 1)]
-        items.append(
-            {
-                "question": question,
-                "key": key,
-                "scale": scale,
-                "exp_scale": exp_scale if question.kind == QuestionKind.PAIR else [],
-                "text": text,
-                "is_text": question.kind == QuestionKind.TEXT,
-                "error": (errors or {}).get(question.pk, ""),
-                "missing": question.pk in missing,
-            }
-        )
-    return items
-
-
 def _answer(request, respondent: Respondent, *, template: str, entered_by=None, extra=None):
     """GET shows the questionnaire with what was saved; POST saves (``save``) or submits."""
-    questions = list(
-        Question.objects.filter(questionnaire_id=respondent.plan.questionnaire_id).order_by("order")
-    )
-    stored = {a.question_id: a for a in Answer.objects.filter(respondent=respondent)}
+    questions, stored = selectors.questionnaire_of(respondent=respondent)
     context = {"respondent": respondent, "plan": respondent.plan, **(extra or {})}
     if request.method != "POST":
-        context["items"] = _question_items(questions, stored)
+        context["items"] = answer_items(questions, stored)
         return render(request, template, context), None
     answers, parse_errors = parse_answers(request.POST, questions)
     submit = "submit" in request.POST
@@ -165,16 +113,15 @@ def _answer(request, respondent: Respondent, *, template: str, entered_by=None, 
         context["problem"] = _("Some answers are not valid; the others are saved.")
     else:
         context["saved"] = True
-    context["items"] = _question_items(
+    context["items"] = answer_items(
         questions, stored, posted=request.POST, errors=errors, missing=result.missing if submit else ()
     )
     return render(request, template, context, status=400 if errors else 200), result
 
 
 def _may_enter_for(user, respondent: Respondent) -> bool:
-    return (
-        user.has_perm("surveys.add_answer")
-        and Respondent.objects.visible_to(user).filter(pk=respondent.pk).exists()
+    return user.has_perm("surveys.add_answer") and selectors.respondent_is_visible(
+        user=user, respondent=respondent
     )
 
 
@@ -215,12 +162,7 @@ def public_survey(request, token: str):
 @require_http_methods(["GET", "POST"])
 def staff_answer(request, respondent_id: int):
     """Staff enter the answers given by phone or on site."""
-    respondent = (
-        Respondent.objects.visible_to(request.user)
-        .select_related("plan__project", "customer")
-        .filter(pk=respondent_id)
-        .first()
-    )
+    respondent = selectors.respondent_get(user=request.user, respondent_id=respondent_id)
     if respondent is None:
         raise Http404
     if respondent.status == Respondent.Status.COMPLETED:
@@ -241,42 +183,31 @@ def staff_answer(request, respondent_id: int):
 
 
 # --- Report ---------------------------------------------------------------------------------------
-def _report_scope(request):
-    today = timezone.localdate()
+def _report_scope(request) -> selectors.ReportScope:
+    """The report's ?year= (this year by default), ?company= and ?project=; outside the user's
+    companies is 404."""
     try:
-        year = int(request.GET.get("year") or today.year)
+        year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         raise Http404 from None
     if not 2000 <= year <= 2100:
         raise Http404
-    company = project = None
-    if request.GET.get("company", "").isdigit():
-        company = Company.objects.visible_to(request.user).filter(pk=request.GET["company"]).first()
-        if company is None:
-            raise Http404
-    if request.GET.get("project", "").isdigit():
-        project = Project.objects.visible_to(request.user).filter(pk=request.GET["project"]).first()
-        if project is None:
-            raise Http404
-    return year, company, project
-
-
-def build_report(user, year, company=None, project=None) -> dict:
-    return scores.survey_report(
-        answers=Answer.objects.visible_to(user),
-        respondents=Respondent.objects.visible_to(user),
-        year=year,
-        company_id=company.pk if company else None,
-        project_id=project.pk if project else None,
+    ids = {key: int(request.GET[key]) for key in ("company", "project") if request.GET.get(key, "").isdigit()}
+    scope = selectors.report_scope(
+        user=request.user, year=year, company_id=ids.get("company"), project_id=ids.get("project")
     )
+    if scope is None:
+        raise Http404
+    return scope
 
 
 @staff_ui
 @permission_required("surveys.view_answer", raise_exception=True)
 def report(request):
     """The survey report: scores per indicator and dimension, response rates, last year; ?format=xlsx."""
-    year, company, project = _report_scope(request)
-    data = build_report(request.user, year, company, project)
+    scope = _report_scope(request)
+    year, company = scope.year, scope.company
+    data = selectors.survey_report(user=request.user, scope=scope)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
             report_export.to_xlsx(data),
@@ -288,6 +219,7 @@ def report(request):
         row for row in data["indicators"] if row["level"] == "direction" and row["score"] is not None
     ]
     projects = [row for row in data["by"]["project"] if row["satisfaction"] is not None]
+    companies, project_choices = selectors.report_choices(user=request.user, company=company)
     return render(
         request,
         "surveys/report.html",
@@ -295,12 +227,9 @@ def report(request):
             "report": data,
             "year": year,
             "company": company,
-            "project": project,
-            "companies": Company.objects.visible_to(request.user),
-            "projects": Project.objects.visible_to(request.user)
-            .filter(**({"company": company} if company else {}))
-            .select_related("company")
-            .order_by("company", "name"),
+            "project": scope.project,
+            "companies": companies,
+            "projects": project_choices,
             "direction_chart": horizontal_bars([(row["name"], row["score"]) for row in directions]),
             "project_chart": horizontal_bars([(row["label"], row["satisfaction"]) for row in projects]),
             "dimensions": [
@@ -314,30 +243,16 @@ def report(request):
 
 
 # --- Improvement plans ----------------------------------------------------------------------------
-def _plans_with_overdue(user):
-    today = timezone.localdate()
-    return ImprovementPlan.objects.visible_to(user).annotate(
-        overdue=Case(
-            When(Q(status__in=rules.OPEN_PLAN_STATUSES, deadline__lt=today), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
+# The form field a refusal of the service belongs to (others are shown above the form).
+IMPROVEMENT_ERROR_FIELDS = {"owner_company": "owner", "project_company": "project"}
 
 
 @staff_ui
 @permission_required("surveys.view_improvementplan", raise_exception=True)
 def improvement_list(request):
-    plans = _plans_with_overdue(request.user).select_related("indicator", "owner", "project", "company")
-    if request.GET.get("show") == "overdue":
-        plans = plans.filter(overdue=True)
-    elif request.GET.get("show") != "all":
-        plans = plans.filter(status__in=rules.OPEN_PLAN_STATUSES)
-    return render(
-        request,
-        "surveys/improvement_list.html",
-        {"plans": plans[:PAGE_SIZE], "show": request.GET.get("show", "")},
-    )
+    show = request.GET.get("show", "")
+    plans = selectors.improvement_plan_list(user=request.user, show=show)
+    return render(request, "surveys/improvement_list.html", {"plans": plans, "show": show})
 
 
 @staff_ui
@@ -349,47 +264,17 @@ def improvement_create(request):
     }
     form = ImprovementPlanForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            company = access.write_company_for(
-                request.user, data["project"].company if data["project"] else None
-            )
-        except DomainError:
-            company = None
-        if company is None:
-            form.add_error("project", _("Choose the project (group users plan for a company through it)."))
-        else:
-            year = timezone.localdate().year
-            latest = (
-                Respondent.objects.filter(company=company, status=Respondent.Status.COMPLETED)
-                .order_by("-year")
-                .values_list("year", flat=True)
-                .first()
-            )
-            baseline = None
-            if latest:
-                baseline = scores.indicator_score(
-                    Answer.objects.visible_to(request.user),
-                    indicator_id=data["indicator"].pk,
-                    year=latest,
-                    company_id=company.pk,
-                    project_id=data["project"].pk if data["project"] else None,
+            plan = services.improvement_plan_create(by=request.user, **form.cleaned_data)
+            messages.success(request, _("Improvement plan created."))
+            return redirect("survey-improvement", plan_id=plan.pk)
+        except DomainError as error:
+            if error.code == "company_required":
+                form.add_error(
+                    "project", _("Choose the project (group users plan for a company through it).")
                 )
-                year = latest
-            survey = (
-                SurveyPlan.objects.filter(company=company, year=year)
-                .filter(Q(project=data["project"]) if data["project"] else Q())
-                .order_by("-id")
-                .first()
-            )
-            try:
-                plan = services.improvement_plan_create(
-                    company=company, by=request.user, survey=survey, baseline_score=baseline, **data
-                )
-                messages.success(request, _("Improvement plan created."))
-                return redirect("survey-improvement", plan_id=plan.pk)
-            except DomainError as error:
-                form.add_error(None, error.message)
+            else:
+                form.add_error(IMPROVEMENT_ERROR_FIELDS.get(error.code), error.message)
     return render(request, "surveys/improvement_form.html", {"form": form})
 
 
@@ -397,12 +282,7 @@ def improvement_create(request):
 @permission_required("surveys.view_improvementplan", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def improvement_detail(request, plan_id: int):
-    plan = (
-        _plans_with_overdue(request.user)
-        .select_related("indicator", "owner", "project", "company", "survey")
-        .filter(pk=plan_id)
-        .first()
-    )
+    plan = selectors.improvement_plan_get(user=request.user, plan_id=plan_id)
     if plan is None:
         raise Http404
     form = FollowUpForm(request.POST or None)
@@ -421,9 +301,9 @@ def improvement_detail(request, plan_id: int):
         "surveys/improvement_detail.html",
         {
             "plan": plan,
-            "notes": plan.notes.select_related("author"),
+            "notes": selectors.improvement_notes(plan=plan),
             "form": form,
-            "movement": scores.plan_movement(Answer.objects.visible_to(request.user), plan),
+            "movement": selectors.plan_movement(user=request.user, plan=plan),
         },
     )
 
@@ -433,8 +313,8 @@ def improvement_detail(request, plan_id: int):
 @permission_required("surveys.view_scorecardweights", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def scorecard(request):
-    year, _company, _project = _report_scope(request)
-    weights = services.weights_for(year)
+    year = _report_scope(request).year
+    weights = selectors.weights_for(year)
     form = None
     if request.user.has_perm("surveys.change_scorecardweights"):
         form = WeightsForm(request.POST or None, initial=weights.__dict__)
@@ -447,13 +327,7 @@ def scorecard(request):
                 form.add_error(None, error.message)
     elif request.method == "POST":
         raise Http404
-    rows = scores.scorecard(
-        answers=Answer.objects.visible_to(request.user),
-        complaints=Complaint.objects.visible_to(request.user),
-        companies=Company.objects.visible_to(request.user),
-        year=year,
-        weights=weights,
-    )
+    rows = selectors.scorecard(user=request.user, year=year, weights=weights)
     return render(
         request, "surveys/scorecard.html", {"rows": rows, "year": year, "weights": weights, "form": form}
     )
@@ -463,11 +337,6 @@ def scorecard(request):
 @permission_required("surveys.view_indicator", raise_exception=True)
 def indicators(request):
     """The indicator tree and the questions mapped to each indicator (edited in the admin)."""
-    tree = scores.indicator_tree()
-    questions = {}
-    for question in Question.objects.select_related("questionnaire"):
-        if question.indicator_id:
-            questions.setdefault(question.indicator_id, []).append(question)
-    for indicator in tree:
-        indicator.mapped = questions.get(indicator.pk, [])
-    return render(request, "surveys/indicators.html", {"tree": tree, "indicator_model": Indicator})
+    return render(
+        request, "surveys/indicators.html", {"tree": selectors.indicator_tree(), "indicator_model": Indicator}
+    )

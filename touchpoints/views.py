@@ -14,6 +14,7 @@ from core.exceptions import DomainError
 from core.exports import CsvWriter
 from core.forms import form_errors_text
 from core.staff import staff_ui
+from organization import access
 from organization.models import Project
 
 from . import selectors, services
@@ -64,23 +65,11 @@ def _back_to_tasks(request):
     return redirect(f"{reverse('my-tasks')}?show={show}" if show in TASK_VIEWS else reverse("my-tasks"))
 
 
-def _visible_task(request, task_id: int) -> ServiceTask:
-    task = (
-        ServiceTask.objects.visible_to(request.user)
-        .select_related("action", "customer")
-        .filter(pk=task_id)
-        .first()
-    )
-    if task is None:
-        raise Http404
-    return task
-
-
 @staff_ui
 @permission_required("touchpoints.change_servicetask", raise_exception=True)
 @require_POST
 def task_complete(request, task_id: int):
-    task = _visible_task(request, task_id)
+    task = access.access_service_task(request.user, task_id, "change")
     form = TaskCompleteForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
@@ -101,7 +90,7 @@ def task_complete(request, task_id: int):
 @permission_required("touchpoints.change_servicetask", raise_exception=True)
 @require_POST
 def task_take(request, task_id: int):
-    task = _visible_task(request, task_id)
+    task = access.access_service_task(request.user, task_id, "change")
     try:
         services.task_take(task=task, by=request.user)
         messages.success(
@@ -123,9 +112,7 @@ def tasks_assign(request):
         messages.error(request, form_errors_text(form))
         return _back_to_tasks(request)
     ticked = [int(value) for value in request.POST.getlist("tasks") if value.isdigit() and len(value) < 19]
-    task_ids = list(
-        ServiceTask.objects.visible_to(request.user).filter(pk__in=ticked).values_list("pk", flat=True)
-    )
+    task_ids = access.access_service_tasks(request.user, ticked, "assign")
     try:
         count = services.tasks_assign(
             task_ids=task_ids, assignee=form.cleaned_data["assignee"], by=request.user
@@ -183,12 +170,8 @@ def plan_item_add(request, project_id: int):
 @require_POST
 def plan_item_attendees(request, project_id: int, item_id: int):
     project = _project(request, project_id)
-    item = (
-        PlanItem.objects.filter(project=project, pk=item_id)
-        .select_related("action", "project__company")
-        .first()
-    )
-    if item is None:
+    item = access.access_plan_item(request.user, item_id, "change")
+    if item.project_id != project.pk:
         raise Http404
     form = AttendeesForm(request.POST, user=request.user)
     if not form.is_valid():

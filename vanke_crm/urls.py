@@ -7,13 +7,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
-from complaints.report_views import ContractorReportView, MonthlyReportView, WeeklyReportView
+from complaints.reports.api import ContractorReportView, MonthlyReportView, WeeklyReportView
 from complaints.risk_api import ComplaintRiskViewSet
 from core.exceptions import api_not_found
 from core.health import healthz
 from core.throttling import ThrottledLoginView
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
-from membership.api import EventViewSet, MemberViewSet, PointEntryViewSet
+from membership.api import (
+    EventViewSet,
+    GiftViewSet,
+    MemberViewSet,
+    MerchantViewSet,
+    OfferViewSet,
+    PointEntryViewSet,
+)
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
 from surveys.api import (
@@ -51,6 +58,9 @@ router.register("improvement-plans", ImprovementPlanViewSet)
 router.register("members", MemberViewSet)
 router.register("point-entries", PointEntryViewSet)
 router.register("club-events", EventViewSet)
+router.register("club-gifts", GiftViewSet)
+router.register("club-merchants", MerchantViewSet)
+router.register("club-offers", OfferViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

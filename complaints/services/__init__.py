@@ -4,14 +4,24 @@ the escalation sweep (task and command) all call these functions.
 The package splits by sub-domain: ``intake`` (the new complaint, its number, the caller's customer
 file, its files), ``escalation`` (evaluation, clock warnings, the sweep), ``handling`` (assignment,
 transitions, plans, handover, lowering, linking, rating, call-backs, repairs), ``notifications``
-(staff notifications, texts to complainants) and ``risk`` (risk facts after intake, risk signals read
-from the text, their confirmation, the sweep that tells managers of undecided ones). The public names
-are re-exported here, so callers import ``complaints.services`` and not its modules. To patch a name
-in a test, patch it in the module that uses it (e.g. ``complaints.services.intake.evaluate`` for the
-intake's evaluation).
+(staff notifications, texts to complainants), ``ownership`` (the duty handler at intake, the
+reminder clocks and their sweep), ``grouping`` (mass complaints, cluster suggestions and links,
+second complaints: follows found at intake, unlinking, reopening) and ``risk`` (risk facts after
+intake, risk signals read from the text, their confirmation, the sweep that tells managers of
+undecided ones). The public names are re-exported here, so callers import ``complaints.services``
+and not its modules. To patch a name in a test, patch it in the module that uses it (e.g.
+``complaints.services.intake.evaluate`` for the intake's evaluation).
 """
 
 from .escalation import escalate_due, evaluate, facts_for, same_issue_complainants
+from .grouping import (
+    Cluster,
+    complaint_clusters,
+    complaint_reopen,
+    complaint_unlink_follows,
+    follows_text,
+    issue_group_link,
+)
 from .handling import (
     complaint_add_plan,
     complaint_add_progress,
@@ -26,6 +36,7 @@ from .handling import (
 )
 from .intake import CLOCK_SKEW, Intake, complaint_create
 from .notifications import COMPLAINANT_TOPIC, STAFF_TOPIC, tracking_link
+from .ownership import refresh_due, remind_due
 from .risk import (
     complaint_set_facts,
     risk_signal_confirm,
@@ -39,21 +50,29 @@ __all__ = [
     "CLOCK_SKEW",
     "COMPLAINANT_TOPIC",
     "STAFF_TOPIC",
+    "Cluster",
     "Intake",
     "complaint_add_plan",
     "complaint_add_progress",
     "complaint_assign",
     "complaint_callback",
+    "complaint_clusters",
     "complaint_create",
     "complaint_handover",
     "complaint_link_same_issue",
     "complaint_lower_tier",
     "complaint_rate",
+    "complaint_reopen",
     "complaint_set_facts",
     "complaint_transition",
+    "complaint_unlink_follows",
     "escalate_due",
     "evaluate",
     "facts_for",
+    "follows_text",
+    "issue_group_link",
+    "refresh_due",
+    "remind_due",
     "repair_record",
     "risk_signal_confirm",
     "risk_signal_dismiss",

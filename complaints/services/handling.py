@@ -17,7 +17,9 @@ from core.exceptions import Conflict, DomainError
 
 from .. import rules
 from ..models import Complaint, ComplaintEvent, Repair, RiskSignal, Status
+from . import ownership
 from .escalation import _clock_done, _group_members, _issue_root, _next_due, evaluate
+from .grouping import complaint_reopen
 from .notifications import _text_complainant
 from .risk import risk_signals_read
 
@@ -49,6 +51,10 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         )
     if status == Status.ASSIGNED and complaint.handler_id is None:
         raise DomainError(_("Choose a handler before assigning the complaint."), code="handler_required")
+    if complaint.status == Status.RESOLVED and status == Status.IN_PROGRESS:
+        # Reopened after handling: a second complaint, on the one path every caller shares.
+        reason = note.strip() or str(_("Reopened after it was resolved."))
+        return complaint_reopen(complaint=complaint, reason=reason, by=by)
     now = timezone.now()
     if complaint.status == Status.AWAITING_CUSTOMER and complaint.paused_since:
         complaint.paused_seconds += int((now - complaint.paused_since).total_seconds())
@@ -63,8 +69,6 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         )
     if status == Status.CLOSED:
         complaint.closed_at = now
-    if status == Status.IN_PROGRESS and complaint.status == Status.RESOLVED:
-        complaint.resolved_at = None  # reopened: the complainant was not satisfied
     _mark_first_response(complaint, now)
     ComplaintEvent.objects.create(
         complaint=complaint,
@@ -78,6 +82,7 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
     complaint.status = status
     complaint.save(update_fields=["status", "paused_seconds", "paused_since", "resolved_at", "closed_at"])
     evaluate(complaint, now=now)
+    ownership.refresh_due(complaint)
     return complaint
 
 
@@ -88,6 +93,7 @@ def complaint_assign(
     complaint = _lock(complaint)
     complaint.handler, complaint.department, complaint.deadline = handler, department, deadline
     complaint.save(update_fields=["handler", "department", "deadline"])
+    ownership.refresh_due(complaint)
     if complaint.status == Status.RECEIVED:
         return complaint_transition(
             complaint=complaint,
@@ -117,6 +123,7 @@ def complaint_add_plan(*, complaint: Complaint, measures: str, deadline: datetim
         deadline=deadline,
         visible_to_complainant=True,
     )
+    ownership.refresh_due(complaint)
     risk_signals_read(complaint=complaint, text=measures, source=RiskSignal.Source.STAFF_NOTE)
     return event
 
@@ -134,6 +141,9 @@ def complaint_add_progress(
         note=note.strip(),
         visible_to_complainant=visible_to_complainant,
     )
+    if visible_to_complainant:  # the owner heard something: their silence clock starts again
+        with transaction.atomic():
+            ownership.refresh_due(_lock(complaint))
     risk_signals_read(complaint=complaint, text=event.note, source=RiskSignal.Source.STAFF_NOTE)
     return event
 
@@ -230,13 +240,18 @@ def complaint_callback(*, complaint: Complaint, note: str, satisfied: bool, by) 
         raise Conflict(_("Call back once the complaint is closed."), code="not_closed")
     if not note.strip():
         raise DomainError(_("Write what the complainant said."), code="note_required")
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.CALLBACK,
         by=by,
         to_value="satisfied" if satisfied else "not_satisfied",
         note=note.strip(),
     )
+    if not satisfied:  # DOMAIN.md: an unhappy call-back reopens it as a second complaint
+        complaint_reopen(
+            complaint=complaint, reason=str(_("Unhappy call-back: %(note)s") % {"note": note.strip()}), by=by
+        )
+    return event
 
 
 def repair_record(

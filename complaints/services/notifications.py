@@ -48,11 +48,13 @@ def _notify(complaint: Complaint, tier: str, message: str) -> None:
     _notify_people(complaint, _recipients(complaint, tier), message)
 
 
-def _notify_people(complaint: Complaint, people, message: str) -> None:
-    """An in-app notification to each of ``people`` and its e-mail copy through the core outbox."""
+def _notify_people(complaint: Complaint, people, message: str, *, email: bool = True) -> None:
+    """An in-app notification to each of ``people`` (once each) and, with ``email``, its e-mail copy."""
     notifications = Notification.objects.bulk_create(
-        Notification(user=user, complaint=complaint, message=message) for user in people
+        Notification(user=user, complaint=complaint, message=message) for user in set(people)
     )
+    if not email:
+        return
     outbox.message_queue_many(
         outbox.Message(
             channel="email",

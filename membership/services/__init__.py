@@ -2,8 +2,9 @@
 purchase hook call these.
 
 Locks: every change of points takes the member row ``FOR UPDATE`` first (so two redemptions of one
-member run one after the other and the second sees the first's balance); a sign-up locks the event
-row (capacity), a gift redemption the gift row (stock), a code use the code row.
+member run one after the other and the second sees the first's balance); a sign-up or a change of
+the event locks the event row (capacity), a gift redemption or a stock change the gift row (stock),
+a code use the code row.
 
 The package splits by sub-domain: ``members`` (joining, levels, referrals, suspension), ``ledger``
 (earn, spend, expire, correct; the FIFO lots and the member row lock), ``events``, ``rewards``
@@ -15,10 +16,14 @@ a test, patch it in the module that uses it (e.g. ``membership.services.ledger.L
 from .campaigns import TOPIC, campaign_create, campaign_deliver, campaign_run
 from .events import (
     EVENT_NOTICE_TOPIC,
+    EventPlan,
     event_call_off,
     event_cancel_signup,
+    event_create,
     event_mark_attendance,
+    event_plan_of,
     event_signup,
+    event_update,
 )
 from .ledger import (
     NotEnoughPoints,
@@ -35,11 +40,21 @@ from .members import (
     members_join_for_purchases,
     referral_create,
 )
-from .rewards import code_use, fee_offset_redeem, gift_redeem, offer_claim
+from .rewards import (
+    code_use,
+    fee_offset_redeem,
+    gift_create,
+    gift_redeem,
+    gift_stock_change,
+    merchant_create,
+    offer_claim,
+    offer_create,
+)
 
 __all__ = [
     "EVENT_NOTICE_TOPIC",
     "TOPIC",
+    "EventPlan",
     "NotEnoughPoints",
     "campaign_create",
     "campaign_deliver",
@@ -47,16 +62,23 @@ __all__ = [
     "code_use",
     "event_call_off",
     "event_cancel_signup",
+    "event_create",
     "event_mark_attendance",
+    "event_plan_of",
     "event_signup",
+    "event_update",
     "fee_offset_redeem",
+    "gift_create",
     "gift_redeem",
+    "gift_stock_change",
     "ledger_mismatches",
     "member_join",
     "member_join_on_purchase",
     "member_set_status",
     "members_join_for_purchases",
+    "merchant_create",
     "offer_claim",
+    "offer_create",
     "points_correct",
     "points_earn",
     "points_expire_due",

@@ -1,9 +1,13 @@
-"""Community events: sign-ups (confirmed while seats last, else the waiting list, under the event
-row lock), cancellation and the waiting list's promotion, calling an event off (with an SMS to each
-member who had a place or was waiting) and attendance, which earns the event's points once.
+"""Community events: planning and changing them (until they start), sign-ups (confirmed while
+seats last, else the waiting list, under the event row lock), cancellation and the waiting list's
+promotion, calling an event off (with an SMS to each member who had a place or was waiting) and
+attendance, which earns the event's points once.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -11,12 +15,125 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import Conflict, DomainError
+from core.outbox import Message, message_queue_many
+from organization import access
+from organization.models import Company, Project
 
 from .. import rules
 from ..models import Event, EventSignup, Member
 from .ledger import _check_active, points_earn
 
-# --- Events --------------------------------------------------------------------------------------
+# --- Planning ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventPlan:
+    """What a manager decides about an event; the company is fixed when it is planned."""
+
+    title: str
+    kind: str
+    starts_at: datetime
+    place: str
+    capacity: int
+    points: int = 0
+    project: Project | None = None
+
+
+def event_plan_of(event: Event) -> EventPlan:
+    return EventPlan(
+        title=event.title,
+        kind=event.kind,
+        starts_at=event.starts_at,
+        place=event.place,
+        capacity=event.capacity,
+        points=event.points,
+        project=event.project,
+    )
+
+
+def _check_plan(plan: EventPlan, *, company_id: int) -> None:
+    if plan.starts_at <= timezone.now():
+        raise DomainError(_("Plan the event in the future."), code="starts_in_past")
+    if plan.project is not None and plan.project.company_id != company_id:
+        raise DomainError(_("This project belongs to another company."), code="project_other_company")
+    if plan.capacity < 1:
+        raise DomainError(_("An event needs at least one seat."), code="invalid_capacity")
+    if not plan.title.strip() or not plan.place.strip():
+        raise DomainError(_("Give the event a title and a place."), code="title_and_place_required")
+
+
+@transaction.atomic
+def event_create(*, plan: EventPlan, company: Company | None, by) -> Event:
+    """Plan an event of ``company`` (a company user's own; a group-level user names it)."""
+    company = access.write_company_for(by, company)
+    _check_plan(plan, company_id=company.pk)
+    return Event.objects.create(
+        company=company,
+        project=plan.project,
+        title=plan.title.strip(),
+        kind=plan.kind,
+        starts_at=plan.starts_at,
+        place=plan.place.strip(),
+        capacity=plan.capacity,
+        points=plan.points,
+    )
+
+
+@transaction.atomic
+def event_update(*, event: Event, plan: EventPlan, version: int, by) -> Event:
+    """Change an event that has not started, made on the copy loaded at ``version``: a save in
+    between is a conflict (nothing is locked while someone looks at the form). More seats go to the
+    waiting list in order; fewer than the confirmed places are refused (a confirmed member is never
+    dropped by an edit). Locks the event row, as sign-ups do."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    access.write_company_for(by, event.company)
+    if event.called_off_at is not None:
+        raise DomainError(_("This event was called off."), code="event_called_off")
+    if event.starts_at <= timezone.now():
+        raise DomainError(_("The event has started; it can no longer be changed."), code="event_started")
+    if event.version != version:
+        raise Conflict(
+            _("Someone changed the event after you opened it; reload it and make your change again."),
+            code="stale_version",
+        )
+    _check_plan(plan, company_id=event.company_id)
+    if plan.capacity < event.confirmed_count:
+        raise DomainError(
+            _("%(count)s members have a confirmed place; the capacity cannot be lower.")
+            % {"count": event.confirmed_count},
+            code="capacity_below_confirmed",
+        )
+    event.project, event.title, event.kind = plan.project, plan.title.strip(), plan.kind
+    event.starts_at, event.place, event.points = plan.starts_at, plan.place.strip(), plan.points
+    event.capacity = plan.capacity
+    free = event.capacity - event.confirmed_count
+    if free > 0:
+        promoted = list(
+            EventSignup.objects.select_for_update()
+            .filter(event=event, status=EventSignup.Status.WAITING)
+            .order_by("id")
+            .values_list("pk", flat=True)[:free]
+        )
+        EventSignup.objects.filter(pk__in=promoted).update(status=EventSignup.Status.CONFIRMED)
+        event.confirmed_count += len(promoted)
+    event.version += 1
+    event.save(
+        update_fields=[
+            "version",
+            "project",
+            "title",
+            "kind",
+            "starts_at",
+            "place",
+            "capacity",
+            "points",
+            "confirmed_count",
+        ]
+    )
+    return event
+
+
+# --- Sign-ups ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -82,8 +199,6 @@ EVENT_NOTICE_TOPIC = "club_event"
 def event_call_off(*, event: Event, reason: str, by) -> int:
     """Call off an event that has not started: every sign-up is cancelled and each member who had a
     place or was waiting gets an SMS with the reason (once, through the outbox). Returns how many."""
-    from core.outbox import Message, message_queue_many
-
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.called_off_at is not None:
         raise Conflict(_("This event was already called off."), code="already_called_off")

@@ -1,11 +1,15 @@
 """What members spend points on: gifts (under the gift row lock, for stock), property-fee offsets,
 and partner merchants' offers with their one-time redemption codes (claimed by the member, used at
 the merchant under the code row lock). Every debit goes through the ledger's ``_take``.
+
+Managers add gifts and change their stock, add partner merchants and their offers; the company each
+belongs to is decided by ``organization.access.write_company_for``.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,12 +17,55 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import Conflict, DomainError
+from organization import access
+from organization.models import Company
 
 from .. import rules
-from ..models import Gift, Member, Offer, OfferCode, PointEntry, Redemption
+from ..models import Gift, Member, Merchant, Offer, OfferCode, PointEntry, Redemption
 from .ledger import NotEnoughPoints, _check_active, _locked, _take
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+# --- Gifts ---------------------------------------------------------------------------------------
+
+
+def _required(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Fill in the name."), code="name_required")
+    return text
+
+
+@transaction.atomic
+def gift_create(*, company: Company | None, name: str, points: int, stock: int, by) -> Gift:
+    """Offer a gift to the members of ``company`` (a company user's own; a group-level user names it)."""
+    company = access.write_company_for(by, company)
+    if points < 1:
+        raise DomainError(_("A gift costs at least one point."), code="invalid_points")
+    if stock < 0:
+        raise DomainError(_("The stock cannot be negative."), code="invalid_stock")
+    return Gift.objects.create(company=company, name=_required(name), points=points, stock=stock)
+
+
+@transaction.atomic
+def gift_stock_change(*, gift: Gift, delta: int, by) -> Gift:
+    """Add to the stock (a delivery, ``delta`` > 0) or take from it (a write-off, ``delta`` < 0).
+    A change, not a new total, under the gift row lock: a redemption between reading the stock and
+    saving it is never undone."""
+    gift = Gift.objects.select_for_update().get(pk=gift.pk)
+    access.write_company_for(by, gift.company)
+    if delta == 0:
+        raise DomainError(_("Enter how many to add (+) or take away (−)."), code="invalid_delta")
+    if gift.stock + delta < 0:
+        raise Conflict(
+            _("Only %(stock)s in stock; %(count)s cannot be taken away.")
+            % {"stock": gift.stock, "count": -delta},
+            code="not_enough_stock",
+        )
+    gift.stock += delta
+    gift.save(update_fields=["stock"])
+    return gift
 
 
 # --- Redemptions ---------------------------------------------------------------------------------
@@ -86,6 +133,29 @@ def fee_offset_redeem(*, member: Member, amount: Decimal, by=None) -> Redemption
 
 
 # --- Merchants -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merchant_create(*, company: Company | None, name: str, category: str = "", by) -> Merchant:
+    """Add a partner merchant of ``company`` (a company user's own; a group-level user names it)."""
+    company = access.write_company_for(by, company)
+    return Merchant.objects.create(company=company, name=_required(name), category=category.strip())
+
+
+@transaction.atomic
+def offer_create(*, merchant: Merchant, title: str, points: int, valid_until: date, by) -> Offer:
+    """Add an offer of an active partner merchant, written under the merchant's company."""
+    merchant = Merchant.objects.select_related("company").get(pk=merchant.pk)
+    access.write_company_for(by, merchant.company)
+    if not merchant.active:
+        raise DomainError(_("This partner merchant is no longer active."), code="merchant_inactive")
+    if points < 0:
+        raise DomainError(_("The points needed cannot be negative."), code="invalid_points")
+    if valid_until < timezone.localdate():
+        raise DomainError(_("The offer must be valid until today or later."), code="valid_until_past")
+    return Offer.objects.create(
+        merchant=merchant, title=_required(title), points=points, valid_until=valid_until
+    )
 
 
 def _new_code() -> str:

@@ -9,8 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from complaints import report_snapshots, reports
+from complaints import reports
 from complaints.models import Complaint, ComplaintEvent, Contractor, Repair, ReportSnapshot
+from complaints.reports import snapshots as report_snapshots
 from core.models import Job
 from tests.conftest import api_as
 from tests.factories import PASSWORD, ComplaintFactory, ProjectFactory

@@ -107,7 +107,7 @@ def test_staff_accept_a_code_once(signed_in, company_a):
 
 def test_frontline_staff_cannot_plan_events(signed_in, company_a):
     response = signed_in.post("/club/events/", {"company": company_a.pk, "title": "x"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert Event.objects.count() == 0
 
 

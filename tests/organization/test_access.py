@@ -1,15 +1,18 @@
 """Who may do what, role by action, in one table per question (organization/access.py)."""
 
-from datetime import date
+import re
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from organization import access
 from tests.factories import PASSWORD, ComplaintFactory, CustomerFactory, ProjectFactory
-from touchpoints.models import ActionType, ServiceTask
+from touchpoints.models import ActionType, PlanItem, ServiceTask
 
 pytestmark = pytest.mark.django_db
 
@@ -102,16 +105,34 @@ def records(company_a, company_b):
             due_on=date(2026, 5, 1),
         )
 
+    def plan_item(company):
+        return PlanItem.objects.create(
+            project=ProjectFactory(company=company),
+            action=ActionType.objects.get(code="site_open_day"),
+            planned_on=timezone.localdate() - timedelta(days=1),
+        )
+
     return {
+        "project": {OWN: ProjectFactory(company=company_a), OTHER: ProjectFactory(company=company_b)},
         "complaint": {OWN: ComplaintFactory(project__company=company_a), OTHER: ComplaintFactory()},
         "customer": {OWN: CustomerFactory(company=company_a), OTHER: CustomerFactory(company=company_b)},
         "service_task": {OWN: task(company_a), OTHER: task(company_b)},
+        "plan_item": {OWN: plan_item(company_a), OTHER: plan_item(company_b)},
     }
 
 
 OK, NOT_FOUND, FORBIDDEN = "ok", 404, 403
 # role, action: outcome for a record of the role's company (A), outcome for one of company B
 ACCESS = {
+    "project": [
+        ("staff_a", "view", OK, NOT_FOUND),
+        ("staff_a", "assign_duty", FORBIDDEN, FORBIDDEN),  # choosing the duty handler is a manager's
+        ("manager_a", "assign_duty", OK, NOT_FOUND),
+        ("group_user", "assign_duty", OK, OK),
+        ("auditor", "view", OK, OK),
+        ("auditor", "assign_duty", FORBIDDEN, FORBIDDEN),
+        ("integrator_a", "assign_duty", FORBIDDEN, FORBIDDEN),
+    ],
     "complaint": [
         ("staff_a", "view", OK, NOT_FOUND),
         ("staff_a", "change", OK, NOT_FOUND),
@@ -141,6 +162,14 @@ ACCESS = {
         ("auditor", "view", FORBIDDEN, FORBIDDEN),  # service work is not theirs to read
         ("integrator_a", "change", OK, NOT_FOUND),
     ],
+    # Planned events are service work: the service-task permissions decide.
+    "plan_item": [
+        ("staff_a", "view", OK, NOT_FOUND),
+        ("staff_a", "change", OK, NOT_FOUND),
+        ("group_user", "change", OK, OK),
+        ("auditor", "view", FORBIDDEN, FORBIDDEN),
+        ("integrator_a", "change", OK, NOT_FOUND),
+    ],
 }
 ACCESS_ROWS = [(model, *row) for model, rows in ACCESS.items() for row in rows]
 
@@ -155,6 +184,29 @@ def test_access_record(people, records, model, role, action, own, other):
         else:
             with pytest.raises(Http404 if expected == NOT_FOUND else PermissionDenied):
                 helper(people[role], record.pk, action)
+
+
+# role, action: the ticked tasks (company A's, company B's, a missing id) that are kept
+TICKED = [
+    ("manager_a", "assign", {OWN}),
+    ("group_user", "assign", {OWN, OTHER}),
+    ("staff_a", "change", {OWN}),
+    ("staff_a", "assign", REFUSED),
+    ("auditor", "view", REFUSED),
+]
+
+
+@pytest.mark.parametrize(("role", "action", "kept"), TICKED)
+def test_access_service_tasks_keeps_the_ticked_tasks_in_scope(people, records, role, action, kept):
+    tasks = records["service_task"]
+    ticked = [tasks[OWN].pk, tasks[OTHER].pk, 987654321]
+    if kept == REFUSED:
+        with pytest.raises(PermissionDenied):
+            access.access_service_tasks(people[role], ticked, action)
+    else:
+        assert set(access.access_service_tasks(people[role], ticked, action)) == {
+            tasks[where].pk for where in kept
+        }
 
 
 @pytest.mark.parametrize("pk", [987654321, "abc", None])
@@ -237,3 +289,63 @@ def test_who_manages_a_company_and_who_is_the_group_centre(people):
     assert set(access.company_managers(people["company_b"].pk)) == {other_manager}
     # The auditor sees every company but manages nothing.
     assert set(access.group_centre().values_list("username", flat=True)) == {"group_cr"}
+
+
+ROOT = Path(__file__).resolve().parents[2]
+DECIDE_BY_ROLE = {"organization/roles.py", "organization/access.py"}
+# The demo's accounts are named after their roles ("auditor", "integrator"); it gives them roles
+# through the constants of roles.py.
+DEMO_ACCOUNTS = {"organization/demo.py"}
+
+
+def test_no_role_name_outside_roles_and_access():
+    from organization import roles
+
+    names = "|".join(map(re.escape, roles.ROLE_PERMISSIONS))
+    quoted = re.compile(rf"""["']({names})["']""")
+    sources = [
+        path
+        for top in [*(app.parent for app in ROOT.glob("*/apps.py")), ROOT / "vanke_crm", ROOT / "templates"]
+        for path in top.rglob("*")
+        if path.suffix in {".py", ".html"} and "migrations" not in path.parts
+    ]
+    assert len(sources) > 50
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in sources
+        if str(path.relative_to(ROOT)) not in DECIDE_BY_ROLE | DEMO_ACCOUNTS
+        for match in quoted.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+    group_lookups = re.compile(r"groups__name|Group\.objects|\.groups\.")
+    by_group = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if str(path.relative_to(ROOT)) not in DECIDE_BY_ROLE | DEMO_ACCOUNTS
+        and group_lookups.search(path.read_text(encoding="utf-8"))
+    ]
+    assert by_group == []
+
+
+# role: told of a new complaint of company A at intake (its own people who may handle complaints)
+COMPANY_STAFF = [
+    ("staff_a", True),
+    ("manager_a", True),
+    ("group_user", False),  # group level: not a member of the company's team
+    ("auditor", False),
+    ("integrator_a", False),
+]
+
+
+@pytest.mark.parametrize(("role", "expected"), COMPANY_STAFF)
+def test_company_staff(people, staff_b, role, expected):
+    team = access.company_staff(people["company_a"].pk)
+    assert (people[role] in team) is expected
+    assert staff_b not in team
+    assert set(access.company_staff(people["company_b"].pk)) == {staff_b}
+
+
+def test_company_staff_leaves_out_people_who_left(people):
+    people["staff_a"].is_active = False
+    people["staff_a"].save()
+    assert people["staff_a"] not in access.company_staff(people["company_a"].pk)

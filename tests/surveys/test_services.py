@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.exceptions import Conflict, DomainError
 from core.models import OutboundMessage
-from surveys import rules, services
+from surveys import rules, selectors, services
 from surveys.models import Answer, ImprovementPlan, Respondent, ScorecardWeights, SurveyPlan
 from tests.factories import ProjectFactory
 
@@ -260,8 +260,8 @@ def test_weights_must_add_up_and_put_satisfaction_above_profit(group_user):
     with pytest.raises(DomainError):
         services.weights_set(year=2026, weights=rules.Weights(50, 20, 20, 20), by=group_user)
     services.weights_set(year=2026, weights=rules.Weights(50, 20, 20, 10), by=group_user)
-    assert services.weights_for(2026) == rules.Weights(50, 20, 20, 10)
-    assert services.weights_for(2025) == rules.Weights(40, 20, 20, 20)  # the defaults
+    assert selectors.weights_for(2026) == rules.Weights(50, 20, 20, 10)
+    assert selectors.weights_for(2025) == rules.Weights(40, 20, 20, 20)  # the defaults
     assert ScorecardWeights.objects.count() == 1
 
 

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from complaints import report_snapshots
 from complaints.models import ReportSnapshot
-from complaints.reports import Period
+from complaints.reports import Period, snapshots
 from organization.models import Company
 
 
@@ -29,9 +28,9 @@ class Command(BaseCommand):
         if company is not None and not Company.objects.filter(pk=company).exists():
             raise CommandError(_("No company with id %(id)s.") % {"id": company})
         kind = ReportSnapshot.Kind.MONTHLY if month else ReportSnapshot.Kind.WEEKLY
-        for snapshot in report_snapshots.generate(kind, period, company):
+        for snapshot in snapshots.generate(kind, period, company):
             if email:
-                report_snapshots.email_once(snapshot)
+                snapshots.email_once(snapshot)
             counts = snapshot.data["counts"]
             self.stdout.write(
                 f"{snapshot.period} {snapshot.scope_name}: "

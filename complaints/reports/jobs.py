@@ -19,17 +19,19 @@ from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progre
 from core.models import Job
 from organization.models import Company, User
 
-from . import report_export, reports, selectors
+from .. import selectors
+from . import export, queries
+from .periods import Period
 
 logger = logging.getLogger(__name__)
 LONGEST_PERIOD = timedelta(days=3 * 366)
 
 
-def period_between(first_day: date, last_day: date) -> reports.Period:
+def period_between(first_day: date, last_day: date) -> Period:
     zone = timezone.get_current_timezone()
     start = datetime.combine(first_day, time.min, tzinfo=zone)
     end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone)
-    return reports.Period.custom(start, end)
+    return Period.custom(start, end)
 
 
 def custom_report_start(*, user: User, first_day: date, last_day: date, company_id: int | None) -> Job:
@@ -67,10 +69,10 @@ def custom_report_run(job_id: int) -> None:
         companies = list(Company.objects.filter(pk__in=base.values("company_id")).order_by("name"))
         # A reclaimed report starts again from the first sheet.
         progress(job, total=len(companies) + 1, processed=0)
-        parts = [(_("All"), reports.complaint_report(base, period))]
+        parts = [(_("All"), queries.complaint_report(base, period))]
         progress(job, processed=F("processed") + 1)
         for company in companies:
-            parts.append((company.name, reports.complaint_report(base.filter(company=company), period)))
+            parts.append((company.name, queries.complaint_report(base.filter(company=company), period)))
             progress(job, processed=F("processed") + 1)
         job.refresh_from_db()
         job.result_file.save(f"complaints-{period.label}.xlsx", ContentFile(_workbook(parts)), save=False)
@@ -89,7 +91,7 @@ def _workbook(parts: list[tuple[str, dict]]) -> bytes:
     workbook = Workbook(write_only=True)
     for name, report in parts:
         sheet = workbook.create_sheet(sheet_title(name))
-        for title, header, rows in report_export.sections(report):
+        for title, header, rows in export.sections(report):
             sheet.append(cells([title]))
             sheet.append(cells(header))
             for row in rows:

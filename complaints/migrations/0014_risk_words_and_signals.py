@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0011_attachments'),
+        ('complaints', '0013_backfill_reminder_clocks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='complaintevent',
             name='kind',
-            field=models.CharField(choices=[('created', 'Received'), ('status', 'Status changed'), ('tier_raised', 'Tier raised'), ('tier_lowered', 'Tier lowered'), ('plan', 'Handling plan'), ('progress', 'Progress update'), ('handover', 'Handed over'), ('feedback', 'Complainant feedback'), ('linked', 'Linked as the same issue'), ('clock_warning', 'Clock warning'), ('callback', 'Call-back'), ('attachment', 'Files added'), ('facts', 'Risk facts changed'), ('risk_signal', 'Risk signal decided')], max_length=20, verbose_name='kind'),
+            field=models.CharField(choices=[('created', 'Received'), ('status', 'Status changed'), ('tier_raised', 'Tier raised'), ('tier_lowered', 'Tier lowered'), ('plan', 'Handling plan'), ('progress', 'Progress update'), ('handover', 'Handed over'), ('feedback', 'Complainant feedback'), ('linked', 'Linked as the same issue'), ('clock_warning', 'Clock warning'), ('callback', 'Call-back'), ('attachment', 'Files added'), ('follows_linked', 'Linked as a second complaint'), ('follows_unlinked', 'Unlinked from the earlier complaint'), ('routed', 'Routed at intake'), ('reminder', 'Reminder'), ('facts', 'Risk facts changed'), ('risk_signal', 'Risk signal decided')], max_length=20, verbose_name='kind'),
         ),
         migrations.CreateModel(
             name='RiskWord',

@@ -36,7 +36,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0012_risk_words_and_signals"),
+        ("complaints", "0014_risk_words_and_signals"),
     ]
 
     operations = [migrations.RunPython(install, remove)]

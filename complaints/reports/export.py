@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import CsvWriter, sections_to_xlsx
 
-from .models import Category, Channel, Status, Tier
+from ..models import Category, Channel, Status, Tier
 
 LABELS = {
     "by_category": dict(Category.choices),

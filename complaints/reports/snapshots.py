@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from organization import access
 from organization.models import Company, Region
 
-from .models import Complaint, ReportSnapshot
-from .reports import Period, complaint_report
+from ..models import Complaint, ReportSnapshot
+from .periods import Period
+from .queries import complaint_report
 
 
 def previous_period(kind: str, today: date) -> Period:

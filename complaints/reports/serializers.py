@@ -1,0 +1,118 @@
+"""The report API's query parameters and the documented shapes of its answers."""
+
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+
+class MonthQuery(serializers.Serializer):
+    month = serializers.RegexField(
+        r"^20\d{2}-(0[1-9]|1[0-2])$",
+        error_messages={"invalid": gettext_lazy("Give the month as YYYY-MM, e.g. 2026-11.")},
+    )
+    company = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    region = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class WeekQuery(serializers.Serializer):
+    week = serializers.RegexField(
+        r"^20\d{2}-W(0[1-9]|[1-4]\d|5[0-3])$",
+        error_messages={"invalid": gettext_lazy("Give the week as YYYY-Www, e.g. 2026-W47.")},
+    )
+    company = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    region = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class PeriodOut(serializers.Serializer):
+    label = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class CountsOut(serializers.Serializer):
+    new = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    open_at_end = serializers.IntegerField()
+
+
+class ComparedCountsOut(CountsOut):
+    label = serializers.CharField()
+
+
+class DurationsOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    median_hours = serializers.FloatField(allow_null=True)
+    p90_hours = serializers.FloatField(allow_null=True)
+
+
+class SatisfactionOut(serializers.Serializer):
+    rated = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True)
+    satisfied_percent = serializers.FloatField(allow_null=True)
+
+
+class ProjectCountOut(serializers.Serializer):
+    project = serializers.IntegerField()
+    name = serializers.CharField()
+    company = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class EscalatedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    project__name = serializers.CharField()
+    company__name = serializers.CharField()
+    title = serializers.CharField()
+    tier = serializers.CharField()
+    tier_label = serializers.CharField()
+    tier_reasons = serializers.ListField(child=serializers.CharField())
+    reason_labels = serializers.ListField(child=serializers.CharField())
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    days_open = serializers.IntegerField()
+    current_plan = serializers.CharField(allow_null=True)
+    last_update = serializers.DateTimeField(allow_null=True)
+
+
+class CategoryShareOut(serializers.Serializer):
+    category = serializers.CharField()
+    count = serializers.IntegerField()
+    percent = serializers.FloatField()
+
+
+class ComplaintReportOut(serializers.Serializer):
+    period = PeriodOut()
+    counts = CountsOut()
+    previous = ComparedCountsOut()
+    year_before = ComparedCountsOut()
+    by_category = serializers.DictField(child=serializers.IntegerField())
+    category_share = CategoryShareOut(many=True)
+    by_tier = serializers.DictField(child=serializers.IntegerField())
+    by_channel = serializers.DictField(child=serializers.IntegerField())
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    by_company = serializers.DictField(child=serializers.IntegerField())
+    by_project = ProjectCountOut(many=True)
+    first_response = DurationsOut()
+    resolution = DurationsOut()
+    overdue = serializers.IntegerField()
+    satisfaction = SatisfactionOut()
+    escalated = EscalatedOut(many=True)
+
+
+class ContractorRowOut(serializers.Serializer):
+    contractor = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    complaints = serializers.IntegerField()
+    repairs = serializers.IntegerField()
+    fixed_first_time = serializers.IntegerField()
+    repeat_repairs = serializers.IntegerField()
+    first_time_fix_rate = serializers.FloatField(allow_null=True)
+    rank = serializers.IntegerField()
+
+
+class ContractorReportOut(serializers.Serializer):
+    period = serializers.CharField()
+    contractors = ContractorRowOut(many=True)

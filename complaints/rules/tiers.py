@@ -1,0 +1,349 @@
+"""The tier table of DOMAIN.md and the complaint clocks, as pure functions; also the status flow,
+attachments, and issue groups, second complaints, working hours and the reminder clocks.
+
+Highest tier that applies wins; every rule that applies is a reason. "For reasons on the
+company's side" means time spent waiting on the complainant (awaiting_customer) does not count.
+Callers import ``complaints.rules`` (the package re-exports these names), not this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+NORMAL, IMPORTANT, HOT, MAJOR = "normal", "important", "hot", "major"
+TIER_RANK = {NORMAL: 0, IMPORTANT: 1, HOT: 2, MAJOR: 3}
+
+MAJOR_COLLECTIVE_MIN = 10  # a collective complaint of 10 or more people
+HOT_COLLECTIVE_MIN = 3  # a collective complaint of 3 or more people
+HOT_REPEATED_COMPLAINANTS_MIN = 3  # complaints about one issue from 3+ different complainants …
+SAME_ISSUE_WINDOW = timedelta(days=30)  # … within one month
+HOT_UNRESOLVED_AFTER = timedelta(days=7)  # still unresolved one week after it was made
+MAJOR_UNRESOLVED_AFTER = timedelta(days=30)  # still unresolved one month after it was made
+CLOCK_WARNING_BEFORE = timedelta(days=1)  # the handler is warned a day before a clock lifts the tier
+
+# Reason code → the tier it gives.
+REASON_TIERS = {
+    "litigation_filed": MAJOR,
+    "media_exposed": MAJOR,
+    "collective_10_or_more": MAJOR,
+    "same_issue_10_complainants": MAJOR,  # a mass complaint (群诉), see "Issue groups" below
+    "unresolved_one_month": MAJOR,
+    "litigation_possible": HOT,
+    "media_possible": HOT,
+    "same_issue_3_complainants": HOT,
+    "collective_3_or_more": HOT,
+    "unresolved_one_week": HOT,
+    "second_complaint": IMPORTANT,
+    "needs_outside_support": IMPORTANT,
+}
+
+
+@dataclass(frozen=True)
+class TierFacts:
+    litigation: str  # none / possible / filed
+    media: str  # none / possible / exposed
+    complainant_count: int
+    same_issue_complainants: int  # distinct complainants of the issue group within SAME_ISSUE_WINDOW
+    unresolved_for: timedelta  # company-side time open; zero once resolved
+    second_complaint: bool
+    needs_outside_support: bool
+    # The most distinct complainants of the issue group within any one month (mass complaints).
+    issue_group_complainants: int = 1
+
+
+def tier_reasons(facts: TierFacts) -> list[str]:
+    checks = {
+        "litigation_filed": facts.litigation == "filed",
+        "media_exposed": facts.media == "exposed",
+        "collective_10_or_more": facts.complainant_count >= MAJOR_COLLECTIVE_MIN,
+        "same_issue_10_complainants": is_mass_complaint(facts.issue_group_complainants),
+        "unresolved_one_month": facts.unresolved_for >= MAJOR_UNRESOLVED_AFTER,
+        "litigation_possible": facts.litigation == "possible",
+        "media_possible": facts.media == "possible",
+        "same_issue_3_complainants": facts.same_issue_complainants >= HOT_REPEATED_COMPLAINANTS_MIN,
+        "collective_3_or_more": facts.complainant_count >= HOT_COLLECTIVE_MIN,
+        "unresolved_one_week": facts.unresolved_for >= HOT_UNRESOLVED_AFTER,
+        "second_complaint": facts.second_complaint,
+        "needs_outside_support": facts.needs_outside_support,
+    }
+    return [code for code, applies in checks.items() if applies]
+
+
+def tier_for(facts: TierFacts) -> tuple[str, list[str]]:
+    reasons = tier_reasons(facts)
+    tier = max((REASON_TIERS[code] for code in reasons), key=TIER_RANK.__getitem__, default=NORMAL)
+    return tier, reasons
+
+
+def higher(tier: str, than: str) -> bool:
+    return TIER_RANK[tier] > TIER_RANK[than]
+
+
+# --- Clocks -----------------------------------------------------------------------------------
+
+
+def company_side_elapsed(
+    *, received_at: datetime, now: datetime, paused_seconds: int, paused_since: datetime | None
+) -> timedelta:
+    """Time since the complaint was made, minus every pause waiting on the complainant."""
+    paused = timedelta(seconds=paused_seconds)
+    if paused_since is not None:
+        paused += max(now - paused_since, timedelta(0))
+    return max(now - received_at - paused, timedelta(0))
+
+
+CLOCK_THRESHOLDS = ((HOT, HOT_UNRESOLVED_AFTER), (MAJOR, MAJOR_UNRESOLVED_AFTER))
+
+
+@dataclass(frozen=True)
+class ClockMoment:
+    at: datetime
+    tier: str  # the tier the clock lifts to at the threshold
+    warning: bool  # True: the warning a day before; False: the threshold itself
+
+
+def clock_moments(*, received_at: datetime, paused_seconds: int, tier: str, done: set[tuple[str, bool]]):
+    """The warnings and thresholds still ahead for a running clock, earliest first.
+
+    ``done`` holds (tier, warning) pairs already recorded, so that each happens once.
+    """
+    start = received_at + timedelta(seconds=paused_seconds)
+    moments = []
+    for target, after in CLOCK_THRESHOLDS:
+        if TIER_RANK[target] <= TIER_RANK[tier]:
+            continue
+        for warning, at in ((True, start + after - CLOCK_WARNING_BEFORE), (False, start + after)):
+            if (target, warning) not in done:
+                moments.append(ClockMoment(at=at, tier=target, warning=warning))
+    return sorted(moments, key=lambda moment: moment.at)
+
+
+def next_clock_due(
+    *,
+    received_at: datetime,
+    paused_seconds: int,
+    paused: bool,
+    resolved: bool,
+    tier: str,
+    done: frozenset[tuple[str, bool]] = frozenset(),
+) -> datetime | None:
+    """When the sweep must next look: a warning or a threshold; None while the clock is stopped."""
+    if paused or resolved:
+        return None
+    moments = clock_moments(received_at=received_at, paused_seconds=paused_seconds, tier=tier, done=set(done))
+    return moments[0].at if moments else None
+
+
+# --- Status flow ---------------------------------------------------------------------------------
+
+TRANSITIONS = {
+    "received": {"assigned"},
+    "assigned": {"in_progress"},
+    "in_progress": {"awaiting_customer", "resolved"},
+    "awaiting_customer": {"in_progress", "resolved"},
+    "resolved": {"closed", "in_progress"},
+    "closed": set(),
+}
+OPEN_STATUSES = ("received", "assigned", "in_progress", "awaiting_customer")
+HANDLED_STATUSES = ("resolved", "closed")
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, set())
+
+
+# --- Attachments ---------------------------------------------------------------------------------
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # per file
+MAX_INTAKE_ATTACHMENTS = 3  # files sent with the complaint itself (the public form)
+MAX_ATTACHMENTS_PER_COMPLAINT = 20  # all files of one complaint, from the complainant and staff
+ATTACHMENT_HEAD_BYTES = 16  # enough of a file's start to recognise every accepted kind
+
+# Accepted kinds: content type → the extensions its name may have. HEIC is what iPhones take photos
+# in; browsers cannot show it, so it is offered for download only.
+ATTACHMENT_EXTENSIONS = {
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/png": ("png",),
+    "application/pdf": ("pdf",),
+    "image/heic": ("heic", "heif"),
+}
+PREVIEWABLE_TYPES = ("image/jpeg", "image/png")
+HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"heif", b"mif1", b"msf1")
+
+
+def attachment_kind_of_content(head: bytes) -> str | None:
+    """The accepted content type whose signature the file starts with, or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    # ISO base media: a 4-byte box size, "ftyp", then the major brand.
+    if head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
+        return "image/heic"
+    return None
+
+
+def attachment_content_type(*, name: str, head: bytes) -> str | None:
+    """The content type to store and serve a file as, when its content and its name's extension
+    agree on an accepted kind; None otherwise (an HTML page renamed .jpg, an SVG, a PNG called .pdf).
+    The type always comes from the content, never from the name alone."""
+    kind = attachment_kind_of_content(head)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if kind is None or extension not in ATTACHMENT_EXTENSIONS[kind]:
+        return None
+    return kind
+
+
+def attachment_extension(content_type: str) -> str:
+    """The extension a stored file gets (stored names never come from the sender)."""
+    return ATTACHMENT_EXTENSIONS[content_type][0]
+
+
+# --- Issue groups, second complaints, intake ownership and reminders ------------------------------
+# Mass complaints (群诉), cluster suggestions, "follows" found at intake, reopening, and the clocks that
+# make someone own a new complaint (working hours, plan deadline, silence toward the owner).
+
+MASS_COMPLAINT_MIN = 10  # distinct complainants of one issue group within a month: major (DOMAIN.md)
+CLUSTER_WINDOW = timedelta(days=30)  # complaints of one building (or project) and category …
+CLUSTER_MIN_COMPLAINANTS = 3  # … from this many distinct complainants are suggested as one issue
+FOLLOWS_WINDOW = timedelta(days=90)  # a new complaint this soon after a handled one follows it
+FOLLOWS_SAME_CUSTOMER, FOLLOWS_SAME_UNIT = "same_customer", "same_unit"
+REOPENABLE_STATUSES = HANDLED_STATUSES  # resolved (not solved after all) and closed (unhappy call-back)
+
+
+def is_mass_complaint(issue_group_complainants: int) -> bool:
+    """Ten or more owners complaining separately about one issue within a month are a collective
+    complaint of ten or more: the whole issue group is major."""
+    return issue_group_complainants >= MASS_COMPLAINT_MIN
+
+
+def peak_complainants(members: Iterable[tuple[datetime, str]], window: timedelta = SAME_ISSUE_WINDOW) -> int:
+    """The most distinct complainants among ``(received_at, complainant)`` pairs received within any
+    one ``window`` (both ends included). A sliding window over the members in time order."""
+    ordered = sorted(members)
+    inside: dict[str, int] = {}
+    best, right = 0, 0
+    for start, leaving in ordered:
+        while right < len(ordered) and ordered[right][0] - start <= window:
+            inside[ordered[right][1]] = inside.get(ordered[right][1], 0) + 1
+            right += 1
+        best = max(best, len(inside))
+        inside[leaving] -= 1
+        if not inside[leaving]:
+            del inside[leaving]
+    return best
+
+
+def is_second_complaint(*, follows: bool, reopen_count: int) -> bool:
+    """二次投诉: it follows a handled complaint, or it was itself reopened after being handled."""
+    return follows or reopen_count > 0
+
+
+def can_reopen(status: str) -> bool:
+    return status in REOPENABLE_STATUSES
+
+
+def follows_reason(
+    *,
+    same_customer: bool,
+    same_unit: bool,
+    same_category: bool,
+    handled_at: datetime | None,
+    received_at: datetime,
+) -> str | None:
+    """Why a new complaint follows an earlier one, or None: the same customer (else the same unit),
+    the same category, and received within FOLLOWS_WINDOW after the earlier one was handled."""
+    if not same_category or handled_at is None:
+        return None
+    if not received_at - FOLLOWS_WINDOW <= handled_at <= received_at:
+        return None
+    if same_customer:
+        return FOLLOWS_SAME_CUSTOMER
+    if same_unit:
+        return FOLLOWS_SAME_UNIT
+    return None
+
+
+def tier_after_unlink(*, current: str, rules_tier: str, set_by_manager: bool) -> str:
+    """The tier after staff unlink a complaint from the one it follows. The link gave at most
+    "important" (a second complaint); only that falls, and only if the rules no longer give it and no
+    manager set the current tier by hand. Hot and major came from other rules and stay."""
+    if current == IMPORTANT and not set_by_manager and TIER_RANK[rules_tier] < TIER_RANK[IMPORTANT]:
+        return rules_tier
+    return current
+
+
+# Working hours: the first-response clock counts only these (Beijing time, Monday to Friday).
+# Public holidays and make-up working days (调休) come later as a calendar: ``working_day`` is the seam.
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    start: time
+    end: time
+    tz: tzinfo
+
+
+def is_weekday(day: date) -> bool:
+    return day.weekday() < 5
+
+
+MAX_CALENDAR_DAYS = 400  # a calendar with no working day for this long is a configuration error
+
+
+def add_working_time(
+    start: datetime,
+    duration: timedelta,
+    *,
+    hours: WorkingHours,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> datetime:
+    """The moment ``duration`` of working time after ``start``: time outside working hours and on
+    days that are not ``working_day`` does not count (Friday 17:00 + 2 h → Monday 09:30)."""
+    cursor = start.astimezone(hours.tz)
+    remaining = duration
+    for _day in range(MAX_CALENDAR_DAYS):
+        day = cursor.date()
+        if working_day(day):
+            opens = datetime.combine(day, hours.start, tzinfo=hours.tz)
+            closes = datetime.combine(day, hours.end, tzinfo=hours.tz)
+            cursor = max(cursor, opens)
+            if cursor < closes:
+                if remaining <= closes - cursor:
+                    return cursor + remaining
+                remaining -= closes - cursor
+        cursor = datetime.combine(day + timedelta(days=1), time(0), tzinfo=hours.tz)
+    raise ValueError("no working day within MAX_CALENDAR_DAYS")
+
+
+ASSIGN_WITHIN = timedelta(hours=2)  # working time from receipt to an assigned handler
+OWNER_UPDATE_WITHIN = timedelta(days=3)  # an open complaint tells its owner something at least this often
+ASSIGN, PLAN, OWNER_UPDATE = "assign", "plan", "owner_update"
+REMINDER_CLOCKS = (ASSIGN, PLAN, OWNER_UPDATE)
+
+
+def reminder_due_times(
+    *,
+    status: str,
+    received_at: datetime,
+    deadline: datetime | None,
+    last_update_at: datetime | None,
+    fired: Collection[tuple[str, datetime]],
+    hours: WorkingHours,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> dict[str, datetime | None]:
+    """When each reminder falls due, or None: not assigned within ASSIGN_WITHIN working time of
+    receipt; the plan deadline; OWNER_UPDATE_WITHIN after the last update the owner could see. Each
+    occurrence (clock, moment) happens once: one already in ``fired`` gives None."""
+    due: dict[str, datetime | None] = dict.fromkeys(REMINDER_CLOCKS)
+    if status not in OPEN_STATUSES:
+        return due
+    if status == "received":
+        due[ASSIGN] = add_working_time(received_at, ASSIGN_WITHIN, hours=hours, working_day=working_day)
+    due[PLAN] = deadline
+    due[OWNER_UPDATE] = (last_update_at or received_at) + OWNER_UPDATE_WITHIN
+    return {clock: None if (clock, at) in fired else at for clock, at in due.items()}
