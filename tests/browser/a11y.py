@@ -69,6 +69,21 @@ def describe(violations: Iterable[dict]) -> str:
     return "\n".join(lines)
 
 
+MIN_CHART_TEXT = 11  # pixels, as drawn (an SVG scaled down to a phone's width shrinks its text)
+
+
+def smallest_chart_text(page) -> float | None:
+    """The smallest text of the page's SVG charts as drawn on screen, in CSS pixels."""
+    return page.evaluate(
+        """() => {
+            const sizes = [...document.querySelectorAll("svg.chart text")].map(
+                (text) => parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a
+            );
+            return sizes.length ? Math.min(...sizes) : null;
+        }"""
+    )
+
+
 def page_overflow(page) -> int:
     """How many CSS pixels the page scrolls sideways (0 when nothing sticks out)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

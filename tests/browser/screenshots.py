@@ -189,7 +189,14 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
 def shoot(pages: dict[str, dict[str, str]], base_url: str, out: Path, password: str) -> list[str]:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.a11y import WIDTHS, axe_violations, page_overflow, untranslated_words
+    from tests.browser.a11y import (
+        MIN_CHART_TEXT,
+        WIDTHS,
+        axe_violations,
+        page_overflow,
+        smallest_chart_text,
+        untranslated_words,
+    )
     from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 
     executable = chromium_path()
@@ -211,6 +218,9 @@ def shoot(pages: dict[str, dict[str, str]], base_url: str, out: Path, password: 
                     page.fill("#id_password", password)
                     page.click("button[type=submit]")
                     page.wait_for_url(f"{base_url}/")
+                    if page.locator("#menu-toggle").is_visible():  # the folded menu, opened
+                        page.click("#menu-toggle")
+                        page.screenshot(path=str(out / user / f"{width}-menu.png"))
                 for name, path in urls.items():
                     response = page.goto(base_url + path)
                     page.screenshot(path=str(out / user / f"{width}-{name}.png"), full_page=True)
@@ -223,6 +233,9 @@ def shoot(pages: dict[str, dict[str, str]], base_url: str, out: Path, password: 
                         notes.append(f"axe {nodes}: " + ", ".join(v["id"] for v in violations))
                     if overflow := page_overflow(page):
                         notes.append(f"scrolls sideways {overflow}px")
+                    smallest = smallest_chart_text(page)
+                    if smallest is not None and smallest < MIN_CHART_TEXT:
+                        notes.append(f"chart text {smallest:.1f}px")
                     if width == WIDTHS[0] and (words := untranslated_words(page, allowed=list(pages))):
                         notes.append("not translated: " + ", ".join(words))
                     line = f"{user:<11} {width:>4} {name:<17} {'; '.join(notes) or 'ok'}"

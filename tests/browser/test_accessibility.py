@@ -1,13 +1,22 @@
 """Every staff page (for each role that uses it) and every public page, at 1366 and 390 pixels wide:
-axe-core finds no serious or critical violation, nothing makes the page scroll sideways, and the
-zh-hans page shows no English or internal code. The top menu folds behind a button on a phone."""
+axe-core finds no serious or critical violation, nothing makes the page scroll sideways, chart text is
+drawn at 11 pixels or more, and the zh-hans page shows no English or internal code. The top menu
+folds behind a button on a phone; a wide table scrolls in its own box."""
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
-from .a11y import WIDTHS, axe_violations, describe, page_overflow, untranslated_words
+from .a11y import (
+    MIN_CHART_TEXT,
+    WIDTHS,
+    axe_violations,
+    describe,
+    page_overflow,
+    smallest_chart_text,
+    untranslated_words,
+)
 from .conftest import sign_in
 from .pages import seed_site
 
@@ -45,6 +54,9 @@ def problems_on(
             overflow = page_overflow(page)
             if overflow > 0:
                 problems.append(f"{where}: the page scrolls sideways by {overflow}px")
+            smallest = smallest_chart_text(page)
+            if smallest is not None and smallest < MIN_CHART_TEXT:
+                problems.append(f"{where}: chart text drawn at {smallest:.1f}px")
             if width == WIDTHS[0]:  # the whole menu is visible at the wide width
                 words = untranslated_words(page, allowed=USERNAMES)
                 if words:
