@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test quick lint format bench messages install clean backup restore
+.PHONY: run test quick lint format bench messages install clean backup restore screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ quick: install
 # make bench ONLY=complaints runs one app's bench (complaints, customers, touchpoints, surveys, membership).
 bench: install
 	$(PY) bench/run.py $(ONLY)
+
+# PNGs of every main page per demo user at 1366 and 390 px in var/screenshots/ (a throwaway demo
+# database; needs Chromium and fonts-noto-cjk), with what the accessibility test would report.
+screenshots: install
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL $(PY) tests/browser/screenshots.py $(if $(ONLY),--only $(ONLY))
 
 backup: install
 	$(PY) manage.py backup

@@ -314,10 +314,15 @@ class ComplaintEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind}"
 
+    # A call-back's outcome (``complaint_callback`` stores it in ``to_value``).
+    CALLBACK_OUTCOMES = {"satisfied": _("Satisfied"), "not_satisfied": _("Not satisfied")}
+
     def _label(self, value: str) -> str:
         for choices in (Status, Tier):
             if value in choices.values:
                 return str(choices(value).label)
+        if self.kind == self.Kind.CALLBACK and value in self.CALLBACK_OUTCOMES:
+            return str(self.CALLBACK_OUTCOMES[value])
         return value
 
     @property

@@ -104,6 +104,18 @@ class Job(models.Model):
         return self.files_deleted_at is not None
 
 
+# What each outbox topic is, in words, for the unsubscribe and failed-messages pages. The apps that
+# send name their topics (core imports none of them); a topic missing here shows as its code.
+TOPIC_LABELS = {
+    "greetings": _("birthday and holiday greetings"),
+    "member_news": _("club news, offers and events"),
+    "survey": _("satisfaction surveys"),
+    "club_event": _("Community events"),
+    "complaint": _("Complaints"),
+    "staff_notification": _("Notifications"),
+}
+
+
 class OutboundMessage(models.Model):
     """An SMS or e-mail to a customer, written in the same transaction as its cause and sent by a
     task (an outbox: a broker outage delays it, never loses it). ``dedupe_key`` names the business
@@ -159,6 +171,10 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.topic} #{self.pk}"
+
+    @property
+    def topic_label(self) -> str:
+        return str(TOPIC_LABELS.get(self.topic, self.topic))
 
 
 class MessageOptOut(models.Model):

@@ -5,7 +5,6 @@ from django.core import signing
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as gettext_now
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,7 +13,7 @@ from core.staff import staff_ui
 
 from . import outbox
 from .jobs import job_for
-from .models import Job
+from .models import TOPIC_LABELS, Job
 
 
 def _own_job(request, job_id: int) -> Job:
@@ -83,13 +82,6 @@ def failed_messages(request):
             messages.success(request, text % {"count": count})
         return redirect("failed-messages")
     return render(request, "core/failed_messages.html", {"rows": outbox.failed_messages(user=request.user)})
-
-
-TOPIC_LABELS = {
-    "greetings": _("birthday and holiday greetings"),
-    "member_news": _("club news, offers and events"),
-    "survey": _("satisfaction surveys"),
-}
 
 
 def unsubscribe(request, token: str):

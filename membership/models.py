@@ -147,6 +147,23 @@ class PointEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.member_id} {self.delta:+d} {self.kind}"
 
+    # Pages name the kind of business event in ``source`` ("purchase:12" → "购房记录"; the reason says
+    # which one); the stored code stays as written and the API returns it.
+    SOURCE_LABELS = {
+        "purchase": _("purchase"),
+        "event": _("Community event"),
+        "referral": _("referral"),
+        "redemption": _("redemption"),
+        "offer": _("member offer"),
+        "user": _("Correction"),
+        "entry": _("Expired"),
+    }
+
+    @property
+    def source_label(self) -> str:
+        label = self.SOURCE_LABELS.get(self.source.partition(":")[0])
+        return self.source if label is None else str(label)
+
 
 class Referral(models.Model):
     """A member brought in a new customer; when that customer signs, the referrer earns points once."""

@@ -230,8 +230,12 @@ def report(request):
             "project": scope.project,
             "companies": companies,
             "projects": project_choices,
-            "direction_chart": horizontal_bars([(row["name"], row["score"]) for row in directions]),
-            "project_chart": horizontal_bars([(row["label"], row["satisfaction"]) for row in projects]),
+            "direction_chart": horizontal_bars(
+                [(row["name"], row["score"]) for row in directions], label=_("Satisfaction by direction")
+            ),
+            "project_chart": horizontal_bars(
+                [(row["label"], row["satisfaction"]) for row in projects], label=_("Satisfaction by project")
+            ),
             "dimensions": [
                 ("company", _("By company"), data["by"]["company"]),
                 ("project", _("By project"), data["by"]["project"]),

@@ -42,8 +42,10 @@ class AttendeesForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        # One small form on each row of the plan, hence no ids; the label is the field's own.
+        super().__init__(*args, auto_id=False, **kwargs)
         self.user = user
+        self.fields["phones"].widget.attrs["aria-label"] = self.fields["phones"].label
 
     def clean_phones(self):
         lines = [line.strip() for line in self.cleaned_data["phones"].splitlines() if line.strip()]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import charts
@@ -63,15 +64,18 @@ def dashboard(request):
             "companies": Company.objects.visible_to(request.user),
             "regions": Region.objects.visible_to(request.user).distinct(),
             "custom_form": CustomReportForm(user=request.user, initial={"company_id": company_id}),
-            "trend_chart": charts.stacked_columns(trend, [(code, label) for code, label in Tier.choices]),
+            "trend_chart": charts.stacked_columns(
+                trend, [(code, label) for code, label in Tier.choices], label=_("Last 12 months by tier")
+            ),
             "category_chart": charts.horizontal_bars(
                 [
                     (str(categories.get(code, code)), count)
                     for code, count in sorted(report["by_category"].items(), key=lambda item: -item[1])
-                ]
+                ],
+                label=_("By category"),
             ),
             "company_chart": charts.horizontal_bars(
-                sorted(report["by_company"].items(), key=lambda item: -item[1])
+                sorted(report["by_company"].items(), key=lambda item: -item[1]), label=_("By company")
             ),
             "query": request.GET.urlencode(),
         },
