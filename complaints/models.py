@@ -74,6 +74,22 @@ TIER_REASON_LABELS = {
 }
 
 
+class CallbackOutcome(models.TextChoices):
+    """What a call-back (回访) after resolving found; nothing is pre-selected (rules.CALLBACK_OUTCOMES)."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+    UNREACHABLE = "unreachable", _("Could not be reached")
+
+
+# Why a complaint could close, recorded in the reasons of its close event (rules.closing_basis).
+CLOSING_BASIS_LABELS = {
+    "callback_satisfied": _("Satisfied at the call-back"),
+    "owner_confirmed": _("Confirmed by the complainant"),
+    "callback_unreachable_3_times": _("Not reached in three call-backs"),
+}
+
+
 class Tier(models.TextChoices):
     NORMAL = "normal", _("Normal")
     IMPORTANT = "important", _("Important")
@@ -169,6 +185,8 @@ class Complaint(models.Model):
     paused_since = models.DateTimeField(null=True, blank=True, editable=False)
     # When the sweep must look at this complaint next (clock thresholds); NULL when nothing is due.
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The call-back (回访) a resolved complaint is owed; NULL once one settled it or it left "resolved".
+    callback_due_at = models.DateTimeField(_("call-back due"), null=True, blank=True, editable=False)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -200,6 +218,12 @@ class Complaint(models.Model):
                 fields=["next_due_at"], name="complaint_due", condition=models.Q(next_due_at__isnull=False)
             ),
             models.Index(fields=["issue_root", "received_at"], name="complaint_issue_group"),
+            # Call-backs owed (the workbench's list): only resolved complaints waiting for one.
+            models.Index(
+                fields=["callback_due_at"],
+                name="complaint_callback_due",
+                condition=models.Q(callback_due_at__isnull=False),
+            ),
             # Reports count what was resolved or closed in a period.
             models.Index(fields=["resolved_at"], name="complaint_resolved"),
             models.Index(fields=["closed_at"], name="complaint_closed"),
@@ -230,6 +254,7 @@ class ComplaintEvent(models.Model):
         CLOCK_WARNING = "clock_warning", _("Clock warning")
         CALLBACK = "callback", _("Call-back")
         ATTACHMENT = "attachment", _("Files added")
+        CONFIRMED = "confirmed", _("Complainant confirmed the solution")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -254,6 +279,10 @@ class ComplaintEvent(models.Model):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
         ordering = ["at", "id"]
+        indexes = [
+            # Reports count resolves, call-backs and reopenings of a period by kind and time.
+            models.Index(fields=["kind", "at"], name="complaint_event_kind_at"),
+        ]
         constraints = [
             # Exactly one automatic rise (and one warning) per (complaint, tier), however many sweeps run.
             models.UniqueConstraint(
@@ -267,7 +296,7 @@ class ComplaintEvent(models.Model):
         return f"{self.complaint_id} {self.kind}"
 
     def _label(self, value: str) -> str:
-        for choices in (Status, Tier):
+        for choices in (Status, Tier, CallbackOutcome):
             if value in choices.values:
                 return str(choices(value).label)
         return value
@@ -279,6 +308,11 @@ class ComplaintEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._label(self.to_value)
+
+    @property
+    def closing_basis_labels(self) -> list[str]:
+        """Why a close event's complaint could close (empty for other events)."""
+        return [str(CLOSING_BASIS_LABELS[code]) for code in self.reasons if code in CLOSING_BASIS_LABELS]
 
 
 class NumberSequence(models.Model):

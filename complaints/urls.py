@@ -35,6 +35,11 @@ urlpatterns = [
     path("complain/filed/<str:token>/", views.public_complaint_filed, name="public-complaint-filed"),
     path("complain/track/<str:token>/", views.public_complaint_track, name="public-complaint-track"),
     path(
+        "complain/track/<str:token>/confirm/",
+        views.public_complaint_confirm,
+        name="public-complaint-confirm",
+    ),
+    path(
         "complain/track/<str:token>/files/",
         views.public_complaint_add_files,
         name="public-complaint-add-files",
