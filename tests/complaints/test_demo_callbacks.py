@@ -3,12 +3,12 @@
 from django.db.models import F
 from django.utils import timezone
 
-from complaints import demo, rules, services
+from complaints import demo, reports, rules, services
 from complaints.models import Complaint, ComplaintEvent
 from organization import demo as organization_demo
 
 
-def test_demo_complaints_are_closed_by_the_rule(db):
+def test_demo_complaints_are_closed_by_the_rule_and_counted_by_the_report(db):
     organization_demo.seed_organisation()
     now = timezone.now()
     list(demo.generate_complaints(600, batch_size=250, now=now))
@@ -31,3 +31,6 @@ def test_demo_complaints_are_closed_by_the_rule(db):
     for complaint in Complaint.objects.filter(events__kind="callback").distinct()[:50]:
         times = list(complaint.events.order_by("id").values_list("at", flat=True))
         assert times == sorted(times)
+    today = timezone.localdate()
+    figures = reports.complaint_report(Complaint.objects.all(), reports.Period.month(today.year, today.month))
+    assert figures["callbacks"]["resolved"] > 0
