@@ -5,12 +5,19 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from complaints import selectors, services
 from complaints.models import Complaint, ComplaintEvent, Status
 from core.exceptions import Conflict, DomainError
 from tests.factories import PASSWORD, ProjectFactory
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Some requests here ask for English; the next test starts in the site language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

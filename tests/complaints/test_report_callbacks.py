@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from complaints import reports
@@ -18,6 +19,13 @@ from tests.factories import PASSWORD, ComplaintFactory, ProjectFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONTHLY = "/api/v1/reports/complaints/monthly/"
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Some requests here ask for English; the next test starts in the site language again."""
+    yield
+    translation.deactivate()
 
 
 def at(day: int, hour: int = 10, month: int = 10) -> datetime:
