@@ -280,8 +280,11 @@ class ComplaintEvent(models.Model):
         verbose_name_plural = _("complaint events")
         ordering = ["at", "id"]
         indexes = [
-            # Reports count resolves, call-backs and reopenings of a period by kind and time.
+            # Reports count resolves, call-backs and reopenings of a period by kind and time …
             models.Index(fields=["kind", "at"], name="complaint_event_kind_at"),
+            # … and look for a call-back or a reopening after each resolve of one complaint. Without
+            # it SQLite without statistics walks (kind, at) for every resolve: 30 s at 50,000.
+            models.Index(fields=["complaint", "kind", "at"], name="complaint_event_history"),
         ]
         constraints = [
             # Exactly one automatic rise (and one warning) per (complaint, tier), however many sweeps run.

@@ -1,5 +1,5 @@
 # Call-backs before closing: the due time of a resolved complaint's call-back, the complainant's
-# confirmation as an event kind, and the index the reports count events of a period by.
+# confirmation as an event kind, and the indexes the reports count events by.
 
 from datetime import timedelta
 
@@ -62,6 +62,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="complaintevent",
             index=models.Index(fields=["kind", "at"], name="complaint_event_kind_at"),
+        ),
+        migrations.AddIndex(
+            model_name="complaintevent",
+            index=models.Index(fields=["complaint", "kind", "at"], name="complaint_event_history"),
         ),
         migrations.RunPython(owe_callbacks, migrations.RunPython.noop),
     ]
