@@ -1,10 +1,8 @@
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
 
 from core.api import ScopedReadOnlyViewSet
-from core.exceptions import DomainError
 from core.pagination import IdCursorPagination
 from core.permissions import requires
 
@@ -46,21 +44,18 @@ class UnitViewSet(ScopedReadOnlyViewSet):
     filterset_class = UnitFilter
 
 
-class ByUsernamePagination(IdCursorPagination):
-    ordering = "username"
-
-
 @extend_schema_view(list=extend_schema(parameters=[StaffQuery]))
 class StaffViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The people the caller may give a company's complaints to (handler, handover), as the complaint
-    page offers them (``access.assignable_staff``): that company's staff and group-level staff, never
-    integrators or auditors. Company callers get their own company's; group-level callers name one
-    with ``?company=``. Needs the permission to handle complaints."""
+    """The people the caller may give complaints to (handler, handover), as the complaint page offers
+    them (``access.assignable_staff``): a company's staff and group-level staff, never integrators or
+    auditors. Company callers get their own company's; group-level callers name one with
+    ``?company=`` (without it, everyone they may assign in any of their companies; ``company`` says
+    whose each is). Needs the permission to handle complaints."""
 
     queryset = User.objects.none()
     serializer_class = StaffSerializer
     permission_classes = [requires(access.HANDLE_COMPLAINTS)]
-    pagination_class = ByUsernamePagination
+    pagination_class = IdCursorPagination  # by id, like every list: a cursor is an id
     filter_backends = []
 
     def get_queryset(self):
@@ -69,9 +64,7 @@ class StaffViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         user = self.request.user
         company_id = query.validated_data.get("company", user.company_id)
         if company_id is None:
-            raise DomainError(
-                _("Group-level callers must say which company this is for."), code="company_required"
-            )
+            return access.assignable_staff(user, None)
         company = Company.objects.visible_to(user).filter(pk=company_id).first()
         if company is None:
             raise NotFound

@@ -44,6 +44,6 @@ class StaffQuery(serializers.Serializer):
         required=False,
         min_value=1,
         max_value=2**63 - 1,
-        help_text="The company whose work is being assigned; group-level callers must give it, "
-        "company callers may give only their own.",
+        help_text="The company whose work is being assigned: company callers may give only their own; "
+        "group-level callers without it get every company's.",
     )
