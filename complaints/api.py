@@ -9,10 +9,17 @@ from rest_framework.response import Response
 
 from core.api import ID_PATTERN, ScopedReadOnlyViewSet
 from core.pagination import IdCursorPagination
+from core.permissions import requires
 from organization import access
 
 from . import attachments, rules, services
 from .filters import ComplaintFilter
+from .grouping_serializers import (
+    ClusterLinkInput,
+    ClusterSerializer,
+    IssueGroupSerializer,
+    UnlinkFollowsInput,
+)
 from .models import Complaint, Status
 from .serializers import (
     AttachmentSerializer,
@@ -63,7 +70,8 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = ComplaintCreateInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         complaint = services.complaint_create(
-            intake=services.Intake(**data.validated_data), received_by=request.user
+            intake=services.Intake(**data.validated_data, route_to_duty_handler=True),
+            received_by=request.user,
         )
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
@@ -252,3 +260,57 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         if attachment is None:
             raise NotFound
         return attachments.attachment_response(attachment)
+
+    # --- Issue groups and second complaints (services.grouping, the same as the staff pages) ---------
+
+    @extend_schema(responses={200: ClusterSerializer(many=True)})
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def clusters(self, request):
+        """Suggested issue groups (群诉 candidates): complaints of the last 30 days about one building
+        (or one project, unit unknown) and category, from 3 or more distinct complainants, not yet one
+        issue group, at least one open; the caller's companies only, most complainants first (at most
+        100). Link one with ``POST clusters/link/``."""
+        return Response(ClusterSerializer(services.complaint_clusters(user=request.user), many=True).data)
+
+    @extend_schema(
+        request=ClusterLinkInput,
+        responses={200: IssueGroupSerializer, 409: TransitionConflict},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="clusters/link",
+        url_name="clusters-link",
+        parser_classes=[JSONParser],
+        permission_classes=[requires(access.HANDLE_COMPLAINTS)],
+    )
+    def link_cluster(self, request):
+        """Make the complaints one issue group (merging the groups they are in; the earliest group's
+        first complaint is the root) and judge every open member again: 10 or more complainants within
+        a month make each of them major. 400 ``too_few``, ``unknown_complaints`` (missing or another
+        company's), ``other_company`` (two companies); 409 ``already_grouped``."""
+        data = ClusterLinkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        root = services.issue_group_link(complaint_ids=data.validated_data["complaints"], by=request.user)
+        return Response(IssueGroupSerializer(root).data)
+
+    @extend_schema(request=UnlinkFollowsInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="unlink-follows",
+        url_name="unlink-follows",
+        parser_classes=[JSONParser],
+        permission_classes=[IsAuthenticated],
+    )
+    def unlink_follows(self, request, pk=None):
+        """It is not a second complaint after all: unlink it from the complaint it follows, with a
+        reason. The "important" tier the link gave falls with it unless another rule still gives it or
+        a manager set the tier. 409 ``not_following`` when it follows nothing."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        data = UnlinkFollowsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = services.complaint_unlink_follows(
+            complaint=complaint, reason=data.validated_data["reason"], by=request.user
+        )
+        return Response(ComplaintSerializer(updated).data)

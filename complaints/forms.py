@@ -284,3 +284,20 @@ class CustomReportForm(forms.Form):
         self.fields["company_id"].choices = [("", _("All I can see"))] + [
             (company.pk, company.name) for company in Company.objects.visible_to(user)
         ]
+
+
+class UnlinkFollowsForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why it is not a second complaint"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NotSolvedForm(forms.Form):
+    """The owner's 「没有解决」 on the tracking page; what is still wrong is optional."""
+
+    text = forms.CharField(
+        label=_("What is still not solved? (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

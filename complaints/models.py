@@ -63,6 +63,9 @@ TIER_REASON_LABELS = {
     "litigation_filed": _("Already in litigation"),
     "media_exposed": _("Already exposed by the media"),
     "collective_10_or_more": _("Collective complaint of 10 or more people"),
+    "same_issue_10_complainants": _(
+        "10 or more complainants about the same issue within a month (mass complaint)"
+    ),
     "unresolved_one_month": _("Not resolved one month after it was made (company side)"),
     "litigation_possible": _("May lead to litigation"),
     "media_possible": _("May lead to media exposure"),
@@ -72,6 +75,13 @@ TIER_REASON_LABELS = {
     "second_complaint": _("Second complaint after handling"),
     "needs_outside_support": _("Needs consultants or other group companies"),
 }
+
+
+class FollowsReason(models.TextChoices):
+    """Why intake linked a complaint as the second complaint of a handled one (blank: typed by staff)."""
+
+    SAME_CUSTOMER = "same_customer", _("Same owner")
+    SAME_UNIT = "same_unit", _("Same unit")
 
 
 class CallbackOutcome(models.TextChoices):
@@ -158,6 +168,11 @@ class Complaint(models.Model):
         related_name="second_complaints",
         verbose_name=_("second complaint of"),
     )
+    follows_reason = models.CharField(
+        _("why it follows"), max_length=20, choices=FollowsReason.choices, blank=True, editable=False
+    )
+    # Reopened after it was handled (not solved after all, an unhappy call-back): a second complaint.
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0, editable=False)
     first_responder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -185,6 +200,11 @@ class Complaint(models.Model):
     paused_since = models.DateTimeField(null=True, blank=True, editable=False)
     # When the sweep must look at this complaint next (clock thresholds); NULL when nothing is due.
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The reminder sweep's clocks (services.ownership): not assigned in working time, plan deadline
+    # passed, no update the owner could see for a while. NULL when nothing is due or it already fired.
+    assign_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    plan_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    owner_update_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The call-back (回访) a resolved complaint is owed; NULL once one settled it or it left "resolved".
     callback_due_at = models.DateTimeField(_("call-back due"), null=True, blank=True, editable=False)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
@@ -218,6 +238,22 @@ class Complaint(models.Model):
                 fields=["next_due_at"], name="complaint_due", condition=models.Q(next_due_at__isnull=False)
             ),
             models.Index(fields=["issue_root", "received_at"], name="complaint_issue_group"),
+            # The reminder sweep reads only what is due, one partial index per clock.
+            models.Index(
+                fields=["assign_due_at"],
+                name="complaint_assign_due",
+                condition=models.Q(assign_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["plan_due_at"],
+                name="complaint_plan_due",
+                condition=models.Q(plan_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["owner_update_due_at"],
+                name="complaint_owner_update_due",
+                condition=models.Q(owner_update_due_at__isnull=False),
+            ),
             # Call-backs owed (the workbench's list): only resolved complaints waiting for one.
             models.Index(
                 fields=["callback_due_at"],
@@ -254,6 +290,10 @@ class ComplaintEvent(models.Model):
         CLOCK_WARNING = "clock_warning", _("Clock warning")
         CALLBACK = "callback", _("Call-back")
         ATTACHMENT = "attachment", _("Files added")
+        FOLLOWS_LINKED = "follows_linked", _("Linked as a second complaint")
+        FOLLOWS_UNLINKED = "follows_unlinked", _("Unlinked from the earlier complaint")
+        ROUTED = "routed", _("Routed at intake")
+        REMINDER = "reminder", _("Reminder")
         CONFIRMED = "confirmed", _("Complainant confirmed the solution")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
@@ -292,6 +332,12 @@ class ComplaintEvent(models.Model):
                 fields=["complaint", "kind", "to_value"],
                 condition=models.Q(kind__in=["tier_raised", "clock_warning"], by__isnull=True),
                 name="one_automatic_event_per_tier",
+            ),
+            # Each reminder occurrence (clock, due moment) once, however many sweeps run.
+            models.UniqueConstraint(
+                fields=["complaint", "to_value", "deadline"],
+                condition=models.Q(kind="reminder"),
+                name="one_reminder_per_occurrence",
             ),
         ]
 

@@ -6,8 +6,9 @@ company's side" means time spent waiting on the complainant (awaiting_customer) 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 NORMAL, IMPORTANT, HOT, MAJOR = "normal", "important", "hot", "major"
 TIER_RANK = {NORMAL: 0, IMPORTANT: 1, HOT: 2, MAJOR: 3}
@@ -25,6 +26,7 @@ REASON_TIERS = {
     "litigation_filed": MAJOR,
     "media_exposed": MAJOR,
     "collective_10_or_more": MAJOR,
+    "same_issue_10_complainants": MAJOR,  # a mass complaint (群诉), see "Issue groups" below
     "unresolved_one_month": MAJOR,
     "litigation_possible": HOT,
     "media_possible": HOT,
@@ -45,6 +47,8 @@ class TierFacts:
     unresolved_for: timedelta  # company-side time open; zero once resolved
     second_complaint: bool
     needs_outside_support: bool
+    # The most distinct complainants of the issue group within any one month (mass complaints).
+    issue_group_complainants: int = 1
 
 
 def tier_reasons(facts: TierFacts) -> list[str]:
@@ -52,6 +56,7 @@ def tier_reasons(facts: TierFacts) -> list[str]:
         "litigation_filed": facts.litigation == "filed",
         "media_exposed": facts.media == "exposed",
         "collective_10_or_more": facts.complainant_count >= MAJOR_COLLECTIVE_MIN,
+        "same_issue_10_complainants": is_mass_complaint(facts.issue_group_complainants),
         "unresolved_one_month": facts.unresolved_for >= MAJOR_UNRESOLVED_AFTER,
         "litigation_possible": facts.litigation == "possible",
         "media_possible": facts.media == "possible",
@@ -194,6 +199,152 @@ def attachment_content_type(*, name: str, head: bytes) -> str | None:
 def attachment_extension(content_type: str) -> str:
     """The extension a stored file gets (stored names never come from the sender)."""
     return ATTACHMENT_EXTENSIONS[content_type][0]
+
+
+# --- Issue groups, second complaints, intake ownership and reminders ------------------------------
+# Mass complaints (群诉), cluster suggestions, "follows" found at intake, reopening, and the clocks that
+# make someone own a new complaint (working hours, plan deadline, silence toward the owner).
+
+MASS_COMPLAINT_MIN = 10  # distinct complainants of one issue group within a month: major (DOMAIN.md)
+CLUSTER_WINDOW = timedelta(days=30)  # complaints of one building (or project) and category …
+CLUSTER_MIN_COMPLAINANTS = 3  # … from this many distinct complainants are suggested as one issue
+FOLLOWS_WINDOW = timedelta(days=90)  # a new complaint this soon after a handled one follows it
+FOLLOWS_SAME_CUSTOMER, FOLLOWS_SAME_UNIT = "same_customer", "same_unit"
+REOPENABLE_STATUSES = HANDLED_STATUSES  # resolved (not solved after all) and closed (unhappy call-back)
+
+
+def is_mass_complaint(issue_group_complainants: int) -> bool:
+    """Ten or more owners complaining separately about one issue within a month are a collective
+    complaint of ten or more: the whole issue group is major."""
+    return issue_group_complainants >= MASS_COMPLAINT_MIN
+
+
+def peak_complainants(members: Iterable[tuple[datetime, str]], window: timedelta = SAME_ISSUE_WINDOW) -> int:
+    """The most distinct complainants among ``(received_at, complainant)`` pairs received within any
+    one ``window`` (both ends included). A sliding window over the members in time order."""
+    ordered = sorted(members)
+    inside: dict[str, int] = {}
+    best, right = 0, 0
+    for start, leaving in ordered:
+        while right < len(ordered) and ordered[right][0] - start <= window:
+            inside[ordered[right][1]] = inside.get(ordered[right][1], 0) + 1
+            right += 1
+        best = max(best, len(inside))
+        inside[leaving] -= 1
+        if not inside[leaving]:
+            del inside[leaving]
+    return best
+
+
+def is_second_complaint(*, follows: bool, reopen_count: int) -> bool:
+    """二次投诉: it follows a handled complaint, or it was itself reopened after being handled."""
+    return follows or reopen_count > 0
+
+
+def can_reopen(status: str) -> bool:
+    return status in REOPENABLE_STATUSES
+
+
+def follows_reason(
+    *,
+    same_customer: bool,
+    same_unit: bool,
+    same_category: bool,
+    handled_at: datetime | None,
+    received_at: datetime,
+) -> str | None:
+    """Why a new complaint follows an earlier one, or None: the same customer (else the same unit),
+    the same category, and received within FOLLOWS_WINDOW after the earlier one was handled."""
+    if not same_category or handled_at is None:
+        return None
+    if not received_at - FOLLOWS_WINDOW <= handled_at <= received_at:
+        return None
+    if same_customer:
+        return FOLLOWS_SAME_CUSTOMER
+    if same_unit:
+        return FOLLOWS_SAME_UNIT
+    return None
+
+
+def tier_after_unlink(*, current: str, rules_tier: str, set_by_manager: bool) -> str:
+    """The tier after staff unlink a complaint from the one it follows. The link gave at most
+    "important" (a second complaint); only that falls, and only if the rules no longer give it and no
+    manager set the current tier by hand. Hot and major came from other rules and stay."""
+    if current == IMPORTANT and not set_by_manager and TIER_RANK[rules_tier] < TIER_RANK[IMPORTANT]:
+        return rules_tier
+    return current
+
+
+# Working hours: the first-response clock counts only these (Beijing time, Monday to Friday).
+# Public holidays and make-up working days (调休) come later as a calendar: ``working_day`` is the seam.
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    start: time
+    end: time
+    tz: tzinfo
+
+
+def is_weekday(day: date) -> bool:
+    return day.weekday() < 5
+
+
+MAX_CALENDAR_DAYS = 400  # a calendar with no working day for this long is a configuration error
+
+
+def add_working_time(
+    start: datetime,
+    duration: timedelta,
+    *,
+    hours: WorkingHours,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> datetime:
+    """The moment ``duration`` of working time after ``start``: time outside working hours and on
+    days that are not ``working_day`` does not count (Friday 17:00 + 2 h → Monday 09:30)."""
+    cursor = start.astimezone(hours.tz)
+    remaining = duration
+    for _day in range(MAX_CALENDAR_DAYS):
+        day = cursor.date()
+        if working_day(day):
+            opens = datetime.combine(day, hours.start, tzinfo=hours.tz)
+            closes = datetime.combine(day, hours.end, tzinfo=hours.tz)
+            cursor = max(cursor, opens)
+            if cursor < closes:
+                if remaining <= closes - cursor:
+                    return cursor + remaining
+                remaining -= closes - cursor
+        cursor = datetime.combine(day + timedelta(days=1), time(0), tzinfo=hours.tz)
+    raise ValueError("no working day within MAX_CALENDAR_DAYS")
+
+
+ASSIGN_WITHIN = timedelta(hours=2)  # working time from receipt to an assigned handler
+OWNER_UPDATE_WITHIN = timedelta(days=3)  # an open complaint tells its owner something at least this often
+ASSIGN, PLAN, OWNER_UPDATE = "assign", "plan", "owner_update"
+REMINDER_CLOCKS = (ASSIGN, PLAN, OWNER_UPDATE)
+
+
+def reminder_due_times(
+    *,
+    status: str,
+    received_at: datetime,
+    deadline: datetime | None,
+    last_update_at: datetime | None,
+    fired: Collection[tuple[str, datetime]],
+    hours: WorkingHours,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> dict[str, datetime | None]:
+    """When each reminder falls due, or None: not assigned within ASSIGN_WITHIN working time of
+    receipt; the plan deadline; OWNER_UPDATE_WITHIN after the last update the owner could see. Each
+    occurrence (clock, moment) happens once: one already in ``fired`` gives None."""
+    due: dict[str, datetime | None] = dict.fromkeys(REMINDER_CLOCKS)
+    if status not in OPEN_STATUSES:
+        return due
+    if status == "received":
+        due[ASSIGN] = add_working_time(received_at, ASSIGN_WITHIN, hours=hours, working_day=working_day)
+    due[PLAN] = deadline
+    due[OWNER_UPDATE] = (last_update_at or received_at) + OWNER_UPDATE_WITHIN
+    return {clock: None if (clock, at) in fired else at for clock, at in due.items()}
 
 
 # --- Call-backs and closing (回访, 反馈结案) ------------------------------------------------------

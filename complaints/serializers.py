@@ -93,6 +93,8 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "needs_outside_support",
             "issue_root",
             "follows",
+            "follows_reason",
+            "reopen_count",
             "first_responder",
             "handler",
             "department",

@@ -20,3 +20,9 @@ def generate_report_snapshots(kind: str) -> int:
 @shared_task(name="complaints.tasks.run_custom_report")
 def run_custom_report(job_id: int) -> None:
     report_jobs.custom_report_run(job_id)
+
+
+@shared_task(name="complaints.tasks.remind_due")
+def remind_due() -> int:
+    """Every minute from beat: unassigned complaints, passed plan deadlines, owners left without news."""
+    return services.remind_due()

@@ -1,11 +1,18 @@
 from django.urls import path, re_path
 
-from . import views
+from . import grouping_views, views
 from .reports import views as report_views
 
 urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint-list"),
     path("complaints/new/", views.complaint_create, name="complaint-create"),
+    path("complaints/clusters/", grouping_views.complaint_clusters, name="complaint-clusters"),
+    path("complaints/clusters/link/", grouping_views.complaint_clusters_link, name="complaint-clusters-link"),
+    path(
+        "complaints/<int:complaint_id>/unlink-follows/",
+        grouping_views.complaint_unlink_follows,
+        name="complaint-unlink-follows",
+    ),
     path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint-detail"),
     path("complaints/<int:complaint_id>/assign/", views.complaint_assign, name="complaint-assign"),
     path(
@@ -38,6 +45,11 @@ urlpatterns = [
         "complain/track/<str:token>/confirm/",
         views.public_complaint_confirm,
         name="public-complaint-confirm",
+    ),
+    path(
+        "complain/track/<str:token>/not-solved/",
+        grouping_views.public_complaint_not_solved,
+        name="public-complaint-not-solved",
     ),
     path(
         "complain/track/<str:token>/files/",

@@ -29,12 +29,14 @@ from .forms import (
     HandoverForm,
     IntakeForm,
     LowerTierForm,
+    NotSolvedForm,
     PlanForm,
     ProgressForm,
     PublicComplaintForm,
     RatingForm,
     RepairForm,
     TransitionForm,
+    UnlinkFollowsForm,
 )
 from .models import TIER_REASON_LABELS, Category, Complaint, Status, Tier
 
@@ -148,6 +150,8 @@ def complaint_detail(request, complaint_id: int):
             "callback_form": CallbackForm(),
             "closing": _closing_state(complaint),
             "attachment_form": AttachmentForm(),
+            "follows_text": services.follows_text(complaint),
+            "unlink_form": UnlinkFollowsForm(),
             # The complainant's key to their complaint: for handlers who pass it on, not for auditors.
             "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
             if complaint.tracking_token and request.user.has_perm("complaints.change_complaint")
@@ -326,6 +330,7 @@ def public_complaint(request):
                         description=data["description"],
                         contact_name=data["contact_name"],
                         contact_phone=data["contact_phone"],
+                        route_to_duty_handler=True,
                     ),
                     files=data["files"],
                 )
@@ -378,6 +383,7 @@ def _track_page(request, complaint: Complaint, *, rating_form=None, attachment_f
             else attachment_form or AttachmentForm(),
             # Staff looking at the page are not the complainant: they do not see the confirmation.
             "may_confirm": complaint.status == Status.RESOLVED and not request.user.is_authenticated,
+            "not_solved_form": NotSolvedForm() if rules.can_reopen(complaint.status) else None,
         },
         status=status,
     )

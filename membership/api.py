@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ScopedReadOnlyViewSet
+from core.exceptions import DomainError
 from core.filters import IdFilter
 from core.pagination import NewestFirstPagination
 from core.permissions import requires
@@ -191,8 +192,6 @@ class EventViewSet(ManagerWrites, ScopedReadOnlyViewSet):
         event = self.get_object()
         signup = EventSignup.objects.filter(event=event, member=self._member(request)).first()
         if signup is None:
-            from core.exceptions import DomainError
-
             raise DomainError(code="not_signed_up")
         services.event_cancel_signup(signup=signup, by=request.user)
         signup.refresh_from_db()

@@ -8,7 +8,7 @@ from customers.models import Customer
 from organization.models import Company, Project
 
 from .models import Campaign, Event, Gift, Level, Member, Merchant
-from .services import EventPlan, event_plan_of, event_version
+from .services import EventPlan, event_plan_of
 
 
 class MemberSearchForm(forms.Form):
@@ -95,10 +95,10 @@ class EventForm(forms.Form):
 
 
 class EventEditForm(EventForm):
-    """The same plan for an event that exists (its company stays); ``version`` is the fingerprint of
+    """The same plan for an event that exists (its company stays); ``version`` is the version of
     the copy the form was opened on, so that a change saved in between is not overwritten."""
 
-    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, user, event: Event, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -108,7 +108,7 @@ class EventEditForm(EventForm):
             plan = event_plan_of(event)
             self.initial = {field: getattr(plan, field) for field in EVENT_PLAN_FIELDS}
             self.initial["starts_at"] = timezone.localtime(event.starts_at)
-            self.initial["version"] = event_version(event)
+            self.initial["version"] = event.version
 
 
 class StaffSignupForm(forms.Form):

@@ -191,6 +191,7 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"))
     points = models.PositiveIntegerField(_("points for attending"), default=0)
     confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic concurrency of edits
     called_off_at = models.DateTimeField(_("called off at"), null=True, blank=True, editable=False)
     call_off_reason = models.CharField(
         _("reason for calling off"), max_length=200, blank=True, editable=False

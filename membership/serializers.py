@@ -8,7 +8,7 @@ from core.api import ScopedRelatedField
 from customers import rules as customer_rules
 from organization.models import Company, Project
 
-from . import rules, services
+from . import rules
 from .forms import MAX_CAPACITY, MAX_POINTS, MAX_STOCK
 from .models import Event, EventSignup, Gift, Member, Merchant, Offer, PointEntry, Redemption
 
@@ -59,7 +59,6 @@ class PointEntrySerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     seats_left = serializers.SerializerMethodField()
-    version = serializers.SerializerMethodField()
 
     class Meta:
         model = Event
@@ -83,10 +82,6 @@ class EventSerializer(serializers.ModelSerializer):
 
     def get_seats_left(self, event) -> int:
         return 0 if event.called_off_at else max(0, event.capacity - event.confirmed_count)
-
-    def get_version(self, event) -> str:
-        """Send it back with a change (PATCH); a change saved in between answers 409."""
-        return services.event_version(event)
 
 
 # The company of a new record is decided by organization.access.write_company_for, in the service:
@@ -120,8 +115,8 @@ class EventCreateInput(EventPlanInput):
 class EventChangeInput(EventPlanInput):
     """Only the fields sent change (read partially); ``version`` must always be sent."""
 
-    version = serializers.CharField(
-        max_length=64, help_text=_("The version you read; a newer save in between answers 409.")
+    version = serializers.IntegerField(
+        min_value=1, help_text=_("The version you read; a newer save in between answers 409.")
     )
 
     def validate(self, attrs):

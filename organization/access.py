@@ -4,8 +4,9 @@ In the spirit of Zulip's ``access_*`` helpers and NetBox's ``restrict(user, acti
 
 - ``write_company_for(user, requested)``: the company a write is recorded under;
 - ``assignable_staff(user, company, perm=...)``: who may be assigned or handed work of a company;
-- ``access_complaint`` / ``access_customer`` / ``access_service_task`` / ``access_plan_item(user, id,
-  action)``: the record a view or API acts on, scoped and checked.
+- ``company_staff(company_id)``: a company's own people who may do a kind of work (told of new work);
+- ``access_complaint`` / ``access_customer`` / ``access_service_task`` / ``access_plan_item`` /
+  ``access_project(user, id, action)``: the record a view or API acts on, scoped and checked.
 
 Everything is decided by permissions (the role groups' permissions from ``roles``, or ones granted to
 a single user), never by group names. A record outside the caller's scope is "not found" (404), never
@@ -120,6 +121,13 @@ def group_centre() -> models.QuerySet:
     )
 
 
+def company_staff(company_id: int, *, perm: str = HANDLE_COMPLAINTS) -> models.QuerySet:
+    """The company's own active staff-UI people who may do work needing ``perm`` (for complaints:
+    who is told of a new complaint at intake). Group-level people work for every company and are not
+    among them; neither are API-only integrators nor auditors."""
+    return _staff(perm).filter(company_id=company_id).order_by("username")
+
+
 def may_be_assigned(person, company_id: int, *, perm: str) -> bool:
     """Whether ``person`` may be handed work of the company (the rule of ``assignable_staff``, for one
     person, as a service checks it)."""
@@ -189,3 +197,9 @@ def access_plan_item(user, item_id, action: str = "view"):
         action,
         permission=f"touchpoints.{action}_servicetask",
     )
+
+
+def access_project(user, project_id, action: str = "view"):
+    """A project; action ``assign_duty`` (choosing its complaint duty handler) needs
+    ``organization.assign_duty_project``, which company managers and the group centre hold."""
+    return access(apps.get_model("organization", "Project").objects.all(), user, project_id, action)

@@ -25,9 +25,11 @@ class CompanyAdmin(ScopedAdmin):
 
 @admin.register(Project)
 class ProjectAdmin(ScopedAdmin):
-    list_display = ["name", "company"]
+    list_display = ["name", "company", "duty_handler"]
     list_filter = ["company"]
     search_fields = ["name"]
+    # Chosen on the project's page, where the service checks who may handle the company's complaints.
+    readonly_fields = ["duty_handler"]
 
 
 @admin.register(Building)

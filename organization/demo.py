@@ -47,11 +47,12 @@ class DemoUser:
     is_staff: bool = False
     is_superuser: bool = False
     api_token: bool = False  # a system account that signs its API calls with a token
+    duty_handler: bool = False  # owns the complaints of their company's projects at intake
 
 
 DEMO_USERS = [
     DemoUser("admin", "系统管理员", roles.GROUP_CENTRE, None, is_staff=True, is_superuser=True),
-    DemoUser("staff_sz", "陈晓丽", roles.FRONTLINE_STAFF, "深圳万科"),
+    DemoUser("staff_sz", "陈晓丽", roles.FRONTLINE_STAFF, "深圳万科", duty_handler=True),
     DemoUser("staff_bj", "王建国", roles.FRONTLINE_STAFF, "北京万科"),
     DemoUser("manager_sz", "李明华", roles.COMPANY_MANAGER, "深圳万科"),
     DemoUser("group_cr", "张慧敏", roles.GROUP_CENTRE, None, is_staff=True),
@@ -121,6 +122,11 @@ def seed_users() -> list[DemoUser]:
             user.groups.add(Group.objects.get(name=demo.role))
         if demo.api_token:
             Token.objects.get_or_create(user=user)
+        if demo.duty_handler and user.company_id:
+            # The other companies keep none, so the demo shows both ways an intake is routed.
+            Project.objects.filter(company_id=user.company_id, duty_handler__isnull=True).update(
+                duty_handler=user
+            )
     return DEMO_USERS
 
 

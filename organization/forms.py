@@ -1,9 +1,11 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core.staff import STAFF_UI
 
+from . import access
 from .models import Unit
 
 
@@ -25,3 +27,19 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["floor", "layout", "area", "list_price"]
+
+
+class DutyHandlerForm(forms.Form):
+    duty_handler = forms.ModelChoiceField(
+        label=_("complaint duty handler"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_(
+            "Complaints of this project from the owners' form or the API are assigned to this person at "
+            "intake; with nobody chosen, the company's managers are told and assign them."
+        ),
+    )
+
+    def __init__(self, *args, project, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duty_handler"].queryset = access.assignable_staff(user, project.company)

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -78,6 +79,16 @@ class Project(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # Who owns complaints of this project that arrive without a person (public form, API): they are
+    # assigned to them at intake. Empty: the company's managers are told and assign by hand.
+    duty_handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duty_projects",
+        verbose_name=_("complaint duty handler"),
+    )
     company_lookup = "company"
 
     objects = ScopedManager()
@@ -86,6 +97,7 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["id"]
+        permissions = [("assign_duty_project", _("Can choose a project's complaint duty handler"))]
         constraints = [
             models.UniqueConstraint(fields=["company", "name"], name="project_name_unique_per_company"),
         ]

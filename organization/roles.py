@@ -109,6 +109,7 @@ _HAND_OUT_LINKS = ["membership.view_member_link", "surveys.view_respondent_link"
 _STAFF_UI = ["organization.use_staff_ui"]
 _ALL_COMPANIES = ["organization.view_all_companies"]
 _EDIT_UNITS = ["organization.change_unit"]
+_DUTY_HANDLERS = ["organization.assign_duty_project"]  # who owns a project's complaints at intake
 _EDIT_ORGANISATION = [
     "organization.add_project",
     "organization.change_project",
@@ -132,6 +133,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _HANDLE_COMPLAINTS
     + _LOWER_TIERS
     + _EDIT_UNITS
+    + _DUTY_HANDLERS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
     + _ASSIGN_TASKS
@@ -149,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _HANDLE_COMPLAINTS
     + _LOWER_TIERS
     + _EDIT_UNITS
+    + _DUTY_HANDLERS
     + _EDIT_ORGANISATION
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS

@@ -58,7 +58,7 @@ def project_with_units(*, user, project_id: int) -> Project:
     )
     return (
         Project.objects.visible_to(user)
-        .select_related("company__region")
+        .select_related("company__region", "duty_handler")
         .prefetch_related(Prefetch("buildings", queryset=buildings))
         .get(pk=project_id)
     )

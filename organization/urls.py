@@ -7,4 +7,5 @@ urlpatterns = [
     path("projects/<int:project_id>/", views.project_detail, name="project-detail"),
     path("projects/<int:project_id>/units.csv", views.project_units_export, name="project-units-export"),
     path("units/<int:unit_id>/edit/", views.unit_edit, name="unit-edit"),
+    path("projects/<int:project_id>/duty-handler/", views.project_duty_handler, name="project-duty-handler"),
 ]

@@ -10,8 +10,8 @@ from core.exports import CsvWriter
 from core.services import worker_status
 from core.staff import staff_ui
 
-from . import selectors, services
-from .forms import UnitForm
+from . import access, selectors, services
+from .forms import DutyHandlerForm, UnitForm
 from .models import Project, Unit
 
 
@@ -90,3 +90,27 @@ def unit_edit(request, unit_id: int):
             messages.success(request, _("Unit %(unit)s saved.") % {"unit": unit.number})
             return redirect("project-detail", project_id=unit.building.project_id)
     return render(request, "organization/unit_form.html", {"form": form, "unit": unit})
+
+
+@staff_ui
+@require_http_methods(["GET", "POST"])
+def project_duty_handler(request, project_id: int):
+    """Company managers and the group centre choose who owns the project's complaints at intake."""
+    project = access.access_project(request.user, project_id, "assign_duty")
+    form = DutyHandlerForm(
+        request.POST or None,
+        project=project,
+        user=request.user,
+        initial={"duty_handler": project.duty_handler_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_set_duty_handler(
+                project=project, handler=form.cleaned_data["duty_handler"], by=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Duty handler of %(project)s saved.") % {"project": project.name})
+            return redirect("project-detail", project_id=project.pk)
+    return render(request, "organization/duty_handler_form.html", {"form": form, "project": project})

@@ -64,3 +64,48 @@ def test_the_check_finds_an_upward_import(tmp_path, monkeypatch):
 def test_every_app_is_in_a_layer():
     apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
     assert apps == set(LEVEL)
+
+
+def imports_inside_functions(path: Path) -> list[str]:
+    """Imports of our own modules inside a function body, unless a comment on the line says which
+    cycle forces it (``tasks`` and the module it runs usually import each other)."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.ImportFrom):
+                ours = node.level > 0 or (node.module or "").split(".")[0] in LEVEL
+            elif isinstance(node, ast.Import):
+                ours = any(alias.name.split(".")[0] in LEVEL for alias in node.names)
+            else:
+                continue
+            if ours and "imports this module" not in lines[node.lineno - 1]:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("app", sorted(LEVEL))
+def test_imports_sit_at_the_top_unless_a_cycle_forces_them_down(app):
+    # AppConfig.ready() is the one place where importing inside a function is the rule.
+    paths = [
+        path
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts and path.name != "apps.py"
+    ]
+    assert [place for path in paths for place in imports_inside_functions(path)] == []
+
+
+def test_the_check_finds_an_import_inside_a_function(tmp_path, monkeypatch):
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "lazy.py").write_text(
+        "def f():\n"
+        "    from .models import Job\n"
+        "\n"
+        "def g():\n"
+        "    from .tasks import t  # tasks imports this module\n"
+    )
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert imports_inside_functions(tmp_path / "core" / "lazy.py") == ["core/lazy.py:2"]

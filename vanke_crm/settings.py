@@ -200,6 +200,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # The hotline shown to owners when the public form cannot take their complaint and their project's
 # company has none of its own (organization.Company.hotline).
 COMPLAINT_HOTLINE = os.environ.get("COMPLAINT_HOTLINE", "400-000-0000")
+# The first-response clock counts working time only: a complaint not assigned within 2 working hours
+# is reported to the company's managers (complaints.services.ownership). Beijing time, Monday to
+# Friday; public holidays and make-up working days (调休) are not modelled yet.
+COMPLAINT_WORKING_HOURS = {"start": "08:30", "end": "18:00", "timezone": "Asia/Shanghai"}
 
 # --- Security (production defaults; DEBUG relaxes only what local HTTP needs) ----------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -312,6 +316,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 30.0},
     "escalate-complaints": {"task": "complaints.tasks.escalate_due", "schedule": 60.0},
+    "complaint-reminders": {"task": "complaints.tasks.remind_due", "schedule": 60.0},
     "deliver-messages": {"task": "core.tasks.deliver_messages", "schedule": 60.0},
     "sweep-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 60.0},
     "delete-expired-files": {

@@ -4,14 +4,24 @@ the escalation sweep (task and command) all call these functions.
 The package splits by sub-domain: ``intake`` (the new complaint, its number, the caller's customer
 file, its files), ``escalation`` (evaluation, clock warnings, the sweep), ``handling`` (assignment,
 transitions, plans, handover, lowering, linking, rating, repairs), ``callbacks`` (the call-back before
-closing and the complainant's confirmation) and ``notifications`` (staff notifications, texts to
-complainants). The public names are re-exported here, so callers
-import ``complaints.services`` and not its modules. To patch a name in a test, patch it in the
-module that uses it (e.g. ``complaints.services.intake.evaluate`` for the intake's evaluation).
+closing and the complainant's confirmation), ``notifications`` (staff notifications, texts to
+complainants), ``ownership`` (the duty handler at intake, the reminder clocks and their sweep) and
+``grouping`` (mass complaints, cluster suggestions and links, second complaints: follows found at
+intake, unlinking, reopening). The public names are re-exported here, so callers import
+``complaints.services`` and not its modules. To patch a name in a test, patch it in the module that
+uses it (e.g. ``complaints.services.intake.evaluate`` for the intake's evaluation).
 """
 
 from .callbacks import complaint_callback, complaint_confirm_solved
 from .escalation import escalate_due, evaluate, facts_for, same_issue_complainants
+from .grouping import (
+    Cluster,
+    complaint_clusters,
+    complaint_reopen,
+    complaint_unlink_follows,
+    follows_text,
+    issue_group_link,
+)
 from .handling import (
     complaint_add_plan,
     complaint_add_progress,
@@ -26,26 +36,35 @@ from .handling import (
 )
 from .intake import CLOCK_SKEW, Intake, complaint_create
 from .notifications import COMPLAINANT_TOPIC, STAFF_TOPIC, tracking_link
+from .ownership import refresh_due, remind_due
 
 __all__ = [
     "CLOCK_SKEW",
     "COMPLAINANT_TOPIC",
     "STAFF_TOPIC",
+    "Cluster",
     "Intake",
     "complaint_add_plan",
     "complaint_add_progress",
     "complaint_assign",
     "complaint_callback",
+    "complaint_clusters",
     "complaint_confirm_solved",
     "complaint_create",
     "complaint_handover",
     "complaint_link_same_issue",
     "complaint_lower_tier",
     "complaint_rate",
+    "complaint_reopen",
     "complaint_transition",
+    "complaint_unlink_follows",
     "escalate_due",
     "evaluate",
     "facts_for",
+    "follows_text",
+    "issue_group_link",
+    "refresh_due",
+    "remind_due",
     "repair_record",
     "same_issue_complainants",
     "since_latest_resolve",

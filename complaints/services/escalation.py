@@ -43,6 +43,20 @@ def same_issue_complainants(complaint: Complaint) -> int:
     return len({customer_id or phone or f"#{pk}" for pk, customer_id, phone in members})
 
 
+def issue_group_complainants(complaint: Complaint) -> int:
+    """The most distinct complainants of the whole issue group within any one month (a mass
+    complaint makes every member major, however far apart the members are). One query; a complaint
+    on its own is a group of one."""
+    members = _group_members(complaint).values_list("pk", "received_at", "customer_id", "contact_phone")
+    return rules.peak_complainants(
+        (
+            (received_at, str(customer_id or phone or f"#{pk}"))
+            for pk, received_at, customer_id, phone in members
+        ),
+        rules.SAME_ISSUE_WINDOW,
+    )
+
+
 def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
     resolved = complaint.status in rules.HANDLED_STATUSES
     elapsed = rules.company_side_elapsed(
@@ -57,8 +71,11 @@ def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
         complainant_count=complaint.complainant_count,
         same_issue_complainants=same_issue_complainants(complaint),
         unresolved_for=timedelta(0) if resolved else elapsed,
-        second_complaint=complaint.follows_id is not None,
+        second_complaint=rules.is_second_complaint(
+            follows=complaint.follows_id is not None, reopen_count=complaint.reopen_count
+        ),
         needs_outside_support=complaint.needs_outside_support,
+        issue_group_complainants=issue_group_complainants(complaint),
     )
 
 

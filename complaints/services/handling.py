@@ -21,7 +21,9 @@ from organization import access
 
 from .. import rules
 from ..models import Complaint, ComplaintEvent, Repair, Status
+from . import ownership
 from .escalation import _clock_done, _group_members, _issue_root, _next_due, evaluate
+from .grouping import complaint_reopen
 from .notifications import _text_complainant
 
 
@@ -99,6 +101,10 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         )
     if status == Status.ASSIGNED and complaint.handler_id is None:
         raise DomainError(_("Choose a handler before assigning the complaint."), code="handler_required")
+    if complaint.status == Status.RESOLVED and status == Status.IN_PROGRESS:
+        # Reopened after handling: a second complaint, on the one path every caller shares.
+        reason = note.strip() or str(_("Reopened after it was resolved."))
+        return complaint_reopen(complaint=complaint, reason=reason, by=by)
     now = timezone.now()
     if complaint.status == Status.AWAITING_CUSTOMER and complaint.paused_since:
         complaint.paused_seconds += int((now - complaint.paused_since).total_seconds())
@@ -117,8 +123,6 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         complaint.closed_at = now
     # A resolved complaint owes a call-back (回访); leaving "resolved" either way settles it.
     complaint.callback_due_at = rules.callback_due(now) if status == Status.RESOLVED else None
-    if status == Status.IN_PROGRESS and complaint.status == Status.RESOLVED:
-        complaint.resolved_at = None  # reopened: the complainant was not satisfied
     _mark_first_response(complaint, now)
     ComplaintEvent.objects.create(
         complaint=complaint,
@@ -142,6 +146,7 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         ]
     )
     evaluate(complaint, now=now)
+    ownership.refresh_due(complaint)
     return complaint
 
 
@@ -153,6 +158,7 @@ def complaint_assign(
     complaint = _lock(complaint)
     complaint.handler, complaint.department, complaint.deadline = handler, department, deadline
     complaint.save(update_fields=["handler", "department", "deadline"])
+    ownership.refresh_due(complaint)
     if complaint.status == Status.RECEIVED:
         return complaint_transition(
             complaint=complaint,
@@ -174,7 +180,7 @@ def complaint_add_plan(*, complaint: Complaint, measures: str, deadline: datetim
     complaint.deadline = deadline
     complaint.save(update_fields=["deadline"])
     _mark_first_response(complaint, timezone.now())
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.PLAN,
         by=by,
@@ -182,6 +188,8 @@ def complaint_add_plan(*, complaint: Complaint, measures: str, deadline: datetim
         deadline=deadline,
         visible_to_complainant=True,
     )
+    ownership.refresh_due(complaint)
+    return event
 
 
 def complaint_add_progress(
@@ -190,13 +198,17 @@ def complaint_add_progress(
     if not note.strip():
         raise DomainError(_("Write what happened."), code="empty_note")
     _mark_first_response(complaint, timezone.now())
-    return ComplaintEvent.objects.create(
+    event = ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.PROGRESS,
         by=by,
         note=note.strip(),
         visible_to_complainant=visible_to_complainant,
     )
+    if visible_to_complainant:  # the owner heard something: their silence clock starts again
+        with transaction.atomic():
+            ownership.refresh_due(_lock(complaint))
+    return event
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from organization.models import Project, Unit
 
 from .. import attachments, rules
 from ..models import Complaint, ComplaintEvent, NumberSequence, Status
+from . import grouping, ownership
 from .escalation import _group_members, _issue_root, evaluate
 from .notifications import _text_complainant
 
@@ -53,6 +54,8 @@ class Intake:
     department: str = ""
     handler: object = None
     deadline: datetime | None = None
+    # Nobody took it in person (public form, API): the project's duty handler gets it (ownership).
+    route_to_duty_handler: bool = False
 
 
 def _next_number(received_at: datetime) -> str:
@@ -106,6 +109,16 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
                 source="service_contact",
                 profile={"name": intake.contact_name},
             )
+    follows, follows_reason = intake.follows, ""
+    if follows is None:
+        # A second complaint is found, not typed: same owner or unit, same category, soon after.
+        follows, follows_reason = grouping.follows_for_intake(
+            company_id=intake.project.company_id,
+            category=intake.category,
+            customer=customer,
+            unit=intake.unit,
+            received_at=received_at,
+        ) or (None, "")
     complaint = Complaint.objects.create(
         number=number,
         company_id=intake.project.company_id,
@@ -123,7 +136,8 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         media=intake.media,
         needs_outside_support=intake.needs_outside_support,
         issue_root=_issue_root(intake.same_issue_as),
-        follows=intake.follows,
+        follows=follows,
+        follows_reason=follows_reason,
         first_responder=received_by,
         handler=intake.handler,
         department=intake.department,
@@ -139,6 +153,9 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         to_value=Status.RECEIVED,
         visible_to_complainant=True,
     )
+    if follows_reason:
+        grouping.record_follows(complaint)
+    ownership.intake_route(complaint, to_duty_handler=intake.route_to_duty_handler)
     _text_complainant(complaint, _("Your complaint %(number)s is received. Follow it here: %(link)s"))
     evaluate(complaint, now=now)
     for member in _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES):

@@ -45,9 +45,16 @@ def _notify(complaint: Complaint, tier: str, message: str) -> None:
     """Notify the people of ``tier``: handler and first responder; managers from hot; the group
     centre for major. Each gets an in-app notification and, if they have an address, an e-mail
     through the core outbox (its attempt limit; one refused address does not hold up the others)."""
+    _notify_people(complaint, _recipients(complaint, tier), message)
+
+
+def _notify_people(complaint: Complaint, people, message: str, *, email: bool = True) -> None:
+    """An in-app notification to each of ``people`` (once each) and, with ``email``, its e-mail copy."""
     notifications = Notification.objects.bulk_create(
-        Notification(user=user, complaint=complaint, message=message) for user in _recipients(complaint, tier)
+        Notification(user=user, complaint=complaint, message=message) for user in set(people)
     )
+    if not email:
+        return
     outbox.message_queue_many(
         outbox.Message(
             channel="email",

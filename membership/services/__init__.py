@@ -24,7 +24,6 @@ from .events import (
     event_plan_of,
     event_signup,
     event_update,
-    event_version,
 )
 from .ledger import (
     NotEnoughPoints,
@@ -68,7 +67,6 @@ __all__ = [
     "event_plan_of",
     "event_signup",
     "event_update",
-    "event_version",
     "fee_offset_redeem",
     "gift_create",
     "gift_redeem",

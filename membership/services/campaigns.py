@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import DomainError
 from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
 from core.models import Job
+from core.outbox import Message, message_queue_many, unsubscribe_link
 
 from .. import rules
 from ..models import Campaign, Member
@@ -66,8 +67,6 @@ def campaign_run(job_id: int) -> None:
 def campaign_deliver(*, campaign: Campaign, chunk: int = 2000, job=None) -> int:
     """Write one outbox message per member of the audience (dedupe key per campaign and member, so
     running it again queues nothing new); each ends with the member's unsubscribe link."""
-    from core.outbox import Message, message_queue_many, unsubscribe_link
-
     members = (
         Member.objects.filter(
             company=campaign.company,

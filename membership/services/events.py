@@ -6,9 +6,8 @@ attendance, which earns the event's points once.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import Conflict, DomainError
+from core.outbox import Message, message_queue_many
 from organization import access
 from organization.models import Company, Project
 
@@ -51,22 +51,6 @@ def event_plan_of(event: Event) -> EventPlan:
     )
 
 
-def event_version(event: Event) -> str:
-    """A fingerprint of what a manager may change. The event row has no version column, so an edit
-    sends the fingerprint of the copy it started from and a change saved in between is a conflict
-    (optimistic: nothing is locked while someone looks at the form)."""
-    parts = (
-        event.title,
-        event.kind,
-        event.starts_at.astimezone(UTC).isoformat(),
-        event.place,
-        str(event.capacity),
-        str(event.points),
-        str(event.project_id or ""),
-    )
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
-
-
 def _check_plan(plan: EventPlan, *, company_id: int) -> None:
     if plan.starts_at <= timezone.now():
         raise DomainError(_("Plan the event in the future."), code="starts_in_past")
@@ -96,17 +80,18 @@ def event_create(*, plan: EventPlan, company: Company | None, by) -> Event:
 
 
 @transaction.atomic
-def event_update(*, event: Event, plan: EventPlan, version: str, by) -> Event:
-    """Change an event that has not started, made on the copy whose ``event_version`` was
-    ``version``. More seats go to the waiting list in order; fewer than the confirmed places are
-    refused (a confirmed member is never dropped by an edit). Locks the event row, as sign-ups do."""
+def event_update(*, event: Event, plan: EventPlan, version: int, by) -> Event:
+    """Change an event that has not started, made on the copy loaded at ``version``: a save in
+    between is a conflict (nothing is locked while someone looks at the form). More seats go to the
+    waiting list in order; fewer than the confirmed places are refused (a confirmed member is never
+    dropped by an edit). Locks the event row, as sign-ups do."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     access.write_company_for(by, event.company)
     if event.called_off_at is not None:
         raise DomainError(_("This event was called off."), code="event_called_off")
     if event.starts_at <= timezone.now():
         raise DomainError(_("The event has started; it can no longer be changed."), code="event_started")
-    if event_version(event) != version:
+    if event.version != version:
         raise Conflict(
             _("Someone changed the event after you opened it; reload it and make your change again."),
             code="stale_version",
@@ -131,8 +116,10 @@ def event_update(*, event: Event, plan: EventPlan, version: str, by) -> Event:
         )
         EventSignup.objects.filter(pk__in=promoted).update(status=EventSignup.Status.CONFIRMED)
         event.confirmed_count += len(promoted)
+    event.version += 1
     event.save(
         update_fields=[
+            "version",
             "project",
             "title",
             "kind",
@@ -212,8 +199,6 @@ EVENT_NOTICE_TOPIC = "club_event"
 def event_call_off(*, event: Event, reason: str, by) -> int:
     """Call off an event that has not started: every sign-up is cancelled and each member who had a
     place or was waiting gets an SMS with the reason (once, through the outbox). Returns how many."""
-    from core.outbox import Message, message_queue_many
-
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.called_off_at is not None:
         raise Conflict(_("This event was already called off."), code="already_called_off")

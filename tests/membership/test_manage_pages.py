@@ -88,7 +88,7 @@ def test_a_manager_changes_an_event_on_its_edit_page(client, manager_a, company_
     client = signed_in_as(client, manager_a)
     assert 'id="edit-event"' in client.get(f"/club/events/{event.pk}/").content.decode()
     form = client.get(f"/club/events/{event.pk}/edit/").context["form"]
-    assert form.initial["version"] == services.event_version(event)
+    assert form.initial["version"] == event.version
     data = {**event_form(company_a, place="社区体育馆"), "version": form.initial["version"]}
     response = client.post(f"/club/events/{event.pk}/edit/", data, follow=True)
     assert response.redirect_chain[-1][0] == f"/club/events/{event.pk}/"
@@ -98,7 +98,7 @@ def test_a_manager_changes_an_event_on_its_edit_page(client, manager_a, company_
 
 def test_a_change_saved_since_the_form_was_opened_is_kept(client, manager_a, group_user, company_a):
     event = an_event(company_a)
-    opened = services.event_version(event)
+    opened = event.version
     renamed = replace(services.event_plan_of(event), title="国庆游园会")
     services.event_update(event=event, plan=renamed, version=opened, by=group_user)
     data = {**event_form(company_a, title="我的改名"), "version": opened}
@@ -116,7 +116,7 @@ def test_a_started_event_is_not_changed_on_the_page(client, manager_a, company_a
     event = an_event(company_a, starts_at=timezone.now() - timedelta(minutes=5))
     client = signed_in_as(client, manager_a)
     assert 'id="edit-event"' not in client.get(f"/club/events/{event.pk}/").content.decode()
-    data = {**event_form(company_a, title="改名"), "version": services.event_version(event)}
+    data = {**event_form(company_a, title="改名"), "version": event.version}
     response = client.post(f"/club/events/{event.pk}/edit/", data)
     assert page_text("The event has started; it can no longer be changed.") in response.content.decode()
     event.refresh_from_db()
@@ -125,7 +125,7 @@ def test_a_started_event_is_not_changed_on_the_page(client, manager_a, company_a
 
 def test_others_cannot_change_an_event(client, staff_a, manager_b, company_a):
     event = an_event(company_a)
-    data = {**event_form(company_a, title="改名"), "version": services.event_version(event)}
+    data = {**event_form(company_a, title="改名"), "version": event.version}
     assert signed_in_as(client, staff_a).post(f"/club/events/{event.pk}/edit/", data).status_code == 403
     client.logout()
     assert signed_in_as(client, manager_b).post(f"/club/events/{event.pk}/edit/", data).status_code == 404

@@ -94,19 +94,19 @@ def test_the_project_must_be_of_the_events_company(manager_a, company_b):
 
 def test_a_change_is_saved_on_the_version_it_was_made_on(manager_a):
     event = services.event_create(plan=a_plan(), company=None, by=manager_a)
-    version = services.event_version(event)
+    version = event.version
     later = timezone.localtime(timezone.now() + timedelta(days=10))  # +08:00, stored in UTC
     changed = services.event_update(
         event=event, plan=a_plan(place="社区体育馆", starts_at=later), version=version, by=manager_a
     )
     event.refresh_from_db()
     assert (event.place, event.starts_at) == ("社区体育馆", later)
-    assert services.event_version(event) == services.event_version(changed) != version
+    assert event.version == changed.version != version
 
 
 def test_a_change_saved_in_between_is_a_conflict_and_is_kept(manager_a, group_user):
     event = services.event_create(plan=a_plan(), company=None, by=manager_a)
-    opened = services.event_version(event)
+    opened = event.version
     services.event_update(event=event, plan=a_plan(place="社区体育馆"), version=opened, by=group_user)
     assert refused(
         Conflict,
@@ -120,7 +120,7 @@ def test_an_event_that_started_or_was_called_off_is_not_changed(manager_a, compa
     started = services.event_create(plan=a_plan(), company=None, by=manager_a)
     Event.objects.filter(pk=started.pk).update(starts_at=timezone.now() - timedelta(minutes=1))
     started.refresh_from_db()
-    version = services.event_version(started)
+    version = started.version
     assert refused(
         DomainError,
         lambda: services.event_update(event=started, plan=a_plan(), version=version, by=manager_a),
@@ -128,7 +128,7 @@ def test_an_event_that_started_or_was_called_off_is_not_changed(manager_a, compa
     called_off = services.event_create(plan=a_plan(), company=None, by=manager_a)
     services.event_call_off(event=called_off, reason="暴雨", by=manager_a)
     called_off.refresh_from_db()
-    version = services.event_version(called_off)
+    version = called_off.version
     assert refused(
         DomainError,
         lambda: services.event_update(
@@ -146,14 +146,12 @@ def test_more_seats_go_to_the_waiting_list_in_order_and_fewer_than_confirmed_are
     for member in (first, second, third):
         services.event_signup(event=event, member=member, channel="web")
     event.refresh_from_db()
-    services.event_update(
-        event=event, plan=a_plan(capacity=2), version=services.event_version(event), by=manager_a
-    )
+    services.event_update(event=event, plan=a_plan(capacity=2), version=event.version, by=manager_a)
     statuses = dict(EventSignup.objects.values_list("member_id", "status"))
     assert statuses == {first.pk: "confirmed", second.pk: "confirmed", third.pk: "waiting"}
     event.refresh_from_db()
     assert event.confirmed_count == 2
-    version = services.event_version(event)
+    version = event.version
     assert refused(
         DomainError,
         lambda: services.event_update(event=event, plan=a_plan(capacity=1), version=version, by=manager_a),

@@ -113,6 +113,7 @@ def records(company_a, company_b):
         )
 
     return {
+        "project": {OWN: ProjectFactory(company=company_a), OTHER: ProjectFactory(company=company_b)},
         "complaint": {OWN: ComplaintFactory(project__company=company_a), OTHER: ComplaintFactory()},
         "customer": {OWN: CustomerFactory(company=company_a), OTHER: CustomerFactory(company=company_b)},
         "service_task": {OWN: task(company_a), OTHER: task(company_b)},
@@ -123,6 +124,15 @@ def records(company_a, company_b):
 OK, NOT_FOUND, FORBIDDEN = "ok", 404, 403
 # role, action: outcome for a record of the role's company (A), outcome for one of company B
 ACCESS = {
+    "project": [
+        ("staff_a", "view", OK, NOT_FOUND),
+        ("staff_a", "assign_duty", FORBIDDEN, FORBIDDEN),  # choosing the duty handler is a manager's
+        ("manager_a", "assign_duty", OK, NOT_FOUND),
+        ("group_user", "assign_duty", OK, OK),
+        ("auditor", "view", OK, OK),
+        ("auditor", "assign_duty", FORBIDDEN, FORBIDDEN),
+        ("integrator_a", "assign_duty", FORBIDDEN, FORBIDDEN),
+    ],
     "complaint": [
         ("staff_a", "view", OK, NOT_FOUND),
         ("staff_a", "change", OK, NOT_FOUND),
@@ -315,3 +325,27 @@ def test_no_role_name_outside_roles_and_access():
         and group_lookups.search(path.read_text(encoding="utf-8"))
     ]
     assert by_group == []
+
+
+# role: told of a new complaint of company A at intake (its own people who may handle complaints)
+COMPANY_STAFF = [
+    ("staff_a", True),
+    ("manager_a", True),
+    ("group_user", False),  # group level: not a member of the company's team
+    ("auditor", False),
+    ("integrator_a", False),
+]
+
+
+@pytest.mark.parametrize(("role", "expected"), COMPANY_STAFF)
+def test_company_staff(people, staff_b, role, expected):
+    team = access.company_staff(people["company_a"].pk)
+    assert (people[role] in team) is expected
+    assert staff_b not in team
+    assert set(access.company_staff(people["company_b"].pk)) == {staff_b}
+
+
+def test_company_staff_leaves_out_people_who_left(people):
+    people["staff_a"].is_active = False
+    people["staff_a"].save()
+    assert people["staff_a"] not in access.company_staff(people["company_a"].pk)

@@ -35,6 +35,10 @@ def test_seed_builds_the_organisation_users_customers_and_complaints(db):
     assert not Purchase.objects.exclude(customer__company=F("unit__building__project__company")).exists()
     assert Customer.objects.exclude(segment="").count() > 300
     assert Token.objects.filter(user__username="integrator").exists()
+    # Shenzhen's projects have a complaint duty handler; the other companies' wait for their managers.
+    assert set(
+        Project.objects.exclude(duty_handler=None).values_list("company__name", "duty_handler__username")
+    ) == {("深圳万科", "staff_sz")}
     assert "300/300" in output
     assert "staff_sz" in output
 

@@ -19,7 +19,7 @@ def owe_callbacks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("complaints", "0011_attachments"),
+        ("complaints", "0013_backfill_reminder_clocks"),
     ]
 
     operations = [
@@ -45,6 +45,10 @@ class Migration(migrations.Migration):
                     ("clock_warning", "Clock warning"),
                     ("callback", "Call-back"),
                     ("attachment", "Files added"),
+                    ("follows_linked", "Linked as a second complaint"),
+                    ("follows_unlinked", "Unlinked from the earlier complaint"),
+                    ("routed", "Routed at intake"),
+                    ("reminder", "Reminder"),
                     ("confirmed", "Complainant confirmed the solution"),
                 ],
                 max_length=20,

@@ -1,0 +1,231 @@
+"""Intake that someone owns, and the reminders that keep it owned.
+
+A complaint that arrives without a person (the public form, the API) goes to its project's duty
+handler at intake, and the company's staff hear of it; without a usable duty handler the company's
+managers are told and assign it by hand. Three clocks then run on every open complaint, each a
+column the sweep reads through a partial index (``assign_due_at``, ``plan_due_at``,
+``owner_update_due_at``): not assigned within two working hours (the managers are told), the plan's
+deadline passed (the handler and the managers), and no update the owner could see for three days
+(the handler). ``refresh_due`` recomputes the columns after every change that moves a clock;
+``remind_due`` (beat, every minute) fires what is due, once per occurrence: the reminder is a
+``ComplaintEvent`` whose unique key (complaint, clock, due moment) makes a second one impossible.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organization import access
+
+from .. import rules
+from ..models import Complaint, ComplaintEvent, Status
+from .escalation import _record_once
+from .notifications import _notify_people
+
+# What the owner did themselves (their rating, their own files) is not an update they were given.
+OWNER_OWN_EVENTS = (ComplaintEvent.Kind.FEEDBACK, ComplaintEvent.Kind.ATTACHMENT)
+DUE_COLUMNS = {
+    rules.ASSIGN: "assign_due_at",
+    rules.PLAN: "plan_due_at",
+    rules.OWNER_UPDATE: "owner_update_due_at",
+}
+REMINDER_MESSAGES = {
+    rules.ASSIGN: _("Complaint %(number)s was not assigned within 2 working hours: %(title)s"),
+    rules.PLAN: _("The plan deadline of complaint %(number)s has passed: %(title)s"),
+    rules.OWNER_UPDATE: _(
+        "Complaint %(number)s: the complainant has had no update for 3 days; please tell them where it "
+        "stands: %(title)s"
+    ),
+}
+
+
+def working_hours() -> rules.WorkingHours:
+    """The working hours of the first-response clock, from ``settings.COMPLAINT_WORKING_HOURS``."""
+    config = settings.COMPLAINT_WORKING_HOURS
+    return rules.WorkingHours(
+        start=time.fromisoformat(config["start"]),
+        end=time.fromisoformat(config["end"]),
+        tz=ZoneInfo(config["timezone"]),
+    )
+
+
+def last_update_at(complaint: Complaint) -> datetime | None:
+    """When the owner was last told something (an event they see that they did not make themselves)."""
+    return (
+        complaint.events.filter(visible_to_complainant=True)
+        .exclude(kind__in=OWNER_OWN_EVENTS)
+        .aggregate(last=Max("at"))["last"]
+    )
+
+
+def _due_times(complaint: Complaint) -> dict[str, datetime | None]:
+    fired = set(
+        complaint.events.filter(kind=ComplaintEvent.Kind.REMINDER).values_list("to_value", "deadline")
+    )
+    return rules.reminder_due_times(
+        status=complaint.status,
+        received_at=complaint.received_at,
+        deadline=complaint.deadline,
+        last_update_at=last_update_at(complaint),
+        fired=fired,
+        hours=working_hours(),
+        # The seam for public holidays and 调休: a calendar's working_day goes here.
+        working_day=rules.is_weekday,
+    )
+
+
+def _save_due(complaint: Complaint, due: dict[str, datetime | None]) -> None:
+    for clock, column in DUE_COLUMNS.items():
+        setattr(complaint, column, due[clock])
+    complaint.save(update_fields=list(DUE_COLUMNS.values()))
+
+
+def refresh_due(complaint: Complaint) -> None:
+    """Recompute the three reminder clocks after a change that moves one (intake, a status change, a
+    plan deadline, an update the owner sees). Call it in the transaction holding the complaint's row."""
+    _save_due(complaint, _due_times(complaint))
+
+
+# --- Intake -------------------------------------------------------------------------------------
+
+
+def intake_route(complaint: Complaint, *, to_duty_handler: bool) -> None:
+    """Give a new complaint an owner: with ``to_duty_handler`` (public form, API) and no handler yet,
+    the project's duty handler if they may still handle the company's complaints, else the
+    managers are told. Runs inside the intake's transaction, before its tier is judged, so that the
+    handler is among those told of a rise."""
+    if to_duty_handler and complaint.handler_id is None:
+        duty = complaint.project.duty_handler
+        if duty is not None and access.may_be_assigned(
+            duty, complaint.company_id, perm=access.HANDLE_COMPLAINTS
+        ):
+            _assign_to_duty_handler(complaint, duty)
+        else:
+            _leave_to_managers(complaint, duty)
+    refresh_due(complaint)
+
+
+def _facts(complaint: Complaint, **more) -> dict:
+    return {
+        "number": complaint.number,
+        "title": complaint.title[:100],
+        "project": complaint.project.name,
+        **more,
+    }
+
+
+def _assign_to_duty_handler(complaint: Complaint, duty) -> None:
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=ComplaintEvent.Kind.STATUS,
+        from_value=complaint.status,
+        to_value=Status.ASSIGNED,
+        note=str(
+            _("Assigned at intake to %(name)s, the complaint duty handler of %(project)s.")
+            % _facts(complaint, name=duty)
+        ),
+        visible_to_complainant=True,
+    )
+    complaint.handler, complaint.status = duty, Status.ASSIGNED
+    # 首问责任制: nobody took this complaint in person, so the duty handler answers for it.
+    complaint.first_responder = complaint.first_responder or duty
+    complaint.save(update_fields=["handler", "status", "first_responder"])
+    _notify_people(
+        complaint,
+        [duty],
+        str(
+            _("New complaint %(number)s is yours as duty handler of %(project)s: %(title)s")
+            % _facts(complaint)
+        ),
+    )
+    _notify_people(
+        complaint,
+        access.company_staff(complaint.company_id).exclude(pk=duty.pk),
+        str(
+            _("New complaint %(number)s (%(project)s) was assigned to %(name)s: %(title)s")
+            % _facts(complaint, name=duty)
+        ),
+        email=False,  # the whole team is told in the app; only the people who must act get e-mail
+    )
+
+
+def _leave_to_managers(complaint: Complaint, duty) -> None:
+    if duty is None:
+        why = _("%(project)s has no complaint duty handler: left unassigned; the managers were told.")
+    else:
+        why = _(
+            "The duty handler of %(project)s, %(name)s, can no longer handle this company's complaints: "
+            "left unassigned; the managers were told."
+        )
+    ComplaintEvent.objects.create(
+        complaint=complaint, kind=ComplaintEvent.Kind.ROUTED, note=str(why % _facts(complaint, name=duty))
+    )
+    _notify_people(
+        complaint,
+        access.company_managers(complaint.company_id),
+        str(
+            _("New complaint %(number)s (%(project)s) has nobody yet; please assign it: %(title)s")
+            % _facts(complaint)
+        ),
+    )
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+def _reminded(complaint: Complaint, clock: str) -> list:
+    managers = list(access.company_managers(complaint.company_id))
+    owner = complaint.handler or complaint.first_responder
+    if clock == rules.ASSIGN:
+        return managers
+    if clock == rules.PLAN:
+        return [owner, *managers] if owner else managers
+    return [owner] if owner else managers
+
+
+def remind(complaint: Complaint, *, now: datetime) -> int:
+    """Fire the complaint's reminders that are due at ``now`` (each occurrence once, even if another
+    sweep got there first) and reschedule the rest. Call it holding the complaint's row."""
+    due = _due_times(complaint)
+    sent = 0
+    for clock, at in due.items():
+        if at is None or at > now:
+            continue
+        message = str(REMINDER_MESSAGES[clock] % {"number": complaint.number, "title": complaint.title[:100]})
+        if _record_once(
+            complaint, kind=ComplaintEvent.Kind.REMINDER, to_value=clock, deadline=at, note=message
+        ):
+            _notify_people(complaint, _reminded(complaint, clock), message)
+            sent += 1
+        due[clock] = None
+    _save_due(complaint, due)
+    return sent
+
+
+def remind_due(*, as_of: datetime | None = None, batch_size: int = 500) -> int:
+    """The reminder sweep: one pass per clock over its partial index, in batches, skipping rows another
+    worker holds. Every processed row leaves the clock's column empty or later than ``as_of``, so each
+    pass ends. Returns the number of reminders sent."""
+    as_of = as_of or timezone.now()
+    sent = 0
+    for column in DUE_COLUMNS.values():
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    Complaint.objects.select_for_update(skip_locked=True)
+                    .select_related("handler", "first_responder")
+                    .filter(**{f"{column}__lte": as_of})
+                    .order_by(column)[:batch_size]
+                )
+                if not batch:
+                    break
+                for complaint in batch:
+                    sent += remind(complaint, now=as_of)
+    return sent
