@@ -18,6 +18,7 @@ from core.exceptions import Conflict, DomainError
 
 from .. import rules
 from ..models import Complaint, ComplaintEvent, Status
+from .grouping import complaint_reopen
 from .handling import _lock, complaint_transition, since_latest_resolve
 
 
@@ -49,12 +50,8 @@ def complaint_callback(*, complaint: Complaint, outcome: str, note: str, by) -> 
 
 def _reopen_after_callback(*, complaint: Complaint, note: str, by) -> Complaint:
     """DOMAIN.md: an unhappy call-back reopens the complaint as a second complaint."""
-    # joins complaint_reopen when the second-complaint work merges
-    return complaint_transition(
-        complaint=complaint,
-        status=Status.IN_PROGRESS,
-        note=str(_("Not satisfied at the call-back: %(note)s") % {"note": note}),
-        by=by,
+    return complaint_reopen(
+        complaint=complaint, reason=str(_("Not satisfied at the call-back: %(note)s") % {"note": note}), by=by
     )
 
 

@@ -110,6 +110,8 @@ def test_an_unhappy_call_back_reopens_the_complaint(project, staff_a):
     reopened = complaint.events.filter(kind="status").last()
     assert (reopened.from_value, reopened.to_value, reopened.by) == ("resolved", "in_progress", staff_a)
     assert "卫生间仍在渗水" in reopened.note
+    # A second complaint (grouping.complaint_reopen): counted, and "important" by the tier table.
+    assert (reopened.reasons, complaint.reopen_count, complaint.tier) == (["reopened"], 1, "important")
     # Resolved again, it owes a new call-back: the earlier ones do not count.
     complaint = services.complaint_transition(complaint=complaint, status="resolved", by=staff_a)
     assert complaint.callback_due_at is not None
