@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ScopedAdmin
 from customers.rules import mask_phone
 
-from .models import Complaint, Contractor
+from .models import Complaint, Contractor, RiskWord
 
 
 @admin.register(Complaint)
@@ -45,3 +45,16 @@ class ContractorAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "specialty", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]
+
+
+@admin.register(RiskWord)
+class RiskWordAdmin(admin.ModelAdmin):
+    """The word lists risk signals are read with (DOMAIN.md, "Risk wording"): the group centre holds
+    the model's change permission (``organization.roles``). Deactivate a word rather than delete it:
+    the words of past signals keep their meaning. A change applies to the next text read."""
+
+    list_display = ["word", "signal", "is_exception", "active"]
+    list_filter = ["signal", "is_exception", "active"]
+    list_editable = ["active"]
+    search_fields = ["word"]
+    ordering = ["signal", "is_exception", "word"]

@@ -210,6 +210,8 @@ class ComplaintEvent(models.Model):
         FOLLOWS_UNLINKED = "follows_unlinked", _("Unlinked from the earlier complaint")
         ROUTED = "routed", _("Routed at intake")
         REMINDER = "reminder", _("Reminder")
+        FACTS = "facts", _("Risk facts changed")
+        RISK_SIGNAL = "risk_signal", _("Risk signal decided")
         CONFIRMED = "confirmed", _("Complainant confirmed the solution")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
@@ -276,7 +278,10 @@ class ComplaintEvent(models.Model):
 
     @property
     def closing_basis_labels(self) -> list[str]:
-        """Why a close event's complaint could close (empty for other events)."""
+        """Why a close event's complaint could close (empty for other events, whose reasons may be
+        tier codes or, for risk facts, objects)."""
+        if self.kind != self.Kind.STATUS:
+            return []
         return [str(CLOSING_BASIS_LABELS[code]) for code in self.reasons if code in CLOSING_BASIS_LABELS]
 
 
@@ -433,3 +438,7 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period} {self.scope_name}"
+
+
+# Risk words and signals live in their own module; importing them here registers them with the app.
+from .risk_models import RiskSignal, RiskWord, SignalKind  # noqa: E402, F401

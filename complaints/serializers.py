@@ -23,6 +23,7 @@ from .models import (
     Status,
     Tier,
 )
+from .risk_serializers import RiskSignalSerializer
 
 REASONS_HELP = "; ".join(f"`{code}`: {label}" for code, label in TIER_REASON_LABELS.items())
 
@@ -116,9 +117,11 @@ class ComplaintSerializer(serializers.ModelSerializer):
 class ComplaintDetailSerializer(ComplaintSerializer):
     events = ComplaintEventSerializer(many=True, read_only=True)
     repairs = RepairSerializer(many=True, read_only=True)
+    # Only on the detail: the list stays one query per page.
+    risk_signals = RiskSignalSerializer(many=True, read_only=True)
 
     class Meta(ComplaintSerializer.Meta):
-        fields = [*ComplaintSerializer.Meta.fields, "events", "repairs"]
+        fields = [*ComplaintSerializer.Meta.fields, "events", "repairs", "risk_signals"]
 
 
 class ComplaintCreateInput(serializers.ModelSerializer):

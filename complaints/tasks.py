@@ -11,6 +11,12 @@ def escalate_due() -> int:
     return services.escalate_due()
 
 
+@shared_task(name="complaints.tasks.notify_risk_signals")
+def notify_risk_signals() -> int:
+    """Every 5 minutes from beat: tell the company's managers of risk signals undecided for a day."""
+    return services.risk_signals_notify_due()
+
+
 @shared_task(name="complaints.tasks.generate_report_snapshots")
 def generate_report_snapshots(kind: str) -> int:
     """1st of the month 08:00 (monthly) and Monday 08:00 (weekly), Asia/Shanghai, from beat."""

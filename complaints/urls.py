@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import grouping_views, views
+from . import grouping_views, risk_views, views
 from .reports import views as report_views
 
 urlpatterns = [
@@ -28,6 +28,17 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/repairs/", views.complaint_repair, name="complaint-repair"),
     path("complaints/<int:complaint_id>/callback/", views.complaint_callback, name="complaint-callback"),
     path("complaints/<int:complaint_id>/files/", views.complaint_add_files, name="complaint-add-files"),
+    path("complaints/<int:complaint_id>/facts/", risk_views.complaint_facts, name="complaint-facts"),
+    path(
+        "complaints/<int:complaint_id>/signals/<int:signal_id>/confirm/",
+        risk_views.signal_confirm,
+        name="complaint-signal-confirm",
+    ),
+    path(
+        "complaints/<int:complaint_id>/signals/<int:signal_id>/dismiss/",
+        risk_views.signal_dismiss,
+        name="complaint-signal-dismiss",
+    ),
     path(
         "complaints/<int:complaint_id>/files/<int:attachment_id>/",
         views.complaint_attachment,

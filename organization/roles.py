@@ -35,6 +35,8 @@ _VIEW_ORGANISATION = [
 _VIEW_COMPLAINTS = ["complaints.view_complaint"]
 _HANDLE_COMPLAINTS = ["complaints.view_complaint", "complaints.add_complaint", "complaints.change_complaint"]
 _LOWER_TIERS = ["complaints.lower_tier"]
+# The word lists risk signals are read with (complaints.RiskWord, edited in the admin).
+_RISK_WORDS = ["complaints.view_riskword", "complaints.add_riskword", "complaints.change_riskword"]
 _VIEW_CUSTOMERS = ["customers.view_customer", "customers.view_purchase", "customers.view_communication"]
 _WORK_WITH_CUSTOMERS = [
     *_VIEW_CUSTOMERS,
@@ -150,6 +152,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
     + _LOWER_TIERS
+    + _RISK_WORDS
     + _EDIT_UNITS
     + _DUTY_HANDLERS
     + _EDIT_ORGANISATION

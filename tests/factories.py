@@ -140,3 +140,17 @@ def member_for(company, *, points: int = 0, name: str | None = None, phone: str 
         )
         member.refresh_from_db()
     return member
+
+
+class RiskSignalFactory(factory.django.DjangoModelFactory):
+    """An open risk signal of a complaint, as reading the complaint's text would have raised it."""
+
+    class Meta:
+        model = "complaints.RiskSignal"
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    signal = "litigation_possible"
+    words = factory.LazyFunction(lambda: ["律师"])
+    source = "intake"
+    at = factory.LazyFunction(timezone.now)
+    notify_due_at = factory.LazyAttribute(lambda s: s.at + timedelta(hours=24))

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
 from complaints.reports.api import ContractorReportView, MonthlyReportView, WeeklyReportView
+from complaints.risk_api import ComplaintRiskViewSet
 from core.exceptions import api_not_found
 from core.health import healthz
 from core.throttling import ThrottledLoginView
@@ -43,6 +44,7 @@ router.register("buildings", BuildingViewSet)
 router.register("units", UnitViewSet)
 router.register("staff", StaffViewSet, basename="staff")
 router.register("complaints", ComplaintViewSet)
+router.register("complaints", ComplaintRiskViewSet, basename="complaint-risk")
 router.register("customers", CustomerViewSet)
 router.register("purchases", PurchaseViewSet)
 router.register("communications", CommunicationViewSet)

@@ -5,11 +5,13 @@ The package splits by sub-domain: ``intake`` (the new complaint, its number, the
 file, its files), ``escalation`` (evaluation, clock warnings, the sweep), ``handling`` (assignment,
 transitions, plans, handover, lowering, linking, rating, repairs), ``callbacks`` (the call-back before
 closing and the complainant's confirmation), ``notifications`` (staff notifications, texts to
-complainants), ``ownership`` (the duty handler at intake, the reminder clocks and their sweep) and
+complainants), ``ownership`` (the duty handler at intake, the reminder clocks and their sweep),
 ``grouping`` (mass complaints, cluster suggestions and links, second complaints: follows found at
-intake, unlinking, reopening). The public names are re-exported here, so callers import
-``complaints.services`` and not its modules. To patch a name in a test, patch it in the module that
-uses it (e.g. ``complaints.services.intake.evaluate`` for the intake's evaluation).
+intake, unlinking, reopening) and ``risk`` (risk facts after intake, risk signals read from the
+text, their confirmation, the sweep that tells managers of undecided ones). The public names are
+re-exported here, so callers import ``complaints.services`` and not its modules. To patch a name in
+a test, patch it in the module that uses it (e.g. ``complaints.services.intake.evaluate`` for the
+intake's evaluation).
 """
 
 from .callbacks import complaint_callback, complaint_confirm_solved
@@ -37,6 +39,14 @@ from .handling import (
 from .intake import CLOCK_SKEW, Intake, complaint_create
 from .notifications import COMPLAINANT_TOPIC, STAFF_TOPIC, tracking_link
 from .ownership import refresh_due, remind_due
+from .risk import (
+    complaint_set_facts,
+    risk_signal_confirm,
+    risk_signal_dismiss,
+    risk_signals_notify_due,
+    risk_signals_read,
+    risk_vocabulary,
+)
 
 __all__ = [
     "CLOCK_SKEW",
@@ -56,6 +66,7 @@ __all__ = [
     "complaint_lower_tier",
     "complaint_rate",
     "complaint_reopen",
+    "complaint_set_facts",
     "complaint_transition",
     "complaint_unlink_follows",
     "escalate_due",
@@ -66,6 +77,11 @@ __all__ = [
     "refresh_due",
     "remind_due",
     "repair_record",
+    "risk_signal_confirm",
+    "risk_signal_dismiss",
+    "risk_signals_notify_due",
+    "risk_signals_read",
+    "risk_vocabulary",
     "same_issue_complainants",
     "since_latest_resolve",
     "tracking_link",

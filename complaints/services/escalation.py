@@ -97,18 +97,23 @@ def _record_once(complaint: Complaint, **event) -> bool:
     return True
 
 
-def evaluate(complaint: Complaint, *, now: datetime) -> bool:
+def evaluate(complaint: Complaint, *, now: datetime, by=None) -> bool:
     """Raise the tier if the rules now give a higher one, warn before a clock runs out, and
     recompute the next due time. Call it inside a transaction holding the complaint's row.
-    Returns whether the tier rose."""
+    Returns whether the tier rose.
+
+    ``by``: the person whose new facts made the table's answer higher (``services.risk``); their
+    rise is recorded as theirs, and is not held back by an earlier automatic rise to the same tier
+    that a manager lowered from, because the manager decided on the facts as they were."""
     tier, reasons = rules.tier_for(facts_for(complaint, now))
     done = _clock_done(complaint)
     rose = False
     # A tier a manager lowered from is not raised again by the same rules (one rise per tier).
-    if rules.higher(tier, complaint.tier) and (tier, False) not in done:
+    if rules.higher(tier, complaint.tier) and (by is not None or (tier, False) not in done):
         if _record_once(
             complaint,
             kind=ComplaintEvent.Kind.TIER_RAISED,
+            by=by,
             from_value=complaint.tier,
             to_value=tier,
             reasons=reasons,

@@ -33,10 +33,11 @@ from customers.models import Customer
 from organization.models import Unit
 
 from .. import rules
-from ..models import Category, Complaint, ComplaintEvent, FollowsReason, Status
+from ..models import Category, Complaint, ComplaintEvent, FollowsReason, RiskSignal, Status
 from .escalation import evaluate, facts_for
 from .notifications import _notify_people
 from .ownership import refresh_due
+from .risk import risk_signals_read
 
 FOLLOWS_TEXTS = {
     FollowsReason.SAME_CUSTOMER: _("Follows %(number)s: same owner, same category within 90 days"),
@@ -329,4 +330,6 @@ def complaint_reopen(*, complaint: Complaint, reason: str, by=None) -> Complaint
     )
     evaluate(complaint, now=timezone.now())
     refresh_due(complaint)
+    if by is None:  # the owner's own words, read for risk like every other message of theirs
+        risk_signals_read(complaint=complaint, text=reason, source=RiskSignal.Source.OWNER_MESSAGE)
     return complaint

@@ -20,11 +20,12 @@ from core.exceptions import Conflict, DomainError
 from organization import access
 
 from .. import rules
-from ..models import Complaint, ComplaintEvent, Repair, Status
+from ..models import Complaint, ComplaintEvent, Repair, RiskSignal, Status
 from . import ownership
 from .escalation import _clock_done, _group_members, _issue_root, _next_due, evaluate
 from .grouping import complaint_reopen
 from .notifications import _text_complainant
+from .risk import risk_signals_read
 
 
 def _lock(complaint: Complaint) -> Complaint:
@@ -189,6 +190,7 @@ def complaint_add_plan(*, complaint: Complaint, measures: str, deadline: datetim
         visible_to_complainant=True,
     )
     ownership.refresh_due(complaint)
+    risk_signals_read(complaint=complaint, text=measures, source=RiskSignal.Source.STAFF_NOTE)
     return event
 
 
@@ -208,6 +210,7 @@ def complaint_add_progress(
     if visible_to_complainant:  # the owner heard something: their silence clock starts again
         with transaction.atomic():
             ownership.refresh_due(_lock(complaint))
+    risk_signals_read(complaint=complaint, text=event.note, source=RiskSignal.Source.STAFF_NOTE)
     return event
 
 
@@ -292,6 +295,9 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str, by=None) 
         to_value=str(rating),
         note=complaint.rating_comment,
         visible_to_complainant=True,
+    )
+    risk_signals_read(
+        complaint=complaint, text=complaint.rating_comment, source=RiskSignal.Source.OWNER_MESSAGE
     )
     return complaint
 

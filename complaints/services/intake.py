@@ -23,10 +23,11 @@ from customers.models import Customer
 from organization.models import Project, Unit
 
 from .. import attachments, rules
-from ..models import Complaint, ComplaintEvent, NumberSequence, Status
+from ..models import Complaint, ComplaintEvent, NumberSequence, RiskSignal, Status
 from . import grouping, ownership
 from .escalation import _group_members, _issue_root, evaluate
 from .notifications import _text_complainant
+from .risk import risk_signals_read
 
 # Staff clocks drift; a received time this far ahead is still "now", beyond it is the future.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -160,5 +161,11 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
     evaluate(complaint, now=now)
     for member in _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES):
         evaluate(member, now=now)
+    risk_signals_read(
+        complaint=complaint,
+        text=f"{intake.title}\n{intake.description}",
+        source=RiskSignal.Source.INTAKE,
+        now=now,
+    )
     attachments.store(complaint=complaint, files=checked_files, by=received_by)
     return complaint

@@ -353,3 +353,20 @@ def test_the_owner_says_not_solved_on_the_tracking_page(client, company_a, staff
     complaint.refresh_from_db()
     assert complaint.reopen_count == 1
     assert client.post(reverse("public-complaint-not-solved", args=["x" * 43]), {}).status_code == 404
+
+
+def test_the_owners_not_solved_words_are_read_for_risk(client, company_a, staff_a):
+    complaint = ComplaintFactory(
+        project=ProjectFactory(company=company_a),
+        status=Status.RESOLVED,
+        received_at=timezone.now() - timedelta(days=2),
+        resolved_at=timezone.now(),
+        handler=staff_a,
+        tracking_token="r" * 43,
+    )
+    client.post(
+        reverse("public-complaint-not-solved", args=[complaint.tracking_token]),
+        {"text": "还是漏水，再不解决我就找记者曝光"},
+    )
+    signal = complaint.risk_signals.get()
+    assert (signal.signal, signal.source, signal.state) == ("media_possible", "owner_message", "open")

@@ -19,7 +19,7 @@ def owe_callbacks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("complaints", "0013_backfill_reminder_clocks"),
+        ("complaints", "0015_default_risk_words"),
     ]
 
     operations = [
@@ -49,6 +49,8 @@ class Migration(migrations.Migration):
                     ("follows_unlinked", "Unlinked from the earlier complaint"),
                     ("routed", "Routed at intake"),
                     ("reminder", "Reminder"),
+                    ("facts", "Risk facts changed"),
+                    ("risk_signal", "Risk signal decided"),
                     ("confirmed", "Complainant confirmed the solution"),
                 ],
                 max_length=20,
