@@ -2,7 +2,7 @@
 
 Same figures as complaints.reports.complaint_report for the group scope: counts for the period,
 the previous month and the same month last year, six GROUP BYs, two nearest-rank percentiles,
-overdue, satisfaction and the escalated list with its plan and last update.
+overdue, satisfaction, the call-back figures and the escalated list with its plan and last update.
 """
 
 import math
@@ -10,6 +10,7 @@ import math
 from django.db import connection
 
 T = "complaints_complaint"
+E = "complaints_complaintevent"
 
 
 def _hours(end: str, start: str) -> str:
@@ -99,6 +100,7 @@ def monthly_report(period, previous, year_before) -> dict:
         "WHERE closed_at >= %s AND closed_at < %s AND rating IS NOT NULL",
         [start, end],
     )
+    report["callbacks"] = callback_figures(start, end)
     report["escalated"] = _all(
         f"SELECT c.id, c.number, c.tier, "
         f"(SELECT e.note FROM complaints_complaintevent e WHERE e.complaint_id = c.id AND e.kind = 'plan' "
@@ -112,3 +114,23 @@ def monthly_report(period, previous, year_before) -> dict:
         [end, start],
     )
     return report
+
+
+def callback_figures(start, end) -> tuple:
+    """Resolved in the period, called back and reopened after it; call-backs in the period."""
+    after = f"SELECT 1 FROM {E} x WHERE x.complaint_id = r.complaint_id AND x.at >= r.at"
+    cohort = _one(
+        f"SELECT COUNT(DISTINCT r.complaint_id), "
+        f"COUNT(DISTINCT CASE WHEN EXISTS ({after} AND x.kind = 'callback') THEN r.complaint_id END), "
+        f"COUNT(DISTINCT CASE WHEN EXISTS ({after} AND x.kind = 'status' AND x.from_value IN "
+        f"('resolved', 'closed') AND x.to_value = 'in_progress') THEN r.complaint_id END) "
+        f"FROM {E} r WHERE r.kind = 'status' AND r.to_value = 'resolved' AND r.at >= %s AND r.at < %s",
+        [start, end],
+    )
+    calls = _one(
+        f"SELECT COUNT(*), SUM(CASE WHEN to_value IN ('satisfied', 'not_satisfied') THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN to_value = 'satisfied' THEN 1 ELSE 0 END) "
+        f"FROM {E} WHERE kind = 'callback' AND at >= %s AND at < %s",
+        [start, end],
+    )
+    return cohort + calls

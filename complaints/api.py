@@ -20,13 +20,23 @@ from .grouping_serializers import (
     IssueGroupSerializer,
     UnlinkFollowsInput,
 )
-from .models import Complaint
+from .models import Complaint, Status
 from .serializers import (
     AttachmentSerializer,
     AttachmentUploadInput,
+    CallbackInput,
     ComplaintCreateInput,
     ComplaintDetailSerializer,
+    ComplaintEventSerializer,
     ComplaintSerializer,
+    HandoverInput,
+    LinkInput,
+    LowerTierInput,
+    PlanInput,
+    ProgressInput,
+    RatingInput,
+    RepairInput,
+    RepairSerializer,
     TransitionConflict,
     TransitionInput,
 )
@@ -66,14 +76,130 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
     def transition(self, request, pk=None):
         """Move the complaint along the flow:
-        received → assigned → in_progress ⇄ awaiting_customer → resolved → closed."""
+        received → assigned → in_progress ⇄ awaiting_customer → resolved → closed.
+
+        To assign, send `assigned` with a `handler` (and optionally `department`, `deadline`), as the
+        page's assign form does. Closing needs a `satisfied` call-back since the latest resolve, the
+        complainant's confirmation, or three `unreachable` call-backs (400 `callback_required`,
+        `callback_not_satisfied`); the basis is in the close event's `reasons`."""
         complaint = access.access_complaint(request.user, pk, "change")
-        data = TransitionInput(data=request.data)
+        data = TransitionInput(data=request.data, context={"request": request, "complaint": complaint})
         data.is_valid(raise_exception=True)
-        updated = services.complaint_transition(complaint=complaint, by=request.user, **data.validated_data)
+        values = data.validated_data
+        if "handler" in values and complaint.status in (Status.RECEIVED, Status.ASSIGNED):
+            updated = services.complaint_assign(
+                complaint=complaint,
+                handler=values["handler"],
+                department=values.get("department", complaint.department),
+                deadline=values.get("deadline", complaint.deadline),
+                by=request.user,
+            )
+        else:
+            updated = services.complaint_transition(
+                complaint=complaint, status=values["status"], note=values["note"], by=request.user
+            )
+        return Response(ComplaintSerializer(updated).data)
+
+    # --- Handling: the same services and errors as the complaint page's forms -----------------------
+    # Each needs "change" on the complaint (403 without it, 404 outside the caller's companies);
+    # lowering a tier needs the managers' "lower_tier". Bodies are JSON.
+
+    def _input(self, serializer_class, complaint):
+        data = serializer_class(
+            data=self.request.data, context={"request": self.request, "complaint": complaint}
+        )
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+    @extend_schema(request=HandoverInput, responses={200: ComplaintSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    def handover(self, request, pk=None):
+        """Hand the complaint over to another first responder (首问责任制), with a note."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(HandoverInput, complaint)
+        updated = services.complaint_handover(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintSerializer(updated).data)
+
+    @extend_schema(request=PlanInput, responses={201: ComplaintEventSerializer, 409: TransitionConflict})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    def plans(self, request, pk=None):
+        """The handling plan told to the complainant: measures and a deadline (409 `handled` once the
+        complaint is resolved or closed; 400 `deadline_in_past`)."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(PlanInput, complaint)
+        event = services.complaint_add_plan(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProgressInput, responses={201: ComplaintEventSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    def progress(self, request, pk=None):
+        """A progress update, shown to the complainant when `visible_to_complainant`."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(ProgressInput, complaint)
+        event = services.complaint_add_progress(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RepairInput, responses={201: RepairSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    def repairs(self, request, pk=None):
+        """A repair (返修) attributed to the contractor or supplier responsible; a later repair marks
+        the earlier ones as not fixed the first time."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(RepairInput, complaint)
+        repair = services.repair_record(complaint=complaint, by=request.user, **values)
+        return Response(RepairSerializer(repair).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LowerTierInput, responses={200: ComplaintSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="lower-tier",
+        url_name="lower-tier",
+        permission_classes=[IsAuthenticated],
+        parser_classes=[JSONParser],
+    )
+    def lower_tier(self, request, pk=None):
+        """A manager lowers the tier, with the reason (403 without `complaints.lower_tier`); the rule
+        that raised it does not raise it again."""
+        complaint = access.access_complaint(request.user, pk, "lower_tier")
+        values = self._input(LowerTierInput, complaint)
+        updated = services.complaint_lower_tier(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintSerializer(updated).data)
+
+    @extend_schema(request=LinkInput, responses={200: ComplaintSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    def link(self, request, pk=None):
+        """Link to an earlier complaint about the same issue (同一问题): the issue group's tier rules
+        are evaluated again."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(LinkInput, complaint)
+        updated = services.complaint_link_same_issue(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintSerializer(updated).data)
+
+    @extend_schema(request=CallbackInput, responses={201: ComplaintEventSerializer, 409: TransitionConflict})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    def callbacks(self, request, pk=None):
+        """Record a call-back (回访) of a resolved complaint (409 `not_resolved` otherwise):
+        `not_satisfied` reopens it (status back to `in_progress`); `satisfied`, or a third
+        `unreachable` since the latest resolve, lets it close."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(CallbackInput, complaint)
+        event = services.complaint_callback(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RatingInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    def rating(self, request, pk=None):
+        """Record the complainant's rating (1–5) of the handling, as they gave it to a call centre:
+        needs "change" on the complaint, like the other handling actions, and the event names who
+        recorded it. Once per complaint, after it is resolved (409 `not_handled`, `already_rated`).
+        Complainants rate on their tracking page themselves."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(RatingInput, complaint)
+        updated = services.complaint_rate(complaint=complaint, by=request.user, **values)
         return Response(ComplaintSerializer(updated).data)
 
     @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)})

@@ -1,6 +1,8 @@
 """Demo complaints in bulk, spread over two years, and the contractors they are about.
 
-Contractors are created idempotently; each run adds the complaints it is asked for.
+Contractors are created idempotently; each run adds the complaints it is asked for. Handled
+complaints carry the events the reports count (the resolve, the call-back or the complainant's
+confirmation, the close, and some reopenings after an unhappy call-back), written in bulk too.
 """
 
 import random
@@ -8,6 +10,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +19,7 @@ from core.seeding import DemoOutput, DemoSize
 from organization.models import Project, Unit
 
 from . import rules as complaint_rules
-from .models import Category, Channel, Complaint, Contractor, NumberSequence, Status, Tier
+from .models import Category, Channel, Complaint, ComplaintEvent, Contractor, NumberSequence, Status, Tier
 
 # category → (share of complaints, [(sub-category, title)])
 COMPLAINT_TOPICS = {
@@ -66,6 +70,8 @@ CHANNEL_WEIGHTS = {
 }
 TIER_WEIGHTS = {Tier.NORMAL: 85, Tier.IMPORTANT: 8, Tier.HOT: 5, Tier.MAJOR: 2}
 HISTORY_DAYS = 730
+OWNER_CONFIRMED_SHARE = 0.1  # closed on the complainant's confirmation rather than after a call-back
+REOPENED_SHARE = 0.25  # of complaints in progress for two weeks: resolved once, unhappy at the call-back
 
 CONTRACTORS = [
     ("中建三局第一建设工程有限责任公司", "contractor", "总包"),
@@ -114,6 +120,8 @@ def _handling_times(rng: random.Random, status: str, received_at: datetime, now:
     if status in (Status.RESOLVED, Status.CLOSED):
         resolved = min(responded + timedelta(days=rng.expovariate(1 / 5)), now)
         times["resolved_at"] = resolved
+        if status == Status.RESOLVED:
+            times["callback_due_at"] = complaint_rules.callback_due(resolved)
         if status == Status.CLOSED:
             times["closed_at"] = min(resolved + timedelta(days=rng.uniform(0.5, 5)), now)
             if rng.random() < 0.7:
@@ -182,9 +190,69 @@ def generate_complaints(
             )
         with transaction.atomic():
             Complaint.objects.bulk_create(batch)
+            _add_handling_events(rng, batch, now)
             next_number.save()
         made += len(batch)
         yield made
+
+
+def _add_handling_events(rng: random.Random, batch: list[Complaint], now: datetime) -> None:
+    """The events of handled complaints, in bulk: a resolve; then for a closed complaint a satisfied
+    call-back (or the complainant's confirmation) and the close; for some complaints in progress an
+    earlier resolve, an unhappy call-back and the reopening. Their times come from the complaint's
+    own columns in three UPDATEs (``at`` is set on insert)."""
+    Kind, events = ComplaintEvent.Kind, []
+
+    def add(complaint, kind, **fields):
+        events.append(ComplaintEvent(complaint_id=complaint.pk, kind=kind, **fields))
+
+    for complaint in batch:
+        reopened = (
+            complaint.status == Status.IN_PROGRESS
+            and now - complaint.received_at > timedelta(days=14)
+            and rng.random() < REOPENED_SHARE
+        )
+        if complaint.status in complaint_rules.HANDLED_STATUSES or reopened:
+            add(complaint, Kind.STATUS, from_value=Status.IN_PROGRESS, to_value=Status.RESOLVED)
+        if reopened:
+            add(complaint, Kind.CALLBACK, to_value=complaint_rules.NOT_SATISFIED, note="维修后仍有渗水")
+            add(complaint, Kind.STATUS, from_value=Status.RESOLVED, to_value=Status.IN_PROGRESS)
+        if complaint.status == Status.CLOSED:
+            if rng.random() < OWNER_CONFIRMED_SHARE:
+                add(complaint, Kind.CONFIRMED, visible_to_complainant=True)
+                basis = complaint_rules.CLOSED_ON_OWNER_CONFIRMATION
+            else:
+                add(complaint, Kind.CALLBACK, to_value=complaint_rules.SATISFIED, note="业主表示问题已解决")
+                basis = complaint_rules.CLOSED_AFTER_SATISFIED_CALLBACK
+            add(
+                complaint,
+                Kind.STATUS,
+                from_value=Status.RESOLVED,
+                to_value=Status.CLOSED,
+                reasons=[basis],
+                visible_to_complainant=True,
+            )
+    ComplaintEvent.objects.bulk_create(events)
+    # A range, not a list of ids: a batch of 10,000 would exceed SQLite's limit on query parameters.
+    ids = [complaint.pk for complaint in batch]
+    made = ComplaintEvent.objects.filter(complaint_id__gte=min(ids), complaint_id__lte=max(ids))
+    column = Complaint.objects.filter(pk=OuterRef("complaint_id"))
+    made.filter(kind=Kind.STATUS, to_value=Status.RESOLVED).update(
+        at=Subquery(column.values(at=Coalesce("resolved_at", F("first_response_at") + timedelta(days=1))))
+    )
+    made.filter(Q(kind=Kind.CALLBACK) | Q(kind=Kind.STATUS, to_value=Status.IN_PROGRESS)).update(
+        at=Subquery(
+            column.values(
+                at=Coalesce(
+                    Greatest(F("closed_at") - timedelta(hours=1), "resolved_at"),
+                    F("first_response_at") + timedelta(days=2),
+                )
+            )
+        )
+    )
+    made.filter(Q(kind=Kind.CONFIRMED) | Q(kind=Kind.STATUS, to_value=Status.CLOSED)).update(
+        at=Subquery(column.values("closed_at"))
+    )
 
 
 class _NumberCounters:

@@ -11,7 +11,18 @@ from organization import access
 from organization.models import Company, Project, Unit
 
 from . import attachments, rules
-from .models import Category, Channel, Complaint, Contractor, Department, Litigation, Media, Status, Tier
+from .models import (
+    CallbackOutcome,
+    Category,
+    Channel,
+    Complaint,
+    Contractor,
+    Department,
+    Litigation,
+    Media,
+    Status,
+    Tier,
+)
 
 # The earliest received time staff or the API may give: older dates are typing errors (and years
 # before 1900 are not stored by every database).
@@ -163,10 +174,14 @@ class RepairForm(forms.Form):
 
 
 class CallbackForm(forms.Form):
+    # Nothing is pre-selected: what the call-back found is always chosen by the person who called.
+    outcome = forms.ChoiceField(label=_("outcome"), choices=CallbackOutcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("what the complainant said"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("what the complainant said"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    satisfied = forms.BooleanField(label=_("satisfied"), required=False)
 
 
 class LowerTierForm(forms.Form):

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from organization.models import Company, Region
 
-from .models import Complaint
+from .models import Complaint, Status
 
 DUPLICATE_WINDOW = timedelta(days=30)
 SIMILAR_TITLE_RATIO = 0.5
@@ -72,3 +72,19 @@ def report_base(*, user, company_id: int | None = None, region_id: int | None = 
         Region.objects.visible_to(user).filter(pk=region_id).distinct().get()
         base = base.filter(company__region_id=region_id)
     return base
+
+
+def callbacks_due(*, user, due_by: datetime | None = None, handler=None) -> QuerySet[Complaint]:
+    """Resolved complaints ``user`` sees that still owe their call-back (回访), the longest due
+    first; ``due_by`` keeps those due by then (the workbench passes now), ``handler`` one person's.
+    Reads the partial index on ``callback_due_at``."""
+    complaints = (
+        Complaint.objects.visible_to(user)
+        .filter(callback_due_at__isnull=False, status=Status.RESOLVED)
+        .select_related("project", "handler")
+    )
+    if due_by is not None:
+        complaints = complaints.filter(callback_due_at__lte=due_by)
+    if handler is not None:
+        complaints = complaints.filter(handler=handler)
+    return complaints.order_by("callback_due_at", "id")

@@ -1,14 +1,28 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import ScopedRelatedField
 from customers.models import Customer
 from customers.serializers import validate_phone
+from organization import access
 from organization.models import Project, Unit
 
 from . import rules
 from .forms import validate_received_at
-from .models import TIER_REASON_LABELS, Attachment, Complaint, ComplaintEvent, Repair, Status
+from .models import (
+    TIER_REASON_LABELS,
+    Attachment,
+    CallbackOutcome,
+    Complaint,
+    ComplaintEvent,
+    Contractor,
+    Department,
+    Repair,
+    Status,
+    Tier,
+)
 from .risk_serializers import RiskSignalSerializer
 
 REASONS_HELP = "; ".join(f"`{code}`: {label}" for code, label in TIER_REASON_LABELS.items())
@@ -19,7 +33,18 @@ class ComplaintEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ComplaintEvent
-        fields = ["id", "kind", "at", "by", "from_value", "to_value", "reasons", "note", "deadline"]
+        fields = [
+            "id",
+            "kind",
+            "at",
+            "by",
+            "from_value",
+            "to_value",
+            "reasons",
+            "note",
+            "deadline",
+            "visible_to_complainant",
+        ]
 
 
 class RepairSerializer(serializers.ModelSerializer):
@@ -77,6 +102,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "deadline",
             "resolved_at",
             "closed_at",
+            "callback_due_at",
             "rating",
         ]
 
@@ -153,9 +179,40 @@ class ComplaintCreateInput(serializers.ModelSerializer):
         self.fields["follows"].queryset = Complaint.objects.visible_to(user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class AssignableStaffField(serializers.PrimaryKeyRelatedField):
+    """A person the caller may give the complaint to (``organization.access.assignable_staff`` for the
+    complaint's company, as on the page; ``GET /api/v1/staff/`` lists them). Anyone else does not
+    exist here."""
+
+    def get_queryset(self):
+        return access.assignable_staff(self.context["request"].user, self.context["complaint"].company)
+
+
+ASSIGN_FIELDS = ("handler", "department", "deadline")
+
+
 class TransitionInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    handler = AssignableStaffField(
+        required=False,
+        help_text="Only with status `assigned`: who handles the complaint (assigning again while it is "
+        "assigned changes the handler). `department` and `deadline` go with it; left out, they stay.",
+    )
+    department = serializers.ChoiceField(choices=Department.choices, required=False)
+    deadline = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate(self, data):
+        if data["status"] != Status.ASSIGNED:
+            given = [name for name in ASSIGN_FIELDS if name in data]
+            if given:
+                raise serializers.ValidationError(
+                    {key: [_("Only an assignment (status “assigned”) takes this.")] for key in given}
+                )
+        elif "handler" not in data and ("department" in data or "deadline" in data):
+            raise serializers.ValidationError({"handler": [_("Choose a handler.")]})
+        return data
 
 
 class TransitionConflict(serializers.Serializer):
@@ -196,3 +253,64 @@ class AttachmentUploadInput(serializers.Serializer):
         f"{rules.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB, {rules.MAX_ATTACHMENTS_PER_COMPLAINT} files "
         "per complaint."
     )
+
+
+# --- The handling actions' request bodies (the services decide; these only parse) ---------------
+
+
+class HandoverInput(serializers.Serializer):
+    to_user = AssignableStaffField(help_text="Who takes over as first responder (首问责任人).")
+    note = serializers.CharField(max_length=5000, help_text="Why, and what the next person needs to know.")
+
+
+class PlanInput(serializers.Serializer):
+    measures = serializers.CharField(
+        max_length=5000, help_text="What will be done (told to the complainant)."
+    )
+    deadline = serializers.DateTimeField(help_text="By when; in the future.")
+
+
+class ProgressInput(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+    visible_to_complainant = serializers.BooleanField(
+        default=False, help_text="Shown on the complainant's tracking page; internal when false."
+    )
+
+
+class RepairInput(serializers.Serializer):
+    contractor = serializers.PrimaryKeyRelatedField(queryset=Contractor.objects.filter(active=True))
+    work = serializers.CharField(max_length=500)
+    started_on = serializers.DateField()
+    finished_on = serializers.DateField(required=False, allow_null=True, default=None)
+    fixed_first_time = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class LowerTierInput(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=Tier.choices, help_text="A tier below the current one.")
+    reason = serializers.CharField(max_length=500)
+
+
+class LinkInput(serializers.Serializer):
+    earlier = ScopedRelatedField(
+        Complaint, help_text="An earlier complaint of the same company about the same issue."
+    )
+
+
+class CallbackInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=CallbackOutcome.choices,
+        help_text="`satisfied` lets the complaint close; `not_satisfied` reopens it (the note is the "
+        "reason); three `unreachable` since the latest resolve let it close too.",
+    )
+    note = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the complainant said; required unless `unreachable`.",
+    )
+
+
+class RatingInput(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -53,6 +53,11 @@ urlpatterns = [
     path("complain/filed/<str:token>/", views.public_complaint_filed, name="public-complaint-filed"),
     path("complain/track/<str:token>/", views.public_complaint_track, name="public-complaint-track"),
     path(
+        "complain/track/<str:token>/confirm/",
+        views.public_complaint_confirm,
+        name="public-complaint-confirm",
+    ),
+    path(
         "complain/track/<str:token>/not-solved/",
         grouping_views.public_complaint_not_solved,
         name="public-complaint-not-solved",

@@ -148,6 +148,7 @@ def complaint_detail(request, complaint_id: int):
             "lower_form": LowerTierForm(),
             "repair_form": RepairForm(),
             "callback_form": CallbackForm(),
+            "closing": _closing_state(complaint),
             "attachment_form": AttachmentForm(),
             "follows_text": services.follows_text(complaint),
             "unlink_form": UnlinkFollowsForm(),
@@ -157,6 +158,19 @@ def complaint_detail(request, complaint_id: int):
             else "",
         },
     )
+
+
+def _closing_state(complaint: Complaint) -> dict | None:
+    """What a resolved complaint's page says about closing: the call-backs so far since it was
+    resolved, when the next is due, and whether it may close."""
+    if complaint.status != Status.RESOLVED:
+        return None
+    outcomes, confirmed = services.since_latest_resolve(complaint)
+    return {
+        "due_at": complaint.callback_due_at,
+        "unreachable": outcomes.count(rules.UNREACHABLE),
+        "basis": rules.closing_basis(outcomes, confirmed),
+    }
 
 
 def _action(view):
@@ -367,6 +381,8 @@ def _track_page(request, complaint: Complaint, *, rating_form=None, attachment_f
             "attachment_form": None
             if complaint.status == Status.CLOSED
             else attachment_form or AttachmentForm(),
+            # Staff looking at the page are not the complainant: they do not see the confirmation.
+            "may_confirm": complaint.status == Status.RESOLVED and not request.user.is_authenticated,
             "not_solved_form": NotSolvedForm() if rules.can_reopen(complaint.status) else None,
         },
         status=status,
@@ -385,6 +401,23 @@ def public_complaint_track(request, token: str):
             messages.error(request, error.message)
         return redirect("public-complaint-track", token=token)
     return _track_page(request, complaint, rating_form=form)
+
+
+@require_POST
+def public_complaint_confirm(request, token: str):
+    """The complainant's "问题已解决，确认结案": the problem is solved, the complaint closes. Someone
+    signed in is staff, not the complainant, and records a call-back instead."""
+    complaint = _tracked(token)
+    if request.user.is_authenticated:
+        messages.error(request, _("Only the complainant confirms here; staff record a call-back."))
+        return redirect("public-complaint-track", token=token)
+    try:
+        services.complaint_confirm_solved(complaint=complaint)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you. Your complaint is closed."))
+    return redirect("public-complaint-track", token=token)
 
 
 @require_POST

@@ -154,8 +154,19 @@ def access(queryset: models.QuerySet, user, pk, action: str, *, permission: str 
 # Models of higher apps are looked up by name: organization sits below them and never imports them.
 
 
+# Complaint actions whose permission is not the model's ``complaints.<action>_complaint``.
+COMPLAINT_ACTION_PERMISSIONS = {"lower_tier": MANAGE_COMPLAINTS}
+
+
 def access_complaint(user, complaint_id, action: str = "view"):
-    return access(apps.get_model("complaints", "Complaint").objects.all(), user, complaint_id, action)
+    """A complaint to ``action``: "view", "change", or "lower_tier" (a manager's decision)."""
+    return access(
+        apps.get_model("complaints", "Complaint").objects.all(),
+        user,
+        complaint_id,
+        action,
+        permission=COMPLAINT_ACTION_PERMISSIONS.get(action),
+    )
 
 
 def access_customer(user, customer_id, action: str = "view"):

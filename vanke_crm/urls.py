@@ -21,7 +21,7 @@ from membership.api import (
     OfferViewSet,
     PointEntryViewSet,
 )
-from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, UnitViewSet
+from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, StaffViewSet, UnitViewSet
 from organization.forms import StaffAuthenticationForm
 from surveys.api import (
     AnswerViewSet,
@@ -42,6 +42,7 @@ router.register("companies", CompanyViewSet)
 router.register("projects", ProjectViewSet)
 router.register("buildings", BuildingViewSet)
 router.register("units", UnitViewSet)
+router.register("staff", StaffViewSet, basename="staff")
 router.register("complaints", ComplaintViewSet)
 router.register("complaints", ComplaintRiskViewSet, basename="complaint-risk")
 router.register("customers", CustomerViewSet)

@@ -41,6 +41,9 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
         [_("90th percentile resolution (hours)"), report["resolution"]["p90_hours"], "", ""],
         [_("Average rating"), report["satisfaction"]["average"], "", ""],
         [_("Satisfied (%)"), report["satisfaction"]["satisfied_percent"], "", ""],
+        [_("Call-back coverage (%)"), report["callbacks"]["coverage_percent"], "", ""],
+        [_("Satisfied at call-back (%)"), report["callbacks"]["satisfied_percent"], "", ""],
+        [_("Reopened after resolving (%)"), report["callbacks"]["reopen_percent"], "", ""],
     ]
     result = [
         (

@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -30,7 +31,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from .. import rules
-from ..models import TIER_REASON_LABELS, ComplaintEvent, Repair, Tier
+from ..models import TIER_REASON_LABELS, ComplaintEvent, Repair, Status, Tier
 from .periods import Period
 
 ESCALATED_TIERS = (rules.MAJOR, rules.HOT, rules.IMPORTANT)
@@ -114,6 +115,48 @@ def _satisfaction(queryset: QuerySet) -> dict:
     share = round(100 * summary["satisfied"] / summary["rated"], 1) if summary["rated"] else None
     average = round(summary["average"], 2) if summary["average"] is not None else None
     return {"rated": summary["rated"], "average": average, "satisfied_percent": share}
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def callback_figures(base: QuerySet, period: Period) -> dict:
+    """Call-backs (回访) and reopening, counted from the complaints' events in SQL.
+
+    - coverage: of the complaints resolved in the period (a resolve event in it), those called back
+      after that resolve, whenever the call-back came;
+    - satisfaction at call-back: of the call-backs made in the period that reached the complainant,
+      the satisfied ones (``unreachable`` is no answer);
+    - reopen rate: of the complaints resolved in the period, those reopened after that resolve.
+    """
+    events = ComplaintEvent.objects.filter(complaint__in=base)
+    in_period = Q(at__gte=period.start, at__lt=period.end)
+    after_resolve = ComplaintEvent.objects.filter(complaint=OuterRef("complaint"), at__gte=OuterRef("at"))
+    reopening = Q(
+        kind=ComplaintEvent.Kind.STATUS, from_value__in=rules.HANDLED_STATUSES, to_value=Status.IN_PROGRESS
+    )
+    # The Exists go straight into the aggregates' filters: as annotations, Django drops them when it
+    # wraps a DISTINCT aggregate in a subquery, and the filter would read a column that is not there.
+    resolved = events.filter(in_period, kind=ComplaintEvent.Kind.STATUS, to_value=Status.RESOLVED).aggregate(
+        resolved=Count("complaint", distinct=True),
+        called_back=Count(
+            "complaint", distinct=True, filter=Exists(after_resolve.filter(kind=ComplaintEvent.Kind.CALLBACK))
+        ),
+        reopened=Count("complaint", distinct=True, filter=Exists(after_resolve.filter(reopening))),
+    )
+    calls = events.filter(in_period, kind=ComplaintEvent.Kind.CALLBACK).aggregate(
+        calls=Count("id"),
+        answered=Count("id", filter=Q(to_value__in=rules.ANSWERED_OUTCOMES)),
+        satisfied=Count("id", filter=Q(to_value=rules.SATISFIED)),
+    )
+    return {
+        **resolved,
+        "coverage_percent": _percent(resolved["called_back"], resolved["resolved"]),
+        "reopen_percent": _percent(resolved["reopened"], resolved["resolved"]),
+        **calls,
+        "satisfied_percent": _percent(calls["satisfied"], calls["answered"]),
+    }
 
 
 def progress_list(base: QuerySet, period: Period) -> list[dict]:
@@ -202,6 +245,7 @@ def complaint_report(base: QuerySet, period: Period) -> dict:
         .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.start))
         .count(),
         "satisfaction": _satisfaction(closed),
+        "callbacks": callback_figures(base, period),
         "escalated": progress_list(base, period),
     }
 

@@ -51,6 +51,18 @@ class SatisfactionOut(serializers.Serializer):
     satisfied_percent = serializers.FloatField(allow_null=True)
 
 
+class CallbacksOut(serializers.Serializer):
+    resolved = serializers.IntegerField(help_text="Complaints resolved in the period.")
+    called_back = serializers.IntegerField(help_text="Of those, called back after being resolved.")
+    coverage_percent = serializers.FloatField(allow_null=True, help_text="called_back ÷ resolved.")
+    reopened = serializers.IntegerField(help_text="Of those resolved, reopened after being resolved.")
+    reopen_percent = serializers.FloatField(allow_null=True, help_text="reopened ÷ resolved.")
+    calls = serializers.IntegerField(help_text="Call-backs made in the period.")
+    answered = serializers.IntegerField(help_text="Of those, the ones that reached the complainant.")
+    satisfied = serializers.IntegerField()
+    satisfied_percent = serializers.FloatField(allow_null=True, help_text="satisfied ÷ answered.")
+
+
 class ProjectCountOut(serializers.Serializer):
     project = serializers.IntegerField()
     name = serializers.CharField()
@@ -98,6 +110,7 @@ class ComplaintReportOut(serializers.Serializer):
     resolution = DurationsOut()
     overdue = serializers.IntegerField()
     satisfaction = SatisfactionOut()
+    callbacks = CallbacksOut()
     escalated = EscalatedOut(many=True)
 
 

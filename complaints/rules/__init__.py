@@ -3,11 +3,30 @@
 ``tiers``: the tier table of DOMAIN.md, the complaint clocks, the status flow, attachments, and
 issue groups, second complaints, working hours and the reminder clocks. ``risk``: risk facts and the
 risk signals read from a complaint's text (word lists, negation, exceptions), what confirming one
-sets. Every public name is re-exported here: callers write ``from complaints import rules`` and
+sets. ``callbacks``: closing after a call-back (the due time, why a complaint may close or not).
+Every public name is re-exported here: callers write ``from complaints import rules`` and
 ``rules.tier_for``, not the module. Module-level constants are read by the functions of their own
 module, so to patch one in a test, patch it there (``complaints.rules.tiers.ASSIGN_WITHIN``).
 """
 
+from .callbacks import (
+    ANSWERED_OUTCOMES,
+    CALLBACK_DUE_AFTER,
+    CALLBACK_NOT_SATISFIED,
+    CALLBACK_OUTCOMES,
+    CALLBACK_REQUIRED,
+    CLOSED_AFTER_SATISFIED_CALLBACK,
+    CLOSED_AFTER_UNREACHABLE_CALLBACKS,
+    CLOSED_ON_OWNER_CONFIRMATION,
+    NOT_SATISFIED,
+    SATISFIED,
+    UNREACHABLE,
+    UNREACHABLE_ATTEMPTS_TO_CLOSE,
+    callback_due,
+    callback_settled,
+    closing_basis,
+    closing_refusal,
+)
 from .risk import (
     CLAUSE_ENDS,
     COLLECTIVE,
@@ -106,13 +125,21 @@ from .tiers import (
 )
 
 __all__ = [
+    "ANSWERED_OUTCOMES",
     "ASSIGN",
     "ASSIGN_WITHIN",
     "ATTACHMENT_EXTENSIONS",
     "ATTACHMENT_HEAD_BYTES",
+    "CALLBACK_DUE_AFTER",
+    "CALLBACK_NOT_SATISFIED",
+    "CALLBACK_OUTCOMES",
+    "CALLBACK_REQUIRED",
     "CLAUSE_ENDS",
     "CLOCK_THRESHOLDS",
     "CLOCK_WARNING_BEFORE",
+    "CLOSED_AFTER_SATISFIED_CALLBACK",
+    "CLOSED_AFTER_UNREACHABLE_CALLBACKS",
+    "CLOSED_ON_OWNER_CONFIRMATION",
     "CLUSTER_MIN_COMPLAINANTS",
     "CLUSTER_WINDOW",
     "COLLECTIVE",
@@ -154,6 +181,7 @@ __all__ = [
     "NEGATION_WINDOW",
     "NORMAL",
     "NOT_NEGATIONS",
+    "NOT_SATISFIED",
     "OPEN_STATUSES",
     "OWNER_UPDATE",
     "OWNER_UPDATE_WITHIN",
@@ -165,11 +193,14 @@ __all__ = [
     "RISK_SIGNALS",
     "RISK_SIGNAL_NOTIFY_AFTER",
     "SAME_ISSUE_WINDOW",
+    "SATISFIED",
     "SHORT_NEGATIONS",
     "SHORT_NEGATION_WINDOW",
     "SIGNAL_FACTS",
     "TIER_RANK",
     "TRANSITIONS",
+    "UNREACHABLE",
+    "UNREACHABLE_ATTEMPTS_TO_CLOSE",
     "ClockMoment",
     "RiskFacts",
     "RiskVocabulary",
@@ -179,9 +210,13 @@ __all__ = [
     "attachment_content_type",
     "attachment_extension",
     "attachment_kind_of_content",
+    "callback_due",
+    "callback_settled",
     "can_reopen",
     "can_transition",
     "clock_moments",
+    "closing_basis",
+    "closing_refusal",
     "company_side_elapsed",
     "fact_raised_by",
     "follows_reason",

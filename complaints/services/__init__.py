@@ -3,16 +3,18 @@ the escalation sweep (task and command) all call these functions.
 
 The package splits by sub-domain: ``intake`` (the new complaint, its number, the caller's customer
 file, its files), ``escalation`` (evaluation, clock warnings, the sweep), ``handling`` (assignment,
-transitions, plans, handover, lowering, linking, rating, call-backs, repairs), ``notifications``
-(staff notifications, texts to complainants), ``ownership`` (the duty handler at intake, the
-reminder clocks and their sweep), ``grouping`` (mass complaints, cluster suggestions and links,
-second complaints: follows found at intake, unlinking, reopening) and ``risk`` (risk facts after
-intake, risk signals read from the text, their confirmation, the sweep that tells managers of
-undecided ones). The public names are re-exported here, so callers import ``complaints.services``
-and not its modules. To patch a name in a test, patch it in the module that uses it (e.g.
-``complaints.services.intake.evaluate`` for the intake's evaluation).
+transitions, plans, handover, lowering, linking, rating, repairs), ``callbacks`` (the call-back before
+closing and the complainant's confirmation), ``notifications`` (staff notifications, texts to
+complainants), ``ownership`` (the duty handler at intake, the reminder clocks and their sweep),
+``grouping`` (mass complaints, cluster suggestions and links, second complaints: follows found at
+intake, unlinking, reopening) and ``risk`` (risk facts after intake, risk signals read from the
+text, their confirmation, the sweep that tells managers of undecided ones). The public names are
+re-exported here, so callers import ``complaints.services`` and not its modules. To patch a name in
+a test, patch it in the module that uses it (e.g. ``complaints.services.intake.evaluate`` for the
+intake's evaluation).
 """
 
+from .callbacks import complaint_callback, complaint_confirm_solved
 from .escalation import escalate_due, evaluate, facts_for, same_issue_complainants
 from .grouping import (
     Cluster,
@@ -26,13 +28,13 @@ from .handling import (
     complaint_add_plan,
     complaint_add_progress,
     complaint_assign,
-    complaint_callback,
     complaint_handover,
     complaint_link_same_issue,
     complaint_lower_tier,
     complaint_rate,
     complaint_transition,
     repair_record,
+    since_latest_resolve,
 )
 from .intake import CLOCK_SKEW, Intake, complaint_create
 from .notifications import COMPLAINANT_TOPIC, STAFF_TOPIC, tracking_link
@@ -57,6 +59,7 @@ __all__ = [
     "complaint_assign",
     "complaint_callback",
     "complaint_clusters",
+    "complaint_confirm_solved",
     "complaint_create",
     "complaint_handover",
     "complaint_link_same_issue",
@@ -80,5 +83,6 @@ __all__ = [
     "risk_signals_read",
     "risk_vocabulary",
     "same_issue_complainants",
+    "since_latest_resolve",
     "tracking_link",
 ]

@@ -316,8 +316,9 @@ def complaint_reopen(*, complaint: Complaint, reason: str, by=None) -> Complaint
     )
     complaint.status = Status.IN_PROGRESS
     complaint.resolved_at = complaint.closed_at = None
+    complaint.callback_due_at = None  # owed again once it is resolved again
     complaint.reopen_count += 1
-    complaint.save(update_fields=["status", "resolved_at", "closed_at", "reopen_count"])
+    complaint.save(update_fields=["status", "resolved_at", "closed_at", "callback_due_at", "reopen_count"])
     people = {complaint.handler, complaint.first_responder} - {None, by}
     _notify_people(
         complaint,

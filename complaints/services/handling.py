@@ -1,8 +1,9 @@
 """Handling a complaint after intake: assignment, the status flow (with the paused clock while
 waiting for the customer), the handling plan and progress notes, handover by the first responder,
 a manager's lowering of the tier, linking to an earlier complaint of the same issue, the
-complainant's rating, the call-back after closing and repairs attributed to contractors. Every
-change is recorded as an event under the complaint's row lock.
+complainant's rating and repairs attributed to contractors. Every change is recorded as an event
+under the complaint's row lock. Closing needs what ``rules.closing_basis`` asks for since the latest
+resolve; the call-backs themselves are in ``callbacks``.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import Conflict, DomainError
+from organization import access
 
 from .. import rules
 from ..models import Complaint, ComplaintEvent, Repair, RiskSignal, Status
@@ -34,6 +38,53 @@ def _mark_first_response(complaint: Complaint, now: datetime) -> None:
         complaint.first_response_at = now
         Complaint.objects.filter(pk=complaint.pk, first_response_at__isnull=True).update(
             first_response_at=now
+        )
+
+
+CLOSING_REFUSALS = {
+    rules.CALLBACK_REQUIRED: _(
+        "Call the complainant back before closing: closing needs a satisfied call-back, the "
+        "complainant's confirmation on the tracking page, or three call-backs that did not reach them."
+    ),
+    rules.CALLBACK_NOT_SATISFIED: _(
+        "The latest call-back found the complainant not satisfied; the complaint cannot close."
+    ),
+}
+
+
+def since_latest_resolve(complaint: Complaint) -> tuple[list[str], bool]:
+    """The call-back outcomes recorded since the complaint was last resolved (oldest first), and
+    whether the complainant confirmed the solution since then. A complaint resolved before these
+    events existed counts everything it has."""
+    latest_resolve = (
+        complaint.events.filter(kind=ComplaintEvent.Kind.STATUS, to_value=Status.RESOLVED)
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    since = complaint.events.filter(
+        id__gt=Coalesce(Subquery(latest_resolve), 0),
+        kind__in=(ComplaintEvent.Kind.CALLBACK, ComplaintEvent.Kind.CONFIRMED),
+    ).order_by("id")
+    found = list(since.values_list("kind", "to_value"))
+    outcomes = [value for kind, value in found if kind == ComplaintEvent.Kind.CALLBACK]
+    return outcomes, any(kind == ComplaintEvent.Kind.CONFIRMED for kind, _value in found)
+
+
+def _closing_basis(complaint: Complaint) -> str:
+    """Why the resolved complaint may close (recorded in the close event), or a DomainError."""
+    outcomes, confirmed = since_latest_resolve(complaint)
+    basis = rules.closing_basis(outcomes, confirmed)
+    if basis is None:
+        refusal = rules.closing_refusal(outcomes, confirmed)
+        raise DomainError(CLOSING_REFUSALS[refusal], code=refusal)
+    return basis
+
+
+def _check_assignable(person, complaint: Complaint) -> None:
+    """The page and the API offer only these people; the service refuses anyone else too."""
+    if not access.may_be_assigned(person, complaint.company_id, perm=access.HANDLE_COMPLAINTS):
+        raise DomainError(
+            _("%(name)s cannot be given this complaint.") % {"name": person}, code="not_assignable"
         )
 
 
@@ -67,8 +118,12 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
             complaint,
             _("Your complaint %(number)s is resolved. Please tell us if you are satisfied: %(link)s"),
         )
+    closing_reasons = []
     if status == Status.CLOSED:
+        closing_reasons = [_closing_basis(complaint)]
         complaint.closed_at = now
+    # A resolved complaint owes a call-back (回访); leaving "resolved" either way settles it.
+    complaint.callback_due_at = rules.callback_due(now) if status == Status.RESOLVED else None
     _mark_first_response(complaint, now)
     ComplaintEvent.objects.create(
         complaint=complaint,
@@ -77,10 +132,20 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         from_value=complaint.status,
         to_value=status,
         note=note,
+        reasons=closing_reasons,
         visible_to_complainant=True,
     )
     complaint.status = status
-    complaint.save(update_fields=["status", "paused_seconds", "paused_since", "resolved_at", "closed_at"])
+    complaint.save(
+        update_fields=[
+            "status",
+            "paused_seconds",
+            "paused_since",
+            "resolved_at",
+            "closed_at",
+            "callback_due_at",
+        ]
+    )
     evaluate(complaint, now=now)
     ownership.refresh_due(complaint)
     return complaint
@@ -90,6 +155,7 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
 def complaint_assign(
     *, complaint: Complaint, handler, department: str, deadline: datetime | None, by
 ) -> Complaint:
+    _check_assignable(handler, complaint)
     complaint = _lock(complaint)
     complaint.handler, complaint.department, complaint.deadline = handler, department, deadline
     complaint.save(update_fields=["handler", "department", "deadline"])
@@ -151,6 +217,7 @@ def complaint_add_progress(
 @transaction.atomic
 def complaint_handover(*, complaint: Complaint, to_user, note: str, by) -> Complaint:
     """首问责任制: the first responder stays responsible until they hand over, with a note."""
+    _check_assignable(to_user, complaint)
     complaint = _lock(complaint)
     if not note.strip():
         raise DomainError(_("Say why and what the next person needs to know."), code="note_required")
@@ -208,8 +275,10 @@ def complaint_link_same_issue(*, complaint: Complaint, earlier: Complaint, by) -
 
 
 @transaction.atomic
-def complaint_rate(*, complaint: Complaint, rating: int, comment: str) -> Complaint:
-    """The complainant's verdict on the handling, once, after it is resolved."""
+def complaint_rate(*, complaint: Complaint, rating: int, comment: str, by=None) -> Complaint:
+    """The complainant's verdict on the handling, once, after it is resolved. ``by`` is None when the
+    complainant rated on the tracking page, else the staff member or integrator who recorded what
+    the complainant said (a call centre through the API)."""
     complaint = _lock(complaint)
     if complaint.status not in rules.HANDLED_STATUSES:
         raise Conflict(_("You can rate the handling once the complaint is resolved."), code="not_handled")
@@ -222,6 +291,7 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str) -> Compla
     ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.FEEDBACK,
+        by=by,
         to_value=str(rating),
         note=complaint.rating_comment,
         visible_to_complainant=True,
@@ -230,28 +300,6 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str) -> Compla
         complaint=complaint, text=complaint.rating_comment, source=RiskSignal.Source.OWNER_MESSAGE
     )
     return complaint
-
-
-@transaction.atomic
-def complaint_callback(*, complaint: Complaint, note: str, satisfied: bool, by) -> ComplaintEvent:
-    """The call-back (回访) after closing: what the complainant said, and whether they were satisfied."""
-    complaint = _lock(complaint)
-    if complaint.status != Status.CLOSED:
-        raise Conflict(_("Call back once the complaint is closed."), code="not_closed")
-    if not note.strip():
-        raise DomainError(_("Write what the complainant said."), code="note_required")
-    event = ComplaintEvent.objects.create(
-        complaint=complaint,
-        kind=ComplaintEvent.Kind.CALLBACK,
-        by=by,
-        to_value="satisfied" if satisfied else "not_satisfied",
-        note=note.strip(),
-    )
-    if not satisfied:  # DOMAIN.md: an unhappy call-back reopens it as a second complaint
-        complaint_reopen(
-            complaint=complaint, reason=str(_("Unhappy call-back: %(note)s") % {"note": note.strip()}), by=by
-        )
-    return event
 
 
 def repair_record(

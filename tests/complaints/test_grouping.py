@@ -386,9 +386,10 @@ def test_a_staff_reopen_without_a_note_still_says_why(project, staff_a):
 
 
 def test_the_owner_can_reopen_a_closed_complaint_and_only_a_handled_one(project, staff_a):
-    complaint = services.complaint_transition(
-        complaint=resolved(project, staff_a), status="closed", by=staff_a
-    )
+    complaint = resolved(project, staff_a)
+    # Closing needs the call-back first (services.callbacks).
+    services.complaint_callback(complaint=complaint, outcome="satisfied", note="满意", by=staff_a)
+    complaint = services.complaint_transition(complaint=complaint, status="closed", by=staff_a)
     complaint = services.complaint_reopen(complaint=complaint, reason="没有解决", by=None)
     assert (complaint.status, complaint.closed_at, complaint.reopen_count, complaint.tier) == (
         "in_progress",
@@ -402,13 +403,14 @@ def test_the_owner_can_reopen_a_closed_complaint_and_only_a_handled_one(project,
 
 
 def test_an_unhappy_call_back_reopens_and_a_happy_one_does_not(project, staff_a):
-    happy = services.complaint_transition(complaint=resolved(project, staff_a), status="closed", by=staff_a)
-    services.complaint_callback(complaint=happy, note="满意", satisfied=True, by=staff_a)
+    # Call-backs come before closing: a happy one leaves the complaint resolved, free to close.
+    happy = resolved(project, staff_a)
+    services.complaint_callback(complaint=happy, outcome="satisfied", note="满意", by=staff_a)
     happy.refresh_from_db()
-    assert (happy.status, happy.reopen_count) == ("closed", 0)
+    assert (happy.status, happy.reopen_count) == ("resolved", 0)
 
-    unhappy = services.complaint_transition(complaint=resolved(project, staff_a), status="closed", by=staff_a)
-    services.complaint_callback(complaint=unhappy, note="墙面仍有水渍", satisfied=False, by=staff_a)
+    unhappy = resolved(project, staff_a)
+    services.complaint_callback(complaint=unhappy, outcome="not_satisfied", note="墙面仍有水渍", by=staff_a)
     unhappy.refresh_from_db()
     assert (unhappy.status, unhappy.reopen_count, unhappy.tier) == ("in_progress", 1, "important")
     reopened = unhappy.events.filter(kind=ComplaintEvent.Kind.STATUS).last()

@@ -325,14 +325,3 @@ def test_the_complainant_gets_texts_with_the_tracking_link_through_the_outbox(pr
         outbox.deliver_pending()
     assert len([r for r in caplog.records if r.name == "vanke_crm.sms"]) == 2
     assert not OutboundMessage.objects.filter(sent_at__isnull=True).exists()
-
-
-def test_callback_after_closing(project, staff_a):
-    complaint = services.complaint_create(intake=intake(project))
-    with pytest.raises(Conflict):
-        services.complaint_callback(complaint=complaint, note="满意", satisfied=True, by=staff_a)
-    complaint = flow(complaint, staff_a, "in_progress", "resolved", "closed")
-    event = services.complaint_callback(
-        complaint=complaint, note="业主表示维修后未再漏水", satisfied=True, by=staff_a
-    )
-    assert (event.kind, event.to_value) == ("callback", "satisfied")

@@ -22,6 +22,16 @@ def test_unknown_api_paths_are_json_404(debug, group_user, path):
     assert response.json() == {"detail": "未找到。", "code": "not_found"}
 
 
+def test_a_post_to_an_unknown_api_path_is_json_404_not_the_csrf_page(debug, group_user):
+    # A client with a session cookie posting to a path no route matches (an id that is not a number):
+    # before the CSRF check it is simply not found.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(group_user)
+    response = client.post("/api/v1/complaints/abc/transition/", {}, content_type="application/json")
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json()["code"] == "not_found"
+
+
 def test_pages_keep_their_html_404(debug, client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
