@@ -219,7 +219,8 @@ def remind_due(*, as_of: datetime | None = None, batch_size: int = 500) -> int:
         while True:
             with transaction.atomic():
                 batch = list(
-                    Complaint.objects.select_for_update(skip_locked=True)
+                    # of=("self",): PostgreSQL cannot lock the nullable side of the joins to the people.
+                    Complaint.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("handler", "first_responder")
                     .filter(**{f"{column}__lte": as_of})
                     .order_by(column)[:batch_size]
