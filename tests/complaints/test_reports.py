@@ -347,3 +347,14 @@ def test_exports_neutralise_formulas_and_show_local_time(client, october, manage
     assert "'=HYPERLINK" in line
     assert ",Major,Already exposed by the media,In progress," in line
     assert line.endswith(",2026-10-21 13:07")
+
+
+def test_a_zero_figure_shows_as_zero_not_as_missing(client, company_a, manager_a):
+    received = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)
+    ComplaintFactory(
+        project=ProjectFactory(company=company_a), received_at=received, first_response_at=received
+    )
+    client.login(username=manager_a.username, password=PASSWORD)
+    page = client.get(reverse("reports"), {"month": "2026-10"}).content.decode()
+    card = page[page.index('id="first-response"') :].split("</strong>")[0]
+    assert card.endswith("<strong>0.0")
