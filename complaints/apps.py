@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def install_risk_words_after_migrate(sender, app_config=None, **kwargs) -> None:
+    if app_config is not None and app_config.label == "complaints":
+        from .services import install_default_risk_words
+
+        install_default_risk_words()
 
 
 class ComplaintsConfig(AppConfig):
@@ -7,6 +15,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        # Like the 6+2 and survey catalogues: the default risk words are (re)installed after every
+        # migrate (and the flush between transactional tests); what the group centre edited is kept.
+        post_migrate.connect(install_risk_words_after_migrate, dispatch_uid="complaints.risk_words")
         from customers import timeline
 
         from .timeline import complaints_of

@@ -27,7 +27,7 @@ MEDIA_RANK = {"none": 0, "possible": 1, "exposed": 2}
 MAX_COMPLAINANTS = 100000
 RISK_SIGNAL_NOTIFY_AFTER = timedelta(hours=24)  # an undecided signal is put to the company's managers
 
-# The defaults the data migration installs; the group centre edits them in the admin. An exception is
+# The defaults, installed after every migrate; the group centre edits them in the admin. An exception is
 # a longer phrase inside which a word does not count (群租 is not 群, 大家好 is a greeting).
 DEFAULT_RISK_WORDS: dict[str, tuple[str, ...]] = {
     LITIGATION_POSSIBLE: (

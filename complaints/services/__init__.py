@@ -41,6 +41,7 @@ from .notifications import COMPLAINANT_TOPIC, STAFF_TOPIC, tracking_link
 from .ownership import refresh_due, remind_due
 from .risk import (
     complaint_set_facts,
+    install_default_risk_words,
     risk_signal_confirm,
     risk_signal_dismiss,
     risk_signals_notify_due,
@@ -73,6 +74,7 @@ __all__ = [
     "evaluate",
     "facts_for",
     "follows_text",
+    "install_default_risk_words",
     "issue_group_link",
     "refresh_due",
     "remind_due",

@@ -136,6 +136,24 @@ def complaint_set_facts(
 # --- Signals read from the text ------------------------------------------------------------------
 
 
+def install_default_risk_words() -> int:
+    """The default words and exceptions (DOMAIN.md, "Risk wording"), added after every migrate and
+    flush; words the group centre deactivated stay deactivated (one row per signal and word)."""
+    created = RiskWord.objects.bulk_create(
+        [
+            RiskWord(signal=signal, word=word, is_exception=is_exception)
+            for table, is_exception in (
+                (rules.DEFAULT_RISK_WORDS, False),
+                (rules.DEFAULT_RISK_EXCEPTIONS, True),
+            )
+            for signal, words in table.items()
+            for word in words
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
 def risk_vocabulary() -> rules.RiskVocabulary:
     """The active risk words and exceptions, as the group centre keeps them in the admin."""
     words: dict[str, list[str]] = defaultdict(list)

@@ -101,8 +101,8 @@ def complaint_story(*, project, unit, staff, manager, customer) -> dict[str, Com
         complaint=handled, status="resolved", by=staff, note="维修完成，业主确认不再渗水。"
     )
     complaints.complaint_rate(complaint=handled, rating=4, comment="处理及时")
+    complaints.complaint_callback(complaint=handled, outcome="satisfied", note="业主表示满意。", by=staff)
     complaints.complaint_transition(complaint=handled, status="closed", by=staff)
-    complaints.complaint_callback(complaint=handled, note="业主表示满意。", satisfied=True, by=staff)
 
     first = None
     for number, name in enumerate(["王芳", "刘洋", "陈静"]):
