@@ -51,7 +51,8 @@ class ContractorAdmin(admin.ModelAdmin):
 class RiskWordAdmin(admin.ModelAdmin):
     """The word lists risk signals are read with (DOMAIN.md, "Risk wording"): the group centre holds
     the model's change permission (``organization.roles``). Deactivate a word rather than delete it:
-    the words of past signals keep their meaning. A change applies to the next text read."""
+    the words of past signals keep their meaning. A change applies to the next text read (in other
+    processes within a minute without the shared Redis cache: ``services.risk.risk_vocabulary``)."""
 
     list_display = ["word", "signal", "is_exception", "active"]
     list_filter = ["signal", "is_exception", "active"]

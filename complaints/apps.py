@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +18,11 @@ class ComplaintsConfig(AppConfig):
         # Like the 6+2 and survey catalogues: the default risk words are (re)installed after every
         # migrate (and the flush between transactional tests); what the group centre edited is kept.
         post_migrate.connect(install_risk_words_after_migrate, dispatch_uid="complaints.risk_words")
+        from .models import RiskWord
+        from .services.risk import risk_words_changed
+
+        post_save.connect(risk_words_changed, sender=RiskWord, dispatch_uid="complaints.risk_words.saved")
+        post_delete.connect(risk_words_changed, sender=RiskWord, dispatch_uid="complaints.risk_words.deleted")
         from customers import timeline
 
         from .timeline import complaints_of

@@ -1,9 +1,18 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from organization import roles
 
 from .factories import CompanyFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """What one test cached (the risk vocabulary it edited, guessing counters) is gone for the next;
+    its database rows are rolled back, and the cache must not outlive them."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture

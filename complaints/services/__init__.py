@@ -15,7 +15,7 @@ intake's evaluation).
 """
 
 from .callbacks import complaint_callback, complaint_confirm_solved
-from .escalation import escalate_due, evaluate, facts_for, same_issue_complainants
+from .escalation import escalate_due, evaluate, facts_for, issue_group_complainants
 from .grouping import (
     Cluster,
     complaint_clusters,
@@ -75,6 +75,7 @@ __all__ = [
     "facts_for",
     "follows_text",
     "install_default_risk_words",
+    "issue_group_complainants",
     "issue_group_link",
     "refresh_due",
     "remind_due",
@@ -84,7 +85,6 @@ __all__ = [
     "risk_signals_notify_due",
     "risk_signals_read",
     "risk_vocabulary",
-    "same_issue_complainants",
     "since_latest_resolve",
     "tracking_link",
 ]

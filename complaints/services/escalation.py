@@ -28,33 +28,20 @@ def _group_members(complaint: Complaint):
     return Complaint.objects.filter(Q(pk=root_id) | Q(issue_root_id=root_id))
 
 
-def same_issue_complainants(complaint: Complaint) -> int:
-    """Distinct complainants of the complaint's issue group within a month of it (DOMAIN.md: hot)."""
-    if complaint.issue_root_id is None and not complaint.issue_members.exists():
-        return 1
-    window = rules.SAME_ISSUE_WINDOW
-    members = (
-        _group_members(complaint)
-        .filter(
-            received_at__gte=complaint.received_at - window, received_at__lte=complaint.received_at + window
+def issue_group_complainants(complaint: Complaint) -> tuple[int, int]:
+    """Distinct complainants of the complaint's issue group (DOMAIN.md), in one query: those within a
+    month of the complaint (three make it hot), and the most within any one month of the whole group
+    (a mass complaint makes every member major, however far apart the members are). A complaint on
+    its own is a group of one."""
+    members = [
+        (received_at, str(customer_id or phone or f"#{pk}"))
+        for pk, received_at, customer_id, phone in _group_members(complaint).values_list(
+            "pk", "received_at", "customer_id", "contact_phone"
         )
-        .values_list("pk", "customer_id", "contact_phone")
-    )
-    return len({customer_id or phone or f"#{pk}" for pk, customer_id, phone in members})
-
-
-def issue_group_complainants(complaint: Complaint) -> int:
-    """The most distinct complainants of the whole issue group within any one month (a mass
-    complaint makes every member major, however far apart the members are). One query; a complaint
-    on its own is a group of one."""
-    members = _group_members(complaint).values_list("pk", "received_at", "customer_id", "contact_phone")
-    return rules.peak_complainants(
-        (
-            (received_at, str(customer_id or phone or f"#{pk}"))
-            for pk, received_at, customer_id, phone in members
-        ),
-        rules.SAME_ISSUE_WINDOW,
-    )
+    ]
+    window = rules.SAME_ISSUE_WINDOW
+    near = {who for received_at, who in members if abs(received_at - complaint.received_at) <= window}
+    return max(len(near), 1), rules.peak_complainants(members, window)
 
 
 def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
@@ -65,17 +52,18 @@ def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
         paused_seconds=complaint.paused_seconds,
         paused_since=complaint.paused_since,
     )
+    same_issue, group_peak = issue_group_complainants(complaint)
     return rules.TierFacts(
         litigation=complaint.litigation,
         media=complaint.media,
         complainant_count=complaint.complainant_count,
-        same_issue_complainants=same_issue_complainants(complaint),
+        same_issue_complainants=same_issue,
         unresolved_for=timedelta(0) if resolved else elapsed,
         second_complaint=rules.is_second_complaint(
             follows=complaint.follows_id is not None, reopen_count=complaint.reopen_count
         ),
         needs_outside_support=complaint.needs_outside_support,
-        issue_group_complainants=issue_group_complainants(complaint),
+        issue_group_complainants=group_peak,
     )
 
 

@@ -83,7 +83,7 @@ class _JoinedText(Aggregate):
 
 def _complainant():
     """The complainant of a complaint as one value: its customer file, else its phone, else itself
-    (the key ``escalation.same_issue_complainants`` counts with)."""
+    (the key ``escalation.issue_group_complainants`` counts with)."""
     return SqlCase(
         When(customer_id__isnull=False, then=Concat(Value("c"), Cast("customer_id", CharField()))),
         When(contact_phone__gt="", then=Concat(Value("p"), "contact_phone")),

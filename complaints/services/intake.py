@@ -61,8 +61,7 @@ class Intake:
 
 def _next_number(received_at: datetime) -> str:
     month = timezone.localtime(received_at).strftime("%Y%m")
-    NumberSequence.objects.get_or_create(month=month)
-    sequence = NumberSequence.objects.select_for_update().get(month=month)
+    sequence, _created = NumberSequence.objects.select_for_update().get_or_create(month=month)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"TS{month}-{sequence.last:06d}"
@@ -159,8 +158,11 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
     ownership.intake_route(complaint, to_duty_handler=intake.route_to_duty_handler)
     _text_complainant(complaint, _("Your complaint %(number)s is received. Follow it here: %(link)s"))
     evaluate(complaint, now=now)
-    for member in _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES):
-        evaluate(member, now=now)
+    if complaint.issue_root_id is not None:  # a new complaint is nobody's root: only a group it joined
+        for member in (
+            _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES)
+        ):
+            evaluate(member, now=now)
     risk_signals_read(
         complaint=complaint,
         text=f"{intake.title}\n{intake.description}",

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,24 +56,32 @@ def working_hours() -> rules.WorkingHours:
     )
 
 
+def _clock_events(complaint: Complaint) -> tuple[set[tuple[str, datetime | None]], datetime | None]:
+    """In one read of the complaint's events: the reminders already fired (clock, due moment), and
+    when the owner was last told something (an event they see that they did not make themselves)."""
+    fired, last_update = set(), None
+    for kind, to_value, deadline, at, visible in complaint.events.filter(
+        Q(kind=ComplaintEvent.Kind.REMINDER) | Q(visible_to_complainant=True)
+    ).values_list("kind", "to_value", "deadline", "at", "visible_to_complainant"):
+        if kind == ComplaintEvent.Kind.REMINDER:
+            fired.add((to_value, deadline))
+        if visible and kind not in OWNER_OWN_EVENTS:
+            last_update = at if last_update is None else max(last_update, at)
+    return fired, last_update
+
+
 def last_update_at(complaint: Complaint) -> datetime | None:
-    """When the owner was last told something (an event they see that they did not make themselves)."""
-    return (
-        complaint.events.filter(visible_to_complainant=True)
-        .exclude(kind__in=OWNER_OWN_EVENTS)
-        .aggregate(last=Max("at"))["last"]
-    )
+    """When the owner was last told something."""
+    return _clock_events(complaint)[1]
 
 
 def _due_times(complaint: Complaint) -> dict[str, datetime | None]:
-    fired = set(
-        complaint.events.filter(kind=ComplaintEvent.Kind.REMINDER).values_list("to_value", "deadline")
-    )
+    fired, last_update = _clock_events(complaint)
     return rules.reminder_due_times(
         status=complaint.status,
         received_at=complaint.received_at,
         deadline=complaint.deadline,
-        last_update_at=last_update_at(complaint),
+        last_update_at=last_update,
         fired=fired,
         hours=working_hours(),
         # The seam for public holidays and 调休: a calendar's working_day goes here.

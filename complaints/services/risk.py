@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -151,18 +152,35 @@ def install_default_risk_words() -> int:
         ],
         ignore_conflicts=True,
     )
+    risk_words_changed()
     return len(created)
+
+
+# Read on every intake and message; edited a few times a year. An edit clears the entry at once in
+# the process that made it (and everywhere with the shared Redis cache); a per-process cache (the
+# embedded default) catches up within the timeout.
+VOCABULARY_CACHE_KEY = "complaints:risk-vocabulary"
+VOCABULARY_CACHE_SECONDS = 60
 
 
 def risk_vocabulary() -> rules.RiskVocabulary:
     """The active risk words and exceptions, as the group centre keeps them in the admin."""
-    words: dict[str, list[str]] = defaultdict(list)
-    exceptions: dict[str, list[str]] = defaultdict(list)
-    for signal, word, is_exception in RiskWord.objects.filter(active=True).values_list(
-        "signal", "word", "is_exception"
-    ):
-        (exceptions if is_exception else words)[signal].append(word)
-    return rules.RiskVocabulary(words=dict(words), exceptions=dict(exceptions))
+    vocabulary = cache.get(VOCABULARY_CACHE_KEY)
+    if vocabulary is None:
+        words: dict[str, list[str]] = defaultdict(list)
+        exceptions: dict[str, list[str]] = defaultdict(list)
+        for signal, word, is_exception in RiskWord.objects.filter(active=True).values_list(
+            "signal", "word", "is_exception"
+        ):
+            (exceptions if is_exception else words)[signal].append(word)
+        vocabulary = rules.RiskVocabulary(words=dict(words), exceptions=dict(exceptions))
+        cache.set(VOCABULARY_CACHE_KEY, vocabulary, VOCABULARY_CACHE_SECONDS)
+    return vocabulary
+
+
+def risk_words_changed(**kwargs) -> None:
+    """Forget the cached vocabulary (connected to RiskWord's save and delete, and run by the installer)."""
+    cache.delete(VOCABULARY_CACHE_KEY)
 
 
 def risk_signals_read(*, complaint: Complaint, text: str, source: str, now=None) -> list[RiskSignal]:

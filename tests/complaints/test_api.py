@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from complaints.models import Category, Complaint, Status
+from complaints.models import Category, Complaint, Notification, Status
+from organization import roles
 from tests.conftest import api_as
-from tests.factories import ComplaintFactory, ProjectFactory
+from tests.factories import ComplaintFactory, ProjectFactory, UserFactory
 
 
 @pytest.fixture
@@ -270,3 +271,21 @@ def test_received_time_before_2000_is_a_translated_400(company_a, integrator_a, 
     assert "2000-01-01" in response.json()["received_at"][0]
     assert "受理时间" in response.json()["received_at"][0]
     assert not Complaint.objects.exists()
+
+
+def test_intake_queries_do_not_grow_with_the_team(company_a, integrator_a, staff_a):
+    """Routing to the duty handler tells the whole team in one insert; the clocks, the tier and the
+    risk words are read once (the vocabulary from the cache after the first intake)."""
+    project = ProjectFactory(company=company_a, duty_handler=staff_a)
+    client = api_as(integrator_a)
+    counts, team = [], 1
+    for joining in (1, 10):
+        UserFactory.create_batch(joining, company=company_a, role=roles.FRONTLINE_STAFF)
+        team += joining
+        client.post("/api/v1/complaints/", create_body(project), format="json")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/api/v1/complaints/", create_body(project), format="json")
+        assert response.status_code == 201 and response.json()["status"] == "assigned"
+        assert Notification.objects.filter(complaint_id=response.json()["id"]).count() == team
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 19, counts

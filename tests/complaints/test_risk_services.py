@@ -139,8 +139,11 @@ def test_closed_complaints_are_not_read(project):
     assert not RiskSignal.objects.exists()
 
 
-def test_the_word_list_is_read_from_the_database(project):
-    RiskWord.objects.filter(word="律师").update(active=False)
+def test_an_edit_of_the_word_list_applies_to_the_next_text(project):
+    assert set(signals(intake(project, description="我找了律师"))) == {"litigation_possible"}
+    lawyer = RiskWord.objects.get(word="律师")  # as the admin's list does it: one save per row
+    lawyer.active = False
+    lawyer.save()
     RiskWord.objects.create(signal="media_possible", word="朋友圈")
     complaint = intake(project, description="我找了律师，还要发朋友圈")
     assert set(signals(complaint)) == {"media_possible"}
