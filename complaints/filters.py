@@ -4,9 +4,12 @@ refuses the other refuses with the same message (the API answers 400 with the er
 shows them with a 400 and no rows)."""
 
 import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter, MomentFilter
 
+from . import rules, selectors
 from .models import Category, Channel, Complaint, Status, Tier
 
 
@@ -20,10 +23,22 @@ class ComplaintFilter(django_filters.FilterSet):
     tier = django_filters.ChoiceFilter(choices=Tier.choices)
     received_after = MomentFilter(field_name="received_at", lookup_expr="gte")
     received_before = MomentFilter(field_name="received_at", lookup_expr="lt")
+    urgency = django_filters.ChoiceFilter(
+        choices=[(rules.OVERDUE, _("Overdue")), (rules.AT_RISK, _("At risk"))],
+        method="filter_urgency",
+        help_text="`overdue`: the plan deadline or the month to resolve has passed; `at_risk`: within "
+        "24 hours of the plan deadline, the next escalation or that month (one rule, `rules.urgency`).",
+    )
 
     class Meta:
         model = Complaint
         fields = ["number", "company", "project", "channel", "category", "status", "tier"]
+
+    def filter_urgency(self, queryset, name, value):
+        now = timezone.now()
+        return queryset.filter(
+            selectors.overdue_q(now) if value == rules.OVERDUE else selectors.at_risk_q(now)
+        )
 
     def filter_number(self, queryset, name, value):
         # Numbers are stored upper case (TS202611-000123); staff type them as they read them.

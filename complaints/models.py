@@ -116,6 +116,11 @@ class Complaint(models.Model):
     paused_since = models.DateTimeField(null=True, blank=True, editable=False)
     # When the sweep must look at this complaint next (clock thresholds); NULL when nothing is due.
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Overdue and at risk (``rules.urgency``, ``selectors.overdue_q``): when the clock next lifts the
+    # tier (NULL while stopped, handled or at the top) and the month to resolve it (kept once handled,
+    # so that a report can tell what was overdue at a month's end).
+    escalates_at = models.DateTimeField(_("next escalation"), null=True, blank=True, editable=False)
+    resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True, editable=False)
     # The reminder sweep's clocks (services.ownership): not assigned in working time, plan deadline
     # passed, no update the owner could see for a while. NULL when nothing is due or it already fired.
     assign_due_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -154,6 +159,22 @@ class Complaint(models.Model):
                 fields=["next_due_at"], name="complaint_due", condition=models.Q(next_due_at__isnull=False)
             ),
             models.Index(fields=["issue_root", "received_at"], name="complaint_issue_group"),
+            # Overdue / at risk read only unresolved complaints (a handled one leaves these indexes).
+            models.Index(
+                fields=["resolve_by"],
+                name="complaint_unresolved_limit",
+                condition=models.Q(resolved_at__isnull=True),
+            ),
+            models.Index(
+                fields=["deadline"],
+                name="complaint_unresolved_deadline",
+                condition=models.Q(resolved_at__isnull=True, deadline__isnull=False),
+            ),
+            models.Index(
+                fields=["escalates_at"],
+                name="complaint_escalates",
+                condition=models.Q(escalates_at__isnull=False),
+            ),
             # The reminder sweep reads only what is due, one partial index per clock.
             models.Index(
                 fields=["assign_due_at"],

@@ -1,13 +1,56 @@
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 
 from organization.models import Company, Region
 
+from . import rules
 from .models import Complaint, Status
 
 DUPLICATE_WINDOW = timedelta(days=30)
+
+
+# --- Overdue and at risk: ``rules.urgency`` in SQL, over the partial indexes of unresolved complaints --
+
+
+def unresolved_q(at: datetime) -> Q:
+    """Received by ``at`` and not resolved by then (a reopened complaint's resolved_at is cleared)."""
+    return Q(received_at__lte=at) & (Q(resolved_at__isnull=True) | Q(resolved_at__gt=at))
+
+
+def overdue_q(at: datetime) -> Q:
+    """Overdue at ``at`` (``rules.urgency``): the plan deadline or the month to resolve has passed;
+    the month stops while waiting on the complainant."""
+    limit_passed = Q(resolve_by__lte=at) & (
+        Q(paused_since__isnull=True) | Q(resolve_by__lte=F("paused_since"))
+    )
+    return unresolved_q(at) & (Q(deadline__lte=at) | limit_passed)
+
+
+def at_risk_q(at: datetime) -> Q:
+    """At risk at ``at`` (``rules.urgency``): not overdue, and within ``rules.AT_RISK_WITHIN`` of the
+    plan deadline, the next escalation, or (clock running) the month to resolve."""
+    soon = at + rules.AT_RISK_WITHIN
+    near = (
+        Q(deadline__lte=soon) | Q(escalates_at__lte=soon) | Q(resolve_by__lte=soon, paused_since__isnull=True)
+    )
+    return unresolved_q(at) & near & ~overdue_q(at)
+
+
+def with_urgency(complaints: QuerySet[Complaint], at: datetime) -> QuerySet[Complaint]:
+    """Annotate ``urgency``: ``rules.OVERDUE``, ``rules.AT_RISK``, ``rules.ON_TRACK`` or None (resolved)."""
+    return complaints.annotate(
+        urgency=Case(
+            When(~unresolved_q(at), then=Value(None)),
+            When(overdue_q(at), then=Value(rules.OVERDUE)),
+            When(at_risk_q(at), then=Value(rules.AT_RISK)),
+            default=Value(rules.ON_TRACK),
+            output_field=CharField(null=True),
+        )
+    )
+
+
 SIMILAR_TITLE_RATIO = 0.5
 
 

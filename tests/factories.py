@@ -5,6 +5,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from complaints import rules as complaint_rules
 from complaints.models import Category, Channel, Complaint
 from organization.models import Building, Company, Holding, Project, Region, Unit, User
 
@@ -94,6 +95,9 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     title = "卫生间天花板渗漏水"
     description = "业主反映卫生间天花板渗漏水，希望尽快处理。"
     received_at = factory.Sequence(lambda n: timezone.now() - timedelta(hours=n))
+    resolve_by = factory.LazyAttribute(
+        lambda c: complaint_rules.resolve_limit(received_at=c.received_at, paused_seconds=0)
+    )
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .. import rules
+from .. import rules, selectors
 from ..models import TIER_REASON_LABELS, ComplaintEvent, Repair, Status, Tier
 from .periods import Period
 
@@ -240,10 +240,8 @@ def complaint_report(base: QuerySet, period: Period) -> dict:
         ],
         "first_response": _percentiles(received, "received_at", "first_response_at"),
         "resolution": _percentiles(resolved, "received_at", "resolved_at"),
-        "overdue": base.filter(deadline__lt=overdue_at, received_at__lt=period.end)
-        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=F("deadline")))
-        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.start))
-        .count(),
+        # Unresolved and overdue at the period's end (or now): ``rules.urgency``'s SQL twin.
+        "overdue": base.filter(selectors.overdue_q(overdue_at)).count(),
         "satisfaction": _satisfaction(closed),
         "callbacks": callback_figures(base, period),
         "escalated": progress_list(base, period),

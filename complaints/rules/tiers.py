@@ -136,6 +136,62 @@ def next_clock_due(
     return moments[0].at if moments else None
 
 
+def next_escalation(
+    *,
+    received_at: datetime,
+    paused_seconds: int,
+    paused: bool,
+    resolved: bool,
+    tier: str,
+    done: frozenset[tuple[str, bool]] = frozenset(),
+) -> datetime | None:
+    """When the clock next lifts the tier (a threshold, not its warning): what "3天后升级为热点"
+    counts down to. None while the clock is stopped, once handled, or when no rise is left."""
+    if paused or resolved:
+        return None
+    moments = clock_moments(received_at=received_at, paused_seconds=paused_seconds, tier=tier, done=set(done))
+    return next((moment.at for moment in moments if not moment.warning), None)
+
+
+def resolve_limit(*, received_at: datetime, paused_seconds: int) -> datetime:
+    """The last moment to resolve a complaint: a month on the company's clock (time waiting on the
+    complainant so far added). Past it, the complaint is overdue, whatever its tier."""
+    return received_at + timedelta(seconds=paused_seconds) + MAJOR_UNRESOLVED_AFTER
+
+
+# --- Overdue and at risk: one definition for the dashboard, the scorecard, the lists and home -----
+# Its SQL twin is ``complaints.selectors.overdue_q`` / ``at_risk_q`` (tested to agree).
+
+AT_RISK_WITHIN = timedelta(hours=24)
+OVERDUE, AT_RISK, ON_TRACK = "overdue", "at_risk", "on_track"
+
+
+def urgency(
+    *,
+    now: datetime,
+    resolved_at: datetime | None,
+    deadline: datetime | None,
+    resolve_by: datetime | None,
+    escalates_at: datetime | None,
+    paused_since: datetime | None,
+) -> str | None:
+    """``OVERDUE`` once the plan deadline or the month to resolve has passed while unresolved (the
+    month stops while waiting on the complainant, so a pause never makes a complaint overdue);
+    ``AT_RISK`` within ``AT_RISK_WITHIN`` of the plan deadline, the next escalation or that month;
+    else ``ON_TRACK``. None once resolved (at ``now``)."""
+    if resolved_at is not None and resolved_at <= now:
+        return None
+    clock_now = paused_since or now
+    if (deadline is not None and deadline <= now) or (resolve_by is not None and resolve_by <= clock_now):
+        return OVERDUE
+    soon = now + AT_RISK_WITHIN
+    if (deadline is not None and deadline <= soon) or (escalates_at is not None and escalates_at <= soon):
+        return AT_RISK
+    if paused_since is None and resolve_by is not None and resolve_by <= soon:
+        return AT_RISK
+    return ON_TRACK
+
+
 # --- Status flow ---------------------------------------------------------------------------------
 
 TRANSITIONS = {

@@ -122,8 +122,8 @@ def evaluate(complaint: Complaint, *, now: datetime, by=None) -> bool:
                     _notify(complaint, rules.IMPORTANT, _warning_message(complaint, moment.tier))
                 done.add((moment.tier, True))
     complaint.tier_reasons = reasons
-    complaint.next_due_at = _next_due(complaint, done)
-    complaint.save(update_fields=["tier", "tier_reasons", "next_due_at"])
+    set_clocks(complaint, done)
+    complaint.save(update_fields=["tier", "tier_reasons", *CLOCK_FIELDS])
     return rose
 
 
@@ -131,14 +131,23 @@ def _clock_running(complaint: Complaint) -> bool:
     return complaint.status not in rules.HANDLED_STATUSES and complaint.paused_since is None
 
 
-def _next_due(complaint: Complaint, done: set[tuple[str, bool]]) -> datetime | None:
-    return rules.next_clock_due(
-        received_at=complaint.received_at,
-        paused_seconds=complaint.paused_seconds,
-        paused=complaint.paused_since is not None,
-        resolved=complaint.status in rules.HANDLED_STATUSES,
-        tier=complaint.tier,
-        done=frozenset(done),
+CLOCK_FIELDS = ("next_due_at", "escalates_at", "resolve_by")
+
+
+def set_clocks(complaint: Complaint, done: set[tuple[str, bool]]) -> None:
+    """Set the clock columns (``CLOCK_FIELDS``) from the complaint's state; the caller saves them."""
+    clock = {
+        "received_at": complaint.received_at,
+        "paused_seconds": complaint.paused_seconds,
+        "paused": complaint.paused_since is not None,
+        "resolved": complaint.status in rules.HANDLED_STATUSES,
+        "tier": complaint.tier,
+        "done": frozenset(done),
+    }
+    complaint.next_due_at = rules.next_clock_due(**clock)
+    complaint.escalates_at = rules.next_escalation(**clock)
+    complaint.resolve_by = rules.resolve_limit(
+        received_at=complaint.received_at, paused_seconds=complaint.paused_seconds
     )
 
 

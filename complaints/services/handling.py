@@ -22,7 +22,7 @@ from organization import access
 from .. import rules
 from ..models import Complaint, ComplaintEvent, Repair, RiskSignal, Status
 from . import ownership
-from .escalation import _clock_done, _group_members, _issue_root, _next_due, evaluate
+from .escalation import CLOCK_FIELDS, _clock_done, _group_members, _issue_root, evaluate, set_clocks
 from .grouping import complaint_reopen
 from .notifications import _text_complainant
 from .risk import risk_signals_read
@@ -252,8 +252,8 @@ def complaint_lower_tier(*, complaint: Complaint, tier: str, reason: str, by) ->
         note=reason.strip(),
     )
     complaint.tier = tier
-    complaint.next_due_at = _next_due(complaint, _clock_done(complaint))
-    complaint.save(update_fields=["tier", "next_due_at"])
+    set_clocks(complaint, _clock_done(complaint))
+    complaint.save(update_fields=["tier", *CLOCK_FIELDS])
     return complaint
 
 

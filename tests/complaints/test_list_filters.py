@@ -23,7 +23,11 @@ def listed(company_a, company_b):
     a, b = ProjectFactory(company=company_a), ProjectFactory(company=company_b)
     return {
         "a_old": ComplaintFactory(
-            project=a, number="TS202601-000001", received_at=NOW - timedelta(days=10), tier=Tier.HOT
+            project=a,
+            number="TS202601-000001",
+            received_at=NOW - timedelta(days=10),
+            tier=Tier.HOT,
+            deadline=NOW - timedelta(hours=1),
         ),
         "a_new": ComplaintFactory(
             project=a,
@@ -34,7 +38,11 @@ def listed(company_a, company_b):
             status=Status.CLOSED,
         ),
         "b": ComplaintFactory(
-            project=b, number="TS202611-000003", received_at=NOW - timedelta(days=2), channel=Channel.EMAIL
+            project=b,
+            number="TS202611-000003",
+            received_at=NOW - timedelta(days=2),
+            channel=Channel.EMAIL,
+            deadline=NOW + timedelta(hours=2),
         ),
     }
 
@@ -71,6 +79,9 @@ CASES = [
     ({"received_after": "0132-12-21T17:13:54+08:00"}, "received_after"),
     ({"received_before": (NOW - timedelta(days=3)).isoformat()}, {"a_old"}),
     ({"received_before": "yesterday"}, "received_before"),
+    ({"urgency": "overdue"}, {"a_old"}),
+    ({"urgency": "at_risk"}, {"b"}),
+    ({"urgency": "late"}, "urgency"),
     ({"status": "received", "channel": "hotline", "company": company}, {"a_old"}),
 ]
 

@@ -129,7 +129,9 @@ def test_response_and_resolution_percentiles(october, company_a):
 def test_satisfaction_overdue_and_the_escalated_list(october, company_a):
     report = company_report(company_a)
     assert report["satisfaction"] == {"rated": 2, "average": 3.5, "satisfied_percent": 50.0}
-    assert report["overdue"] == 1  # a3: deadline 20 October, unresolved
+    # Unresolved at the end of October and overdue (rules.urgency): a3, past its 20 October plan
+    # deadline, and last October's complaint, open for a year (a month is the limit, whatever the tier).
+    assert report["overdue"] == 2
     escalated = [(row["number"], row["tier"]) for row in report["escalated"]]
     assert escalated == [
         (october["a3"].number, "major"),
