@@ -115,6 +115,7 @@ from .tiers import (
     can_transition,
     clock_moments,
     company_side_elapsed,
+    escalation_target,
     follows_reason,
     higher,
     is_mass_complaint,
@@ -128,6 +129,7 @@ from .tiers import (
     tier_after_unlink,
     tier_for,
     tier_reasons,
+    time_left,
     urgency,
 )
 
@@ -229,6 +231,7 @@ __all__ = [
     "closing_basis",
     "closing_refusal",
     "company_side_elapsed",
+    "escalation_target",
     "fact_raised_by",
     "follows_reason",
     "higher",
@@ -246,5 +249,6 @@ __all__ = [
     "tier_after_unlink",
     "tier_for",
     "tier_reasons",
+    "time_left",
     "urgency",
 ]

@@ -159,6 +159,23 @@ def resolve_limit(*, received_at: datetime, paused_seconds: int) -> datetime:
     return received_at + timedelta(seconds=paused_seconds) + MAJOR_UNRESOLVED_AFTER
 
 
+def escalation_target(*, received_at: datetime, paused_seconds: int, escalates_at: datetime) -> str:
+    """The tier the clock lifts a complaint to at ``escalates_at`` (a moment ``next_escalation`` gave)."""
+    start = received_at + timedelta(seconds=paused_seconds)
+    return HOT if escalates_at <= start + HOT_UNRESOLVED_AFTER else MAJOR
+
+
+def time_left(now: datetime, at: datetime) -> tuple[int, str]:
+    """How long until ``at``, in the largest whole unit a countdown shows: (n, "days" | "hours" |
+    "minutes"); negative n when ``at`` has passed. Rounded down, so "3 days" means at least three."""
+    seconds = int((at - now).total_seconds())
+    sign, seconds = (-1 if seconds < 0 else 1), abs(seconds)
+    for unit, size in (("days", 86400), ("hours", 3600)):
+        if seconds >= size:
+            return sign * (seconds // size), unit
+    return sign * (seconds // 60), "minutes"
+
+
 # --- Overdue and at risk: one definition for the dashboard, the scorecard, the lists and home -----
 # Its SQL twin is ``complaints.selectors.overdue_q`` / ``at_risk_q`` (tested to agree).
 
