@@ -2,9 +2,10 @@
 waiting for the customer), the handling plan and progress notes, handover by the first responder,
 a manager's lowering of the tier, linking to an earlier complaint of the same issue, the
 complainant's rating and repairs attributed to contractors. Every change is recorded as an event
-under the complaint's row lock. Resolving needs a resolution summary (the resolve event's note, which
-the complainant sees); progress notes are internal unless the caller says otherwise. Closing needs what ``rules.closing_basis`` asks for since the latest
-resolve; the call-backs themselves are in ``callbacks``.
+under the complaint's row lock. Resolving needs a resolution summary (the resolve event's note,
+which the complainant sees); progress notes are internal unless the caller says otherwise. Closing
+needs what ``rules.closing_basis`` asks for since the latest resolve; the call-backs themselves are
+in ``callbacks``.
 """
 
 from __future__ import annotations
