@@ -223,11 +223,14 @@ def complaint_detail(request, complaint_id: int):
 
 @staff_ui
 @permission_required("complaints.view_complaint", raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def complaint_reveal_phone(request, complaint_id: int):
     """显示号码: the complainant's full phone for a role with ``customers.view_personal_data`` (403 for
     others), written to the customers' access log like a reveal on the customer file, then shown
-    with a click-to-call link. The next page view masks it again."""
+    with a click-to-call link. The next page view masks it again; a GET here (a reload, the
+    language switch coming back) is that next view."""
+    if request.method == "GET":
+        return redirect("complaint-detail", complaint_id=complaint_id)
     if not privacy.can_see_personal_data(request.user):
         raise PermissionDenied
     complaint = _detailed(request.user, complaint_id)
