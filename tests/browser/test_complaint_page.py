@@ -62,7 +62,8 @@ def check_widths(browser, live_server, username: str, path: str) -> list[str]:
         if page_overflow(page) > 0:
             problems.append(f"{path} at {width}px: the page scrolls sideways by {page_overflow(page)}px")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"complaint_page_{username}_{width}.png"), full_page=True)
+        slug = path.strip("/").replace("/", "-")
+        page.screenshot(path=str(SCREENSHOTS / f"{slug}_{username}_{width}.png"), full_page=True)
         context.close()
     return problems
 
