@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ScopedAdmin
 from customers.rules import mask_phone
 
-from .models import Complaint, Contractor, RiskWord
+from .models import CannedReply, Complaint, Contractor, RiskWord
 
 
 @admin.register(Complaint)
@@ -59,3 +59,24 @@ class RiskWordAdmin(admin.ModelAdmin):
     list_editable = ["active"]
     search_fields = ["word"]
     ordering = ["signal", "is_exception", "word"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(ScopedAdmin):
+    """Read-only here: managers keep their company's canned replies on the staff page
+    (``/complaints/replies/``), where the services check the title and who may change them."""
+
+    list_display = ["title", "company", "active", "created_by", "updated_at"]
+    list_filter = ["active"]
+    list_select_related = ["company", "created_by"]
+    search_fields = ["title"]
+    readonly_fields = ["company", "title", "body", "active", "created_by", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

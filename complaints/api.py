@@ -82,7 +82,9 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         received → assigned → in_progress ⇄ awaiting_customer → resolved → closed.
 
         To assign, send `assigned` with a `handler` (and optionally `department`, `deadline`), as the
-        page's assign form does. Closing needs a `satisfied` call-back since the latest resolve, the
+        page's assign form does. Resolving needs the resolution summary in `note` (what was done and
+        the result; the complainant reads it on the tracking page): without it 400 `summary_required`
+        and nothing changes. Closing needs a `satisfied` call-back since the latest resolve, the
         complainant's confirmation, or three `unreachable` call-backs (400 `callback_required`,
         `callback_not_satisfied`); the basis is in the close event's `reasons`."""
         complaint = access.access_complaint(request.user, pk, "change")
@@ -136,7 +138,8 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=ProgressInput, responses={201: ComplaintEventSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
     def progress(self, request, pk=None):
-        """A progress update, shown to the complainant when `visible_to_complainant`."""
+        """A progress update: internal unless `visible_to_complainant` is true (the default is false,
+        as on the page, where telling the complainant is a box to tick)."""
         complaint = access.access_complaint(request.user, pk, "change")
         values = self._input(ProgressInput, complaint)
         event = services.complaint_add_progress(complaint=complaint, by=request.user, **values)

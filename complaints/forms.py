@@ -136,6 +136,20 @@ class TransitionForm(forms.Form):
     )
 
 
+class ResolveForm(TransitionForm):
+    """Resolving: the summary is the resolve event's note, which the complainant reads. Whether it may
+    be blank is the service's rule (``summary_required``), so the page and the API answer alike."""
+
+    status = forms.ChoiceField(choices=Status.choices, initial=Status.RESOLVED, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("resolution summary (the complainant sees it)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done and what the result is."),
+    )
+
+
 class PlanForm(forms.Form):
     measures = forms.CharField(label=_("measures"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateTimeField(
@@ -145,8 +159,12 @@ class PlanForm(forms.Form):
 
 class ProgressForm(forms.Form):
     note = forms.CharField(label=_("progress"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    # Internal unless the handler chooses to tell the complainant (the API's default is the same).
     visible_to_complainant = forms.BooleanField(
-        label=_("visible to the complainant"), required=False, initial=True
+        label=_("Tell the complainant"),
+        required=False,
+        initial=False,
+        help_text=_("Shown on the complainant's tracking page; otherwise an internal note."),
     )
 
 
@@ -284,6 +302,22 @@ class CustomReportForm(forms.Form):
         self.fields["company_id"].choices = [("", _("All I can see"))] + [
             (company.pk, company.name) for company in Company.objects.visible_to(user)
         ]
+
+
+class CannedReplyForm(forms.Form):
+    """A canned reply on the management page; a group-level manager names the company."""
+
+    company = forms.ModelChoiceField(label=_("company"), queryset=Company.objects.none(), required=False)
+    title = forms.CharField(label=_("title"), max_length=60)
+    body = forms.CharField(label=_("text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing or user.company_id:
+            del self.fields["company"]  # a company user writes for their own; a reply keeps its company
+        else:
+            self.fields["company"].queryset = Company.objects.visible_to(user).order_by("name")
+            self.fields["company"].required = True
 
 
 class UnlinkFollowsForm(forms.Form):

@@ -466,5 +466,7 @@ class ReportSnapshot(models.Model):
         return f"{self.get_kind_display()} {self.period} {self.scope_name}"
 
 
-# Risk words and signals live in their own module; importing them here registers them with the app.
+# Risk words and signals, and canned replies, live in their own modules; importing them here registers
+# them with the app.
+from .canned_models import CannedReply  # noqa: E402, F401
 from .risk_models import RiskSignal, RiskWord, SignalKind  # noqa: E402, F401

@@ -194,7 +194,14 @@ ASSIGN_FIELDS = ("handler", "department", "deadline")
 
 class TransitionInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why, for the timeline. With `resolved` it is the resolution summary the complainant "
+        "reads, and required (400 `summary_required` when blank).",
+    )
     handler = AssignableStaffField(
         required=False,
         help_text="Only with status `assigned`: who handles the complaint (assigning again while it is "
@@ -273,7 +280,9 @@ class PlanInput(serializers.Serializer):
 class ProgressInput(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
     visible_to_complainant = serializers.BooleanField(
-        default=False, help_text="Shown on the complainant's tracking page; internal when false."
+        default=False,
+        help_text="Shown on the complainant's tracking page when true; an internal note when false or "
+        "left out.",
     )
 
 

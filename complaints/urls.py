@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import grouping_views, risk_views, views
+from . import canned_views, grouping_views, risk_views, views
 from .reports import views as report_views
 
 urlpatterns = [
@@ -13,7 +13,16 @@ urlpatterns = [
         grouping_views.complaint_unlink_follows,
         name="complaint-unlink-follows",
     ),
+    path("complaints/replies/", canned_views.canned_reply_list, name="canned-replies"),
+    path("complaints/replies/new/", canned_views.canned_reply_create, name="canned-reply-new"),
+    path("complaints/replies/<int:reply_id>/", canned_views.canned_reply_edit, name="canned-reply-edit"),
+    path(
+        "complaints/replies/<int:reply_id>/active/",
+        canned_views.canned_reply_active,
+        name="canned-reply-active",
+    ),
     path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint-detail"),
+    path("complaints/<int:complaint_id>/phone/", views.complaint_reveal_phone, name="complaint-reveal-phone"),
     path("complaints/<int:complaint_id>/assign/", views.complaint_assign, name="complaint-assign"),
     path(
         "complaints/<int:complaint_id>/transition/", views.complaint_transition, name="complaint-transition"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,10 +18,14 @@ from core.forms import form_errors_text
 from core.http import client_ip
 from core.staff import staff_ui
 from core.throttling import count_in_window
+from customers import privacy
+from customers import rules as customer_rules
+from customers import services as customer_services
+from customers.models import AccessAction
 from organization import access
 from organization.models import Company
 
-from . import attachments, rules, selectors, services
+from . import attachments, history, rules, selectors, services
 from .filters import ComplaintFilter
 from .forms import (
     AssignForm,
@@ -35,10 +40,11 @@ from .forms import (
     PublicComplaintForm,
     RatingForm,
     RepairForm,
+    ResolveForm,
     TransitionForm,
     UnlinkFollowsForm,
 )
-from .models import TIER_REASON_LABELS, Category, Complaint, Status, Tier
+from .models import TIER_REASON_LABELS, CannedReply, Category, Complaint, Status, Tier
 
 PAGE_SIZE = 50
 PUBLIC_SUBMISSIONS_PER_HOUR = 5
@@ -118,46 +124,126 @@ def complaint_create(request):
     return render(request, "complaints/form.html", {"form": form})
 
 
-@staff_ui
-@permission_required("complaints.view_complaint", raise_exception=True)
-def complaint_detail(request, complaint_id: int):
+# The picker on the complaint page offers at most this many of the company's active canned replies.
+CANNED_PICKER_MAX = 100
+# Each form of the complaint page gets its own field ids (several have a "note").
+FORM_IDS = {
+    "assign_form": "id_assign_%s",
+    "plan_form": "id_plan_%s",
+    "progress_form": "id_progress_%s",
+    "resolve_form": "id_resolve_%s",
+    "handover_form": "id_handover_%s",
+    "lower_form": "id_lower_%s",
+    "repair_form": "id_repair_%s",
+    "callback_form": "id_callback_%s",
+    "attachment_form": "id_files_%s",
+    "unlink_form": "id_unlink_%s",
+}
+
+
+def _detailed(user, complaint_id: int) -> Complaint:
     try:
-        complaint = selectors.complaint_detail(user=request.user, complaint_id=complaint_id)
+        return selectors.complaint_detail(user=user, complaint_id=complaint_id)
     except Complaint.DoesNotExist:
         raise Http404 from None
-    return render(
-        request,
-        "complaints/detail.html",
+
+
+def _detail_page(request, complaint: Complaint, *, status: int = 200, phone_revealed: bool = False, **bound):
+    """The complaint page. ``bound`` replaces a blank form by one sent back with its errors (status
+    400), so that what the handler typed stays; ``phone_revealed`` only after an audited reveal."""
+    user = request.user
+    can_change = user.has_perm("complaints.change_complaint")
+    forms = {
+        "assign_form": lambda ids: AssignForm(
+            complaint=complaint,
+            user=user,
+            auto_id=ids,
+            initial={"handler": complaint.handler_id, "department": complaint.department},
+        ),
+        "plan_form": lambda ids: PlanForm(auto_id=ids),
+        "progress_form": lambda ids: ProgressForm(auto_id=ids),
+        "resolve_form": lambda ids: ResolveForm(auto_id=ids),
+        "handover_form": lambda ids: HandoverForm(complaint=complaint, user=user, auto_id=ids),
+        "lower_form": lambda ids: LowerTierForm(auto_id=ids),
+        "repair_form": lambda ids: RepairForm(auto_id=ids),
+        "callback_form": lambda ids: CallbackForm(auto_id=ids),
+        "attachment_form": lambda ids: AttachmentForm(auto_id=ids),
+        "unlink_form": lambda ids: UnlinkFollowsForm(auto_id=ids),
+    }
+    context = {
+        name: bound.get(name) or make(FORM_IDS[name]) if can_change else None for name, make in forms.items()
+    }
+    flow = sorted(rules.TRANSITIONS.get(complaint.status, ()))
+    context.update(
         {
             "complaint": complaint,
             "reasons": [TIER_REASON_LABELS.get(code, code) for code in complaint.tier_reasons],
+            # Resolving has its own form (the summary); assigning is the assign form.
             "next_statuses": [
-                (code, Status(code).label)
-                for code in sorted(rules.TRANSITIONS.get(complaint.status, ()))
-                if code != Status.ASSIGNED
+                (code, Status(code).label) for code in flow if code not in (Status.ASSIGNED, Status.RESOLVED)
             ],
+            "may_resolve": Status.RESOLVED in flow,
             "duplicates": selectors.possible_duplicates(complaint),
-            "assign_form": AssignForm(
-                complaint=complaint,
-                user=request.user,
-                initial={"handler": complaint.handler_id, "department": complaint.department},
-            ),
-            "plan_form": PlanForm(),
-            "progress_form": ProgressForm(),
-            "handover_form": HandoverForm(complaint=complaint, user=request.user),
-            "lower_form": LowerTierForm(),
-            "repair_form": RepairForm(),
-            "callback_form": CallbackForm(),
             "closing": _closing_state(complaint),
-            "attachment_form": AttachmentForm(),
             "follows_text": services.follows_text(complaint),
-            "unlink_form": UnlinkFollowsForm(),
+            "history": history.complaint_history(complaint),
+            "resolution": history.latest_resolution(complaint),
+            "phone": _shown_phone(complaint, phone_revealed),
+            "phone_revealed": phone_revealed and bool(complaint.contact_phone),
+            "can_reveal_phone": bool(complaint.contact_phone)
+            and not phone_revealed
+            and privacy.can_see_personal_data(user),
+            "canned_replies": list(
+                CannedReply.objects.filter(company_id=complaint.company_id, active=True).order_by("title")[
+                    :CANNED_PICKER_MAX
+                ]
+            )
+            if can_change
+            else [],
             # The complainant's key to their complaint: for handlers who pass it on, not for auditors.
             "track_url": request.build_absolute_uri(f"/complain/track/{complaint.tracking_token}/")
-            if complaint.tracking_token and request.user.has_perm("complaints.change_complaint")
+            if complaint.tracking_token and can_change
             else "",
-        },
+        }
     )
+    return render(request, "complaints/detail.html", context, status=status)
+
+
+def _shown_phone(complaint: Complaint, revealed: bool) -> str:
+    if not complaint.contact_phone:
+        return ""
+    return complaint.contact_phone if revealed else customer_rules.mask_phone(complaint.contact_phone)
+
+
+@staff_ui
+@permission_required("complaints.view_complaint", raise_exception=True)
+def complaint_detail(request, complaint_id: int):
+    return _detail_page(request, _detailed(request.user, complaint_id))
+
+
+@staff_ui
+@permission_required("complaints.view_complaint", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def complaint_reveal_phone(request, complaint_id: int):
+    """显示号码: the complainant's full phone for a role with ``customers.view_personal_data`` (403 for
+    others), written to the customers' access log like a reveal on the customer file, then shown
+    with a click-to-call link. The next page view masks it again; a GET here (a reload, the
+    language switch coming back) is that next view."""
+    if request.method == "GET":
+        return redirect("complaint-detail", complaint_id=complaint_id)
+    if not privacy.can_see_personal_data(request.user):
+        raise PermissionDenied
+    complaint = _detailed(request.user, complaint_id)
+    if complaint.contact_phone:
+        customer_services.access_log_record(
+            user=request.user,
+            customer_ids=[complaint.customer_id],
+            action=AccessAction.UNMASK,
+            full_data=True,
+            ip_address=client_ip(request),
+            detail=f"complaint {complaint.number}",
+        )
+    return _detail_page(request, complaint, phone_revealed=True)
 
 
 def _closing_state(complaint: Complaint) -> dict | None:
@@ -208,15 +294,52 @@ def _form_action(form_class, service, success, *, form_needs_complaint: bool = F
 complaint_assign = _form_action(
     AssignForm, services.complaint_assign, gettext_lazy("Assigned."), form_needs_complaint=True
 )
-complaint_transition = _form_action(
-    TransitionForm, services.complaint_transition, gettext_lazy("Status updated.")
-)
+
+
+@staff_ui
+@permission_required("complaints.change_complaint", raise_exception=True)
+@require_POST
+def complaint_transition(request, complaint_id: int):
+    """A step in the flow. Resolving sends the summary; refused, the page comes back (400) with the
+    summary form and what was typed in it, or with the reason at the top for the other steps."""
+    complaint = access.access_complaint(request.user, complaint_id, "change")
+    resolving = request.POST.get("status") == Status.RESOLVED
+    form = (
+        ResolveForm(request.POST, auto_id=FORM_IDS["resolve_form"])
+        if resolving
+        else TransitionForm(request.POST)
+    )
+    if form.is_valid():
+        try:
+            services.complaint_transition(complaint=complaint, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error("note" if error.code == "summary_required" else None, error.message)
+        else:
+            messages.success(request, _("Status updated."))
+            return redirect("complaint-detail", complaint_id=complaint.pk)
+    if not resolving:
+        messages.error(request, form_errors_text(form))
+        return _detail_page(request, _detailed(request.user, complaint.pk), status=400)
+    return _detail_page(request, _detailed(request.user, complaint.pk), status=400, resolve_form=form)
+
+
 complaint_plan = _form_action(
     PlanForm, services.complaint_add_plan, gettext_lazy("Plan recorded; the complainant can see it.")
 )
-complaint_progress = _form_action(
-    ProgressForm, services.complaint_add_progress, gettext_lazy("Progress recorded.")
-)
+
+
+@_action
+def complaint_progress(request, complaint):
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(form_errors_text(form))
+    services.complaint_add_progress(complaint=complaint, by=request.user, **form.cleaned_data)
+    if form.cleaned_data["visible_to_complainant"]:
+        messages.success(request, _("Progress recorded; the complainant can see it."))
+    else:
+        messages.success(request, _("Internal progress note recorded; the complainant does not see it."))
+
+
 complaint_handover = _form_action(
     HandoverForm, services.complaint_handover, gettext_lazy("Handed over."), form_needs_complaint=True
 )

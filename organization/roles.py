@@ -35,6 +35,8 @@ _VIEW_ORGANISATION = [
 _VIEW_COMPLAINTS = ["complaints.view_complaint"]
 _HANDLE_COMPLAINTS = ["complaints.view_complaint", "complaints.add_complaint", "complaints.change_complaint"]
 _LOWER_TIERS = ["complaints.lower_tier"]
+# The company's canned replies (短语): everyone who handles complaints inserts them; managers keep them.
+_CANNED_REPLIES = ["complaints.manage_cannedreply"]
 # The word lists risk signals are read with (complaints.RiskWord, edited in the admin).
 _RISK_WORDS = ["complaints.view_riskword", "complaints.add_riskword", "complaints.change_riskword"]
 _VIEW_CUSTOMERS = ["customers.view_customer", "customers.view_purchase", "customers.view_communication"]
@@ -134,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
     + _LOWER_TIERS
+    + _CANNED_REPLIES
     + _EDIT_UNITS
     + _DUTY_HANDLERS
     + _WORK_WITH_CUSTOMERS
@@ -152,6 +155,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
     + _LOWER_TIERS
+    + _CANNED_REPLIES
     + _RISK_WORDS
     + _EDIT_UNITS
     + _DUTY_HANDLERS

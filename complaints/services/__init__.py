@@ -7,14 +7,15 @@ transitions, plans, handover, lowering, linking, rating, repairs), ``callbacks``
 closing and the complainant's confirmation), ``notifications`` (staff notifications, texts to
 complainants), ``ownership`` (the duty handler at intake, the reminder clocks and their sweep),
 ``grouping`` (mass complaints, cluster suggestions and links, second complaints: follows found at
-intake, unlinking, reopening) and ``risk`` (risk facts after intake, risk signals read from the
-text, their confirmation, the sweep that tells managers of undecided ones). The public names are
-re-exported here, so callers import ``complaints.services`` and not its modules. To patch a name in
-a test, patch it in the module that uses it (e.g. ``complaints.services.intake.evaluate`` for the
-intake's evaluation).
+intake, unlinking, reopening), ``risk`` (risk facts after intake, risk signals read from the
+text, their confirmation, the sweep that tells managers of undecided ones) and ``canned`` (the
+company's canned replies, kept by its managers). The public names are re-exported here, so callers
+import ``complaints.services`` and not its modules. To patch a name in a test, patch it in the
+module that uses it (e.g. ``complaints.services.intake.evaluate`` for the intake's evaluation).
 """
 
 from .callbacks import complaint_callback, complaint_confirm_solved
+from .canned import canned_reply_create, canned_reply_set_active, canned_reply_update
 from .escalation import escalate_due, evaluate, facts_for, issue_group_complainants
 from .grouping import (
     Cluster,
@@ -55,6 +56,9 @@ __all__ = [
     "STAFF_TOPIC",
     "Cluster",
     "Intake",
+    "canned_reply_create",
+    "canned_reply_set_active",
+    "canned_reply_update",
     "complaint_add_plan",
     "complaint_add_progress",
     "complaint_assign",

@@ -2,8 +2,10 @@
 waiting for the customer), the handling plan and progress notes, handover by the first responder,
 a manager's lowering of the tier, linking to an earlier complaint of the same issue, the
 complainant's rating and repairs attributed to contractors. Every change is recorded as an event
-under the complaint's row lock. Closing needs what ``rules.closing_basis`` asks for since the latest
-resolve; the call-backs themselves are in ``callbacks``.
+under the complaint's row lock. Resolving needs a resolution summary (the resolve event's note,
+which the complainant sees); progress notes are internal unless the caller says otherwise. Closing
+needs what ``rules.closing_basis`` asks for since the latest resolve; the call-backs themselves are
+in ``callbacks``.
 """
 
 from __future__ import annotations
@@ -102,6 +104,12 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         )
     if status == Status.ASSIGNED and complaint.handler_id is None:
         raise DomainError(_("Choose a handler before assigning the complaint."), code="handler_required")
+    if status == Status.RESOLVED and not note.strip():
+        # The resolve event's note is the resolution summary: the complainant reads it on the tracking
+        # page and the call-back asks whether it is true, so nobody resolves without one.
+        raise DomainError(
+            _("Write the resolution summary: what was done and what the result is."), code="summary_required"
+        )
     if complaint.status == Status.RESOLVED and status == Status.IN_PROGRESS:
         # Reopened after handling: a second complaint, on the one path every caller shares.
         reason = note.strip() or str(_("Reopened after it was resolved."))
@@ -131,7 +139,7 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         by=by,
         from_value=complaint.status,
         to_value=status,
-        note=note,
+        note=note.strip(),
         reasons=closing_reasons,
         visible_to_complainant=True,
     )

@@ -32,7 +32,9 @@ def resolved():
         complaint=complaint, handler=staff, department="engineering", deadline=None, by=staff
     )
     for status in ("in_progress", "resolved"):
-        complaint = services.complaint_transition(complaint=complaint, status=status, by=staff)
+        complaint = services.complaint_transition(
+            complaint=complaint, status=status, note="已修复" if status == "resolved" else "", by=staff
+        )
     return complaint
 
 

@@ -75,8 +75,9 @@ def test_a_complaint_from_the_phone_form_to_a_satisfied_close(browser, page, pho
 
     # 4. Resolved; the call-back finds the owner unhappy, so it reopens as a second complaint.
     page.click("button[data-status=in_progress]")
-    page.fill("#id_note", "已安排维修师傅周六上门处理防水层")
+    page.fill("#id_progress_note", "已安排维修师傅周六上门处理防水层")
     page.click("form[action$='/progress/'] button[type=submit]")
+    page.fill("#id_resolve_note", "已更换防水层")
     page.click("button[data-status=resolved]")
     assert page.inner_text("#complaint-status") == "已解决"
     record_callback(page, "not_satisfied", "业主说天花板还在渗水")
@@ -87,6 +88,7 @@ def test_a_complaint_from_the_phone_form_to_a_satisfied_close(browser, page, pho
     assert complaint.tier == "hot"  # a tier never falls by itself: hot stays above important
 
     # 5. Resolved again; closing waits for a satisfied call-back, then closes.
+    page.fill("#id_resolve_note", "重新做了闭水试验，不再渗水")
     page.click("button[data-status=resolved]")
     assert page.inner_text("#complaint-status") == "已解决"
     page.click("button[data-status=closed]")

@@ -64,12 +64,14 @@ def test_owner_files_staff_handle_owner_follows_and_rates(browser, page, phone_p
     sign_in(page, live_server, "staff_sz", PASSWORD)
     page.click("nav a[href='/complaints/']")
     page.click(f"#complaint-table >> text={number}")
-    page.select_option("#id_handler", label="陈晓丽")
-    page.select_option("#id_department", "engineering")
+    page.select_option("#id_assign_handler", label="陈晓丽")
+    page.select_option("#id_assign_department", "engineering")
     page.click("form[action$='/assign/'] button[type=submit]")
     page.click("button[data-status=in_progress]")
-    page.fill("#id_note", "已安排维修师傅本周六上门检查防水层")
+    page.fill("#id_progress_note", "已安排维修师傅本周六上门检查防水层")
+    page.check("#id_progress_visible_to_complainant")  # told to the complainant, not an internal note
     page.click("form[action$='/progress/'] button[type=submit]")
+    page.fill("#id_resolve_note", "已更换防水层，闭水试验无渗漏")
     page.click("button[data-status=resolved]")
     assert page.inner_text("#complaint-status") == "已解决"
 

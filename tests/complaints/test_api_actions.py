@@ -29,7 +29,7 @@ def complaint_of(company, staff, **fields) -> Complaint:
 
 def resolved_of(company, staff) -> Complaint:
     complaint = complaint_of(company, staff)
-    return services.complaint_transition(complaint=complaint, status="resolved", by=staff)
+    return services.complaint_transition(complaint=complaint, status="resolved", note="已修复", by=staff)
 
 
 def post(client, complaint, action, body, **extra):

@@ -40,7 +40,9 @@ def resolved_complaint(project, handler) -> Complaint:
         complaint=complaint, handler=handler, department="engineering", deadline=None, by=handler
     )
     for status in ("in_progress", "resolved"):
-        complaint = services.complaint_transition(complaint=complaint, status=status, by=handler)
+        complaint = services.complaint_transition(
+            complaint=complaint, status=status, note="已修复" if status == "resolved" else "", by=handler
+        )
     return complaint
 
 
@@ -113,7 +115,9 @@ def test_an_unhappy_call_back_reopens_the_complaint(project, staff_a):
     # A second complaint (grouping.complaint_reopen): counted, and "important" by the tier table.
     assert (reopened.reasons, complaint.reopen_count, complaint.tier) == (["reopened"], 1, "important")
     # Resolved again, it owes a new call-back: the earlier ones do not count.
-    complaint = services.complaint_transition(complaint=complaint, status="resolved", by=staff_a)
+    complaint = services.complaint_transition(
+        complaint=complaint, status="resolved", note="已修复", by=staff_a
+    )
     assert complaint.callback_due_at is not None
     with pytest.raises(DomainError) as refused:
         close(complaint, staff_a)
@@ -124,7 +128,9 @@ def test_only_call_backs_since_the_latest_resolve_count(project, staff_a):
     complaint = resolved_complaint(project, staff_a)
     call_back(complaint, "satisfied", staff_a)
     complaint = services.complaint_transition(complaint=complaint, status="in_progress", by=staff_a)
-    complaint = services.complaint_transition(complaint=complaint, status="resolved", by=staff_a)
+    complaint = services.complaint_transition(
+        complaint=complaint, status="resolved", note="已修复", by=staff_a
+    )
     with pytest.raises(DomainError):
         close(complaint, staff_a)
 

@@ -353,7 +353,9 @@ def resolved(project, handler):
         complaint=complaint, handler=handler, department="engineering", deadline=None, by=handler
     )
     for status in ("in_progress", "resolved"):
-        complaint = services.complaint_transition(complaint=complaint, status=status, by=handler)
+        complaint = services.complaint_transition(
+            complaint=complaint, status=status, note="已修复" if status == "resolved" else "", by=handler
+        )
     return complaint
 
 

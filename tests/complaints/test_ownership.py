@@ -248,7 +248,9 @@ def test_a_handled_complaint_has_no_clocks(project, staff_a):
     complaint = assigned(project, staff_a, deadline=timezone.now() + timedelta(days=1))
     assert complaint.plan_due_at is not None
     for status in ("in_progress", "resolved"):
-        complaint = services.complaint_transition(complaint=complaint, status=status, by=staff_a)
+        complaint = services.complaint_transition(
+            complaint=complaint, status=status, note="已修复" if status == "resolved" else "", by=staff_a
+        )
     assert (complaint.assign_due_at, complaint.plan_due_at, complaint.owner_update_due_at) == (
         None,
         None,

@@ -68,7 +68,7 @@ def test_the_complainants_message_and_staff_notes_are_read(project, staff_a):
         complaint=complaint, handler=staff_a, department="engineering", deadline=None, by=staff_a
     )
     services.complaint_transition(complaint=complaint, status="in_progress", by=staff_a)
-    services.complaint_transition(complaint=complaint, status="resolved", by=staff_a)
+    services.complaint_transition(complaint=complaint, status="resolved", note="已修复", by=staff_a)
     services.complaint_rate(complaint=complaint, rating=1, comment="拖了这么久，我要发微博曝光")
     found = signals(complaint)
     assert (found["hotline_12345"].source, found["collective"].source) == (STAFF_NOTE, STAFF_NOTE)

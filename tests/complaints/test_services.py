@@ -105,7 +105,9 @@ def flow(complaint, handler, *statuses):
         complaint=complaint, handler=handler, department="engineering", deadline=None, by=handler
     )
     for status in statuses:
-        complaint = services.complaint_transition(complaint=complaint, status=status, by=handler)
+        complaint = services.complaint_transition(
+            complaint=complaint, status=status, note="已修复" if status == "resolved" else "", by=handler
+        )
     return complaint
 
 

@@ -112,7 +112,9 @@ def test_staff_move_a_complaint_through_the_flow(staff_client, project, staff_a)
         reverse("complaint-transition", args=[complaint.pk]), {"status": "closed"}, follow=True
     )
     assert "不能变为" in response.content.decode()
-    staff_client.post(reverse("complaint-transition", args=[complaint.pk]), {"status": "resolved"})
+    staff_client.post(
+        reverse("complaint-transition", args=[complaint.pk]), {"status": "resolved", "note": "已更换防水层"}
+    )
     complaint.refresh_from_db()
     assert complaint.status == "resolved"
     assert list(complaint.events.values_list("kind", flat=True)) == [
@@ -183,7 +185,7 @@ def test_owner_files_tracks_and_rates(client, project, staff_a):
     services.complaint_add_progress(
         complaint=complaint, note="内部：责任在总包", visible_to_complainant=False, by=staff_a
     )
-    services.complaint_transition(complaint=complaint, status="resolved", by=staff_a)
+    services.complaint_transition(complaint=complaint, status="resolved", note="已修复", by=staff_a)
     track = client.get(reverse("public-complaint-track", args=[complaint.tracking_token])).content.decode()
     assert "已安排维修师傅周六上门" in track
     assert "内部" not in track
