@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0016_callbacks'),
+        ('complaints', '0018_backfill_clock_urgency'),
         ('organization', '0004_project_duty_handler'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
