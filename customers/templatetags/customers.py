@@ -24,6 +24,7 @@ def masked_phone(phone: str) -> str:
 _MERGED = re.compile(r"merged customer #(\d+) into #(\d+)")
 _EXPORT = re.compile(r"job #(\d+); filters (.*)")
 _ADMIN_MESSAGE = re.compile(r"admin: outgoing message (\d+)")
+_COMPLAINT = re.compile(r"complaint (TS\d{6}-\d+)")
 
 
 def _detail_words() -> dict[str, str]:
@@ -72,4 +73,6 @@ def access_detail(detail: str) -> str:
         return f"{_('Customer export')} #{match[1]}; {_export_filters(match[2])}"
     if match := _ADMIN_MESSAGE.fullmatch(detail):
         return f"{_('Administration')}: {_('outgoing message')} #{match[1]}"
+    if match := _COMPLAINT.fullmatch(detail):
+        return _("Complainant phone on complaint %(number)s") % {"number": match[1]}
     return detail

@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from customers.models import AccessLog, Communication, Customer
+from customers.templatetags.customers import access_detail
 from tests.factories import PASSWORD, CustomerFactory, PurchaseFactory
 
 
@@ -227,3 +229,8 @@ def test_an_id_number_another_file_of_the_company_has_is_a_form_error(staff_clie
     assert "贵公司的另一位客户已登记此身份证号码" in response.content.decode()
     assert Customer.objects.filter(id_number="11010519491231002X").count() == 1
     assert not Customer.objects.filter(phone="13800000003").exists()
+
+
+def test_the_access_log_names_a_reveal_on_a_complaint_in_words():
+    with translation.override("zh-hans"):
+        assert access_detail("complaint TS202612-000042") == "投诉页查看投诉人号码 TS202612-000042"
