@@ -133,7 +133,7 @@ def sections(report: dict, contractors: list[dict] | None = None) -> list[Sectio
 def contractor_section(contractors: list[dict]) -> Section:
     """月度质量投诉及返修统计: repairs per contractor or supplier, ranked by first-time fixes."""
     return Section(
-        _("Monthly quality complaints and repairs"),
+        _("Contractor quality and repairs"),
         [
             _("Rank"),
             _("Contractor or supplier"),

@@ -77,7 +77,9 @@ def custom_report_run(job_id: int) -> None:
         progress(job, processed=F("processed") + 1)
         for company in companies:
             header = presentation.ReportHeader(presentation.SCOPE_COMPANY, company.name, period, now)
-            parts.append((company.name, header, queries.complaint_report(base.filter(company=company), period)))
+            parts.append(
+                (company.name, header, queries.complaint_report(base.filter(company=company), period))
+            )
             progress(job, processed=F("processed") + 1)
         job.refresh_from_db()
         job.result_file.save(f"complaints-{period.label}.xlsx", ContentFile(_workbook(parts)), save=False)

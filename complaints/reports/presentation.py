@@ -141,7 +141,11 @@ def report_charts(report: dict, trend: list[dict], contractors: list[dict]) -> d
             sorted(report["by_company"].items(), key=lambda item: -item[1]), label=_("By company")
         ),
         "contractors": charts.horizontal_bars(
-            [(row["name"], row["first_time_fix_rate"]) for row in contractors if row["first_time_fix_rate"] is not None],
+            [
+                (row["name"], row["first_time_fix_rate"])
+                for row in contractors
+                if row["first_time_fix_rate"] is not None
+            ],
             label=_("First-time fix rate (%)"),
             unit="%",
         ),

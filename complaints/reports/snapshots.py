@@ -23,7 +23,14 @@ from organization.models import Company, Region
 from ..models import Complaint, ReportSnapshot, Status
 from ..services.notifications import STAFF_TOPIC
 from .periods import Period
-from .presentation import SCOPE_COMPANY, SCOPE_GROUP, SCOPE_REGION, ReportHeader, contractor_kind_label, tier_rows
+from .presentation import (
+    SCOPE_COMPANY,
+    SCOPE_GROUP,
+    SCOPE_REGION,
+    ReportHeader,
+    contractor_kind_label,
+    tier_rows,
+)
 from .queries import complaint_report, contractor_statistics
 
 EMAILED_ESCALATED_LIMIT = 50  # the e-mail lists this many; the dashboard behind its link has them all

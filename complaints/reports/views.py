@@ -103,14 +103,18 @@ def dashboard_export(request, fmt: str):
     base, period, company_id, region_id = _page_report(request)
     report = queries.complaint_report(base, period)
     contractors = queries.contractor_statistics(base, period)
-    header = presentation.header_for(user=request.user, period=period, company_id=company_id, region_id=region_id)
+    header = presentation.header_for(
+        user=request.user, period=period, company_id=company_id, region_id=region_id
+    )
     if fmt == "xlsx":
         response = HttpResponse(
             export.to_xlsx(report, header, contractors),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(export.to_csv(report, header, contractors), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            export.to_csv(report, header, contractors), content_type="text/csv; charset=utf-8"
+        )
     response["Content-Disposition"] = content_disposition(
         header.file_name(fmt), fallback=header.ascii_file_name(fmt)
     )
