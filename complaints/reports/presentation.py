@@ -137,9 +137,12 @@ def report_charts(report: dict, trend: list[dict], contractors: list[dict]) -> d
         "categories": charts.horizontal_bars(
             [(label, count) for label, count, _percent in category_rows(report)], label=_("By category")
         ),
+        # Only where there is more than one company to compare (the group, a region).
         "companies": charts.horizontal_bars(
             sorted(report["by_company"].items(), key=lambda item: -item[1]), label=_("By company")
-        ),
+        )
+        if len(report["by_company"]) > 1
+        else "",
         "contractors": charts.horizontal_bars(
             [
                 (row["name"], row["first_time_fix_rate"])
