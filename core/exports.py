@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 
 
 class Chart(NamedTuple):
-    """A native spreadsheet chart of a section's rows: labels in the first column, values in
+    """A native spreadsheet chart of a section's rows: labels in ``label_column``, values in
     ``value_column`` (1-based). ``kind`` is "bar" (columns) or "pie"; ``colours`` ("#dc2626") go to
     the data points in row order."""
 
@@ -25,6 +25,7 @@ class Chart(NamedTuple):
     title: str
     value_column: int = 2
     colours: Sequence[str] = ()
+    label_column: int = 1
 
 
 class Section(NamedTuple):
@@ -129,7 +130,7 @@ def _native_chart(sheet, spec: Chart, header_row: int, count: int):
     chart.title = str(spec.title)
     chart.width, chart.height = 16, 8.5
     values = Reference(sheet, min_col=spec.value_column, min_row=header_row, max_row=header_row + count)
-    labels = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=header_row + count)
+    labels = Reference(sheet, min_col=spec.label_column, min_row=header_row + 1, max_row=header_row + count)
     chart.add_data(values, titles_from_data=True)
     chart.set_categories(labels)
     series = chart.series[0]

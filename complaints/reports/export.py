@@ -157,7 +157,7 @@ def contractor_section(contractors: list[dict]) -> Section:
             ]
             for row in contractors
         ],
-        Chart("bar", _("First-time fix rate (%)"), value_column=8),
+        Chart("bar", _("First-time fix rate (%)"), value_column=8, label_column=2),
     )
 
 

@@ -226,7 +226,9 @@ def test_xlsx_has_native_charts_and_the_contractor_sheet(client, october, manage
         (1, "甲总包", "Contractor", 1, 1, 1, 0, 100),
         (2, "乙防水", "Supplier", 1, 2, 1, 1, 50),
     ]
-    assert len(contractors._charts) == 1
+    [chart] = contractors._charts  # the first-time fix rate by contractor (names in column B)
+    assert chart.series[0].cat.numRef.f == "'Contractor quality and repairs'!$B$7:$B$8"
+    assert chart.series[0].val.numRef.f == "'Contractor quality and repairs'!$H$7:$H$8"
 
 
 def test_the_print_view_shows_the_dashboards_charts(client, october, manager_a):
