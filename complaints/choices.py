@@ -101,3 +101,8 @@ class Tier(models.TextChoices):
     IMPORTANT = "important", _("Important")
     HOT = "hot", _("Hot")
     MAJOR = "major", _("Major")
+
+
+# Tiers from the most serious down: the order of every table, chart and export that lists tiers
+# (major → hot → important → normal), the same order as ``rules.TIER_RANK`` from the top.
+TIER_ORDER = (Tier.MAJOR, Tier.HOT, Tier.IMPORTANT, Tier.NORMAL)

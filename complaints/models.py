@@ -9,6 +9,7 @@ from organization.models import Company, Project, Unit
 # The choices live in choices.py (this module stays under 500 lines); callers import them from here.
 from .choices import (
     CLOSING_BASIS_LABELS,
+    TIER_ORDER,  # noqa: F401 - re-exported
     TIER_REASON_LABELS,  # noqa: F401 - re-exported
     CallbackOutcome,
     Category,

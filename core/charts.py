@@ -7,6 +7,8 @@ shrank 12-pixel labels to 8). Each chart is one image to assistive technology: `
 and the accessible name also carries every figure, so nothing is only in the picture.
 """
 
+from collections.abc import Sequence
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,9 +25,12 @@ def _open(css_class: str, height: int, name: str) -> str:
     )
 
 
-def horizontal_bars(rows: list[tuple[str, float]], *, label: str, unit: str = "") -> SafeString:
-    """One bar per (label, value), longest first as given: the label and the value on one line, the
-    bar below it, as long as the value's share of the largest."""
+def horizontal_bars(
+    rows: list[tuple[str, float]], *, label: str, unit: str = "", colours: Sequence[str] = ()
+) -> SafeString:
+    """One bar per (label, value) in the order given: the label and the value on one line, the bar
+    below it, as long as the value's share of the largest. ``colours`` colour the bars in row order
+    (the tier colours for tiers); the rest are the accent colour."""
     if not rows:
         return mark_safe("")
     line, bar, gap = 16, 12, 10
@@ -40,7 +45,7 @@ def horizontal_bars(rows: list[tuple[str, float]], *, label: str, unit: str = ""
             f'<text x="100%" y="{y + 12}" font-size="{FONT_SIZE}" text-anchor="end">'
             f"{value:g}{escape(unit)}</text>"
             f'<rect x="0" y="{y + line}" width="{100 * value / peak:.2f}%" height="{bar}" '
-            f'fill="{BAR_COLOUR}"/>'
+            f'fill="{escape(colours[index] if index < len(colours) else BAR_COLOUR)}"/>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text node and attribute above is escaped

@@ -1,23 +1,27 @@
-"""The complaint report as XLSX and CSV (the same rows in both)."""
+"""The complaint report as XLSX and CSV (the same rows in both, and in the print view): the header
+lines first (report, company, month, generated at in Beijing time), tiers from major down, native
+charts of the category shares and the tier counts beside their rows, and the month's contractor
+quality and repair statistics."""
 
 import io
 
 from django.utils.translation import gettext as _
 
-from core.exports import CsvWriter, sections_to_xlsx
+from core.charts import TIER_COLOURS
+from core.exports import Chart, CsvWriter, Section, sections_to_xlsx
 
-from ..models import Category, Channel, Status, Tier
+from ..models import Channel, Status, Tier
+from .presentation import ReportHeader, category_rows, contractor_kind_label, tier_rows
 
 LABELS = {
-    "by_category": dict(Category.choices),
-    "by_tier": dict(Tier.choices),
     "by_channel": dict(Channel.choices),
     "by_status": dict(Status.choices),
 }
 
 
-def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
-    """(title, header, rows) for every part of the report."""
+def sections(report: dict, contractors: list[dict] | None = None) -> list[Section]:
+    """Every part of the report as a section (title, header, rows, chart); the contractor
+    statistics last when given."""
     counts = report["counts"]
     summary = [
         [_("New"), counts["new"], report["previous"]["new"], report["year_before"]["new"]],
@@ -46,7 +50,7 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
         [_("Reopened after resolving (%)"), report["callbacks"]["reopen_percent"], "", ""],
     ]
     result = [
-        (
+        Section(
             _("Summary"),
             [
                 _("Figure"),
@@ -57,25 +61,40 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
             summary,
         )
     ]
+    result.append(
+        Section(
+            _("By category"),
+            [_("Item"), _("Complaints"), _("Share (%)")],
+            [list(row) for row in category_rows(report)],
+            Chart("pie", _("Share by category")),
+        )
+    )
+    tiers = tier_rows(report["by_tier"])
+    result.append(
+        Section(
+            _("By tier"),
+            [_("Item"), _("Complaints")],
+            [[label, count] for _code, label, count in tiers],
+            Chart("bar", _("Complaints by tier"), colours=[TIER_COLOURS[code] for code, _l, _c in tiers]),
+        )
+    )
     for key, title in (
-        ("by_category", _("By category")),
-        ("by_tier", _("By tier")),
         ("by_channel", _("By channel")),
         ("by_status", _("By status")),
         ("by_company", _("By company")),
     ):
         labels = LABELS.get(key, {})
         rows = [[str(labels.get(code, code)), count] for code, count in report[key].items()]
-        result.append((title, [_("Item"), _("Complaints")], rows))
+        result.append(Section(title, [_("Item"), _("Complaints")], rows))
     result.append(
-        (
+        Section(
             _("By project"),
             [_("Company"), _("Project"), _("Complaints")],
             [[row["company"], row["name"], row["count"]] for row in report["by_project"]],
         )
     )
     result.append(
-        (
+        Section(
             _("Major, hot and important"),
             [
                 _("Number"),
@@ -106,19 +125,55 @@ def sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
             ],
         )
     )
+    if contractors is not None:
+        result.append(contractor_section(contractors))
     return result
 
 
-def to_xlsx(report: dict) -> bytes:
-    return sections_to_xlsx(sections(report))
+def contractor_section(contractors: list[dict]) -> Section:
+    """月度质量投诉及返修统计: repairs per contractor or supplier, ranked by first-time fixes."""
+    return Section(
+        _("Contractor quality and repairs"),
+        [
+            _("Rank"),
+            _("Contractor or supplier"),
+            _("Type"),
+            _("Complaints"),
+            _("Repairs"),
+            _("Fixed the first time"),
+            _("Repeat repairs"),
+            _("First-time fix rate (%)"),
+        ],
+        [
+            [
+                row["rank"],
+                row["name"],
+                contractor_kind_label(row["kind"]),
+                row["complaints"],
+                row["repairs"],
+                row["fixed_first_time"],
+                row["repeat_repairs"],
+                row["first_time_fix_rate"],
+            ]
+            for row in contractors
+        ],
+        Chart("bar", _("First-time fix rate (%)"), value_column=8, label_column=2),
+    )
 
 
-def to_csv(report: dict) -> str:
+def to_xlsx(report: dict, header: ReportHeader, contractors: list[dict]) -> bytes:
+    """One sheet per section, each starting with the report's header lines."""
+    return sections_to_xlsx(sections(report, contractors), preamble=header.rows())
+
+
+def to_csv(report: dict, header: ReportHeader, contractors: list[dict]) -> str:
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
-    for title, header, rows in sections(report):
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(rows)
+    writer.writerows(header.rows())
+    writer.writerow([])
+    for section in sections(report, contractors):
+        writer.writerow([section.title])
+        writer.writerow(section.header)
+        writer.writerows(section.rows)
         writer.writerow([])
     return "\ufeff" + buffer.getvalue()  # a byte-order mark so that Excel reads the Chinese text as UTF-8

@@ -20,7 +20,7 @@ from core.models import Job
 from organization.models import Company, User
 
 from .. import selectors
-from . import export, queries
+from . import export, presentation, queries
 from .periods import Period
 
 logger = logging.getLogger(__name__)
@@ -69,10 +69,17 @@ def custom_report_run(job_id: int) -> None:
         companies = list(Company.objects.filter(pk__in=base.values("company_id")).order_by("name"))
         # A reclaimed report starts again from the first sheet.
         progress(job, total=len(companies) + 1, processed=0)
-        parts = [(_("All"), queries.complaint_report(base, period))]
+        now = timezone.now()
+        whole = presentation.header_for(
+            user=job.created_by, period=period, company_id=job.params["company"], region_id=None, now=now
+        )
+        parts = [(_("All"), whole, queries.complaint_report(base, period))]
         progress(job, processed=F("processed") + 1)
         for company in companies:
-            parts.append((company.name, queries.complaint_report(base.filter(company=company), period)))
+            header = presentation.ReportHeader(presentation.SCOPE_COMPANY, company.name, period, now)
+            parts.append(
+                (company.name, header, queries.complaint_report(base.filter(company=company), period))
+            )
             progress(job, processed=F("processed") + 1)
         job.refresh_from_db()
         job.result_file.save(f"complaints-{period.label}.xlsx", ContentFile(_workbook(parts)), save=False)
@@ -85,13 +92,17 @@ def custom_report_run(job_id: int) -> None:
         finish(job, failure=_("The report could not be built; try again or choose a shorter period."))
 
 
-def _workbook(parts: list[tuple[str, dict]]) -> bytes:
+def _workbook(parts: list[tuple[str, presentation.ReportHeader, dict]]) -> bytes:
+    """One sheet per part, starting with its header lines (whose report, the period, generated at)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    for name, report in parts:
+    for name, report_header, report in parts:
         sheet = workbook.create_sheet(sheet_title(name))
-        for title, header, rows in export.sections(report):
+        for line in report_header.rows():
+            sheet.append(cells(line))
+        sheet.append([])
+        for title, header, rows, _chart in export.sections(report):
             sheet.append(cells([title]))
             sheet.append(cells(header))
             for row in rows:

@@ -31,10 +31,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from .. import rules, selectors
-from ..models import TIER_REASON_LABELS, ComplaintEvent, Repair, Status, Tier
+from ..models import TIER_ORDER, TIER_REASON_LABELS, ComplaintEvent, Repair, Status, Tier
 from .periods import Period
 
-ESCALATED_TIERS = (rules.MAJOR, rules.HOT, rules.IMPORTANT)
+ESCALATED_TIERS = tuple(tier for tier in TIER_ORDER if tier != Tier.NORMAL)  # major, hot, important
 SATISFIED_MIN_RATING = 4
 PROGRESS_LIST_LIMIT = 500
 
@@ -223,7 +223,7 @@ def complaint_report(base: QuerySet, period: Period) -> dict:
         "year_before": {"label": period.year_before().label, **counts(base, period.year_before())},
         "by_category": by_category,
         "category_share": _shares(by_category),
-        "by_tier": _grouped(received, "tier"),
+        "by_tier": _in_tier_order(_grouped(received, "tier")),
         "by_channel": _grouped(received, "channel"),
         "by_status": _grouped(received, "status"),
         "by_company": _grouped(received, "company__name"),
@@ -246,6 +246,11 @@ def complaint_report(base: QuerySet, period: Period) -> dict:
         "callbacks": callback_figures(base, period),
         "escalated": progress_list(base, period),
     }
+
+
+def _in_tier_order(counts: dict[str, int]) -> dict[str, int]:
+    """Every tier, major first, zeros included (tables and charts list tiers in this order)."""
+    return {tier: counts.get(tier, 0) for tier in TIER_ORDER}
 
 
 def monthly_trend(base: QuerySet, months: int = 12, today: date | None = None) -> list[dict]:

@@ -1,22 +1,44 @@
 """Scheduled report snapshots: the previous month on the 1st, the previous week on Mondays, for the
-group, every region and every company; stored idempotently and e-mailed once to the scope's managers."""
+group, every region and every company; stored idempotently and e-mailed once to the scope's managers
+through the core outbox (one message per reader, topic ``staff_notification``), with the report's
+header (whose, for when, generated when in Beijing time), the tiers from major down, the major, hot and
+important complaints and the contractor quality and repair statistics."""
 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from organization import access
 from organization.models import Company, Region
 
-from ..models import Complaint, ReportSnapshot
+from ..models import Complaint, ReportSnapshot, Status
+from ..services.notifications import STAFF_TOPIC
 from .periods import Period
-from .queries import complaint_report
+from .presentation import (
+    SCOPE_COMPANY,
+    SCOPE_GROUP,
+    SCOPE_REGION,
+    ReportHeader,
+    contractor_kind_label,
+    tier_rows,
+)
+from .queries import complaint_report, contractor_statistics
+
+EMAILED_ESCALATED_LIMIT = 50  # the e-mail lists this many; the dashboard behind its link has them all
+HEADER_SCOPES = {
+    ReportSnapshot.Scope.COMPANY: SCOPE_COMPANY,
+    ReportSnapshot.Scope.REGION: SCOPE_REGION,
+    ReportSnapshot.Scope.GROUP: SCOPE_GROUP,
+}
 
 
 def previous_period(kind: str, today: date) -> Period:
@@ -64,7 +86,9 @@ def generate(kind: str, period: Period, company_id: int | None = None) -> list[R
             scope_id=scope_id,
             defaults={
                 "scope_name": name,
-                "data": _json_safe(complaint_report(base, period)),
+                "data": _json_safe(
+                    {**complaint_report(base, period), "contractors": contractor_statistics(base, period)}
+                ),
                 "generated_at": timezone.now(),
             },
         )
@@ -90,31 +114,71 @@ def recipients(snapshot: ReportSnapshot) -> list[str]:
     return sorted(set(users.exclude(email="").values_list("email", flat=True)))
 
 
+def header(snapshot: ReportSnapshot) -> ReportHeader:
+    period = (
+        Period.parse_month(snapshot.period)
+        if snapshot.kind == ReportSnapshot.Kind.MONTHLY
+        else Period.parse_week(snapshot.period)
+    )
+    name = "" if snapshot.scope == ReportSnapshot.Scope.GROUP else snapshot.scope_name
+    return ReportHeader(HEADER_SCOPES[snapshot.scope], name, period, snapshot.generated_at)
+
+
+def dashboard_link(snapshot: ReportSnapshot, period: Period) -> str:
+    """The dashboard of the snapshot's scope and month (a week's: the month it starts in)."""
+    query = {"month": timezone.localtime(period.start).strftime("%Y-%m")}
+    if snapshot.scope != ReportSnapshot.Scope.GROUP:
+        query[snapshot.scope] = snapshot.scope_id
+    return f"{settings.PUBLIC_BASE_URL}{reverse('reports')}?{urlencode(query)}"
+
+
+def email_text(snapshot: ReportSnapshot) -> tuple[str, str]:
+    """(subject, body) of the snapshot's e-mail, in the active language."""
+    report_header = header(snapshot)
+    data = snapshot.data
+    escalated = [{**row, "status_label": Status(row["status"]).label} for row in data["escalated"]]
+    contractors = [
+        {**row, "kind_label": contractor_kind_label(row["kind"])} for row in data.get("contractors", [])
+    ]
+    subject = f"{report_header.title} · {report_header.scope_text} · {snapshot.period}"
+    body = render_to_string(
+        "complaints/email/report_snapshot.txt",
+        {
+            "header": report_header,
+            "report": data,
+            "tiers": tier_rows(data["by_tier"]),
+            "escalated": escalated[:EMAILED_ESCALATED_LIMIT],
+            "escalated_more": max(len(escalated) - EMAILED_ESCALATED_LIMIT, 0),
+            "contractors": contractors,
+            "link": dashboard_link(snapshot, report_header.period),
+        },
+    )
+    return subject, body
+
+
 def email_once(snapshot: ReportSnapshot) -> bool:
-    """Send the snapshot's summary to its readers unless it was already sent."""
+    """Queue the snapshot's e-mail to its readers unless it was already sent (the row lock and
+    ``emailed_at`` make it once; each message's dedupe key names the snapshot and the reader)."""
     with transaction.atomic():
         locked = ReportSnapshot.objects.select_for_update().get(pk=snapshot.pk)
         if locked.emailed_at is not None:
             return False
-        counts = locked.data["counts"]
-        subject = _("Complaint report %(period)s · %(scope)s") % {
-            "period": locked.period,
-            "scope": locked.scope_name,
-        }
-        body = _(
-            "New %(new)s, resolved %(resolved)s, closed %(closed)s, open at the end %(open)s; "
-            "major/hot/important in progress: %(escalated)s.\n%(link)s"
-        ) % {
-            "new": counts["new"],
-            "resolved": counts["resolved"],
-            "closed": counts["closed"],
-            "open": counts["open_at_end"],
-            "escalated": len(locked.data["escalated"]),
-            "link": f"{settings.PUBLIC_BASE_URL}/reports/?period={locked.period}",
-        }
-        addresses = recipients(locked)
-        if addresses:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+        subject, body = email_text(locked)
+        outbox.message_queue_many(
+            outbox.Message(
+                channel="email",
+                recipient=address,
+                topic=STAFF_TOPIC,
+                subject=subject,
+                body=body,
+                dedupe_key=(
+                    f"report:{locked.kind}:{locked.period}:{locked.scope}:{locked.scope_id}:"
+                    f"{outbox.recipient_key(address)}"
+                ),
+                company_id=locked.scope_id if locked.scope == ReportSnapshot.Scope.COMPANY else None,
+            )
+            for address in recipients(locked)
+        )
         locked.emailed_at = timezone.now()
         locked.save(update_fields=["emailed_at"])
         return True

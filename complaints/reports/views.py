@@ -1,24 +1,24 @@
 """The staff report pages: the dashboard (month, company or region), its print and XLSX/CSV
 versions, and the form that starts a custom-period report job."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import charts
 from core.exceptions import DomainError
+from core.exports import content_disposition
 from core.forms import form_errors_text
 from core.staff import staff_ui
 from organization.models import Company, Region
 
 from .. import selectors
 from ..forms import CustomReportForm
-from ..models import Category, Tier
-from . import export, jobs, queries
+from . import export, jobs, presentation, queries
 from .periods import Period
 
 
@@ -46,37 +46,41 @@ def _this_month() -> tuple[int, int]:
     return today.year, today.month
 
 
+def _presented(request) -> dict:
+    """The report as the dashboard and its print view show it: figures, the header, the contractor
+    statistics and the charts (the print view shows the dashboard's charts)."""
+    base, period, company_id, region_id = _page_report(request)
+    report = queries.complaint_report(base, period)
+    contractors = queries.contractor_statistics(base, period)
+    for row in contractors:
+        row["kind_label"] = presentation.contractor_kind_label(row["kind"])
+    trend = queries.monthly_trend(base, today=(period.end - timedelta(days=1)).date())
+    return {
+        "report": report,
+        "period": period,
+        "company_id": company_id,
+        "region_id": region_id,
+        "header": presentation.header_for(
+            user=request.user, period=period, company_id=company_id, region_id=region_id
+        ),
+        "contractors": contractors,
+        "tiers": presentation.tier_rows(report["by_tier"]),
+        "charts": presentation.report_charts(report, trend, contractors),
+    }
+
+
 @staff_ui
 @permission_required("complaints.view_complaint", raise_exception=True)
 def dashboard(request):
-    base, period, company_id, region_id = _page_report(request)
-    report = queries.complaint_report(base, period)
-    trend = queries.monthly_trend(base, today=(period.end - timezone.timedelta(days=1)).date())
-    categories = dict(Category.choices)
+    context = _presented(request)
     return render(
         request,
         "complaints/dashboard.html",
         {
-            "report": report,
-            "period": period,
-            "company_id": company_id,
-            "region_id": region_id,
+            **context,
             "companies": Company.objects.visible_to(request.user),
             "regions": Region.objects.visible_to(request.user).distinct(),
-            "custom_form": CustomReportForm(user=request.user, initial={"company_id": company_id}),
-            "trend_chart": charts.stacked_columns(
-                trend, [(code, label) for code, label in Tier.choices], label=_("Last 12 months by tier")
-            ),
-            "category_chart": charts.horizontal_bars(
-                [
-                    (str(categories.get(code, code)), count)
-                    for code, count in sorted(report["by_category"].items(), key=lambda item: -item[1])
-                ],
-                label=_("By category"),
-            ),
-            "company_chart": charts.horizontal_bars(
-                sorted(report["by_company"].items(), key=lambda item: -item[1]), label=_("By company")
-            ),
+            "custom_form": CustomReportForm(user=request.user, initial={"company_id": context["company_id"]}),
             "query": request.GET.urlencode(),
         },
     )
@@ -85,28 +89,35 @@ def dashboard(request):
 @staff_ui
 @permission_required("complaints.view_complaint", raise_exception=True)
 def dashboard_print(request):
-    base, period, _company_id, _region_id = _page_report(request)
-    report = queries.complaint_report(base, period)
+    context = _presented(request)
     return render(
         request,
         "complaints/report_print.html",
-        {"report": report, "sections": export.sections(report), "period": period},
+        {**context, "sections": export.sections(context["report"], context["contractors"])},
     )
 
 
 @staff_ui
 @permission_required("complaints.view_complaint", raise_exception=True)
 def dashboard_export(request, fmt: str):
-    base, period, _company_id, _region_id = _page_report(request)
+    base, period, company_id, region_id = _page_report(request)
     report = queries.complaint_report(base, period)
+    contractors = queries.contractor_statistics(base, period)
+    header = presentation.header_for(
+        user=request.user, period=period, company_id=company_id, region_id=region_id
+    )
     if fmt == "xlsx":
         response = HttpResponse(
-            export.to_xlsx(report),
+            export.to_xlsx(report, header, contractors),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(export.to_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="complaints-{period.label}.{fmt}"'
+        response = HttpResponse(
+            export.to_csv(report, header, contractors), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = content_disposition(
+        header.file_name(fmt), fallback=header.ascii_file_name(fmt)
+    )
     return response
 
 

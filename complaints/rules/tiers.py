@@ -176,6 +176,32 @@ def time_left(now: datetime, at: datetime) -> tuple[int, str]:
     return sign * (seconds // 60), "minutes"
 
 
+def clock_columns(
+    *,
+    received_at: datetime,
+    paused_seconds: int,
+    paused: bool,
+    resolved: bool,
+    tier: str,
+    done: frozenset[tuple[str, bool]] = frozenset(),
+) -> dict[str, datetime | None]:
+    """The complaint's clock columns (``next_due_at``, ``escalates_at``, ``resolve_by``) from its
+    state: what the services keep and what bulk seeding writes."""
+    clock = {
+        "received_at": received_at,
+        "paused_seconds": paused_seconds,
+        "paused": paused,
+        "resolved": resolved,
+        "tier": tier,
+        "done": done,
+    }
+    return {
+        "next_due_at": next_clock_due(**clock),
+        "escalates_at": next_escalation(**clock),
+        "resolve_by": resolve_limit(received_at=received_at, paused_seconds=paused_seconds),
+    }
+
+
 # --- Overdue and at risk: one definition for the dashboard, the scorecard, the lists and home -----
 # Its SQL twin is ``complaints.selectors.overdue_q`` / ``at_risk_q`` (tested to agree).
 

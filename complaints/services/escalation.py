@@ -136,19 +136,16 @@ CLOCK_FIELDS = ("next_due_at", "escalates_at", "resolve_by")
 
 def set_clocks(complaint: Complaint, done: set[tuple[str, bool]]) -> None:
     """Set the clock columns (``CLOCK_FIELDS``) from the complaint's state; the caller saves them."""
-    clock = {
-        "received_at": complaint.received_at,
-        "paused_seconds": complaint.paused_seconds,
-        "paused": complaint.paused_since is not None,
-        "resolved": complaint.status in rules.HANDLED_STATUSES,
-        "tier": complaint.tier,
-        "done": frozenset(done),
-    }
-    complaint.next_due_at = rules.next_clock_due(**clock)
-    complaint.escalates_at = rules.next_escalation(**clock)
-    complaint.resolve_by = rules.resolve_limit(
-        received_at=complaint.received_at, paused_seconds=complaint.paused_seconds
+    columns = rules.clock_columns(
+        received_at=complaint.received_at,
+        paused_seconds=complaint.paused_seconds,
+        paused=complaint.paused_since is not None,
+        resolved=complaint.status in rules.HANDLED_STATUSES,
+        tier=complaint.tier,
+        done=frozenset(done),
     )
+    for column, value in columns.items():
+        setattr(complaint, column, value)
 
 
 def escalate_due(*, as_of: datetime | None = None, batch_size: int = 500) -> int:

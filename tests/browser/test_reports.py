@@ -34,6 +34,6 @@ def test_dashboard_and_the_xlsx_download(page, live_server):
         page.click("#export-xlsx")
     workbook = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))  # noqa: SIM115
     summary = list(workbook.worksheets[0].iter_rows(values_only=True))
-    assert summary[1][:2] == ("新增", 3)
-    by_tier = dict(workbook["按等级"].iter_rows(min_row=2, values_only=True))
-    assert by_tier == {"一般": 1, "热点": 1, "重大": 1}
+    assert summary[6][:2] == ("新增", 3)  # after the header lines (report, company, month, generated at)
+    by_tier = list(workbook["按等级"].iter_rows(min_row=7, max_col=2, values_only=True))
+    assert by_tier == [("重大", 1), ("热点", 1), ("重要", 0), ("一般", 1)]
