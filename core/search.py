@@ -89,7 +89,9 @@ def run(request, raw_query: str) -> SearchResult:
         return SearchResult(query=query, status="empty")
     if len(query) < MIN_QUERY_LENGTH:
         return SearchResult(query=query, status="too_short")
-    groups = [group for provider in _providers for group in provider(request, query) if group.rows or group.note]
+    groups = [
+        group for provider in _providers for group in provider(request, query) if group.rows or group.note
+    ]
     return SearchResult(query=query, status="ok", groups=sorted(groups, key=lambda group: group.order))
 
 

@@ -39,7 +39,11 @@ def _row(customer: Customer) -> search.SearchRow:
     return search.SearchRow(
         label=customer.name,
         detail=" · ".join(
-            [privacy.shown_phone(customer, unmasked=False), customer.get_stage_display(), customer.company.name]
+            [
+                privacy.shown_phone(customer, unmasked=False),
+                customer.get_stage_display(),
+                customer.company.name,
+            ]
         ),
         url=reverse("customer-detail", args=[customer.pk]),
     )
