@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import search
+from organization.models import Unit
 from organization.search import unit_condition
 
 from .models import Complaint
@@ -45,12 +47,6 @@ _TAIL = re.compile(r"^\d{3,6}$")
 class NumberQuery:
     exact: tuple[str, ...] = ()
     prefix: str = ""
-
-    def condition(self) -> Q:
-        condition = Q(number__in=self.exact) if self.exact else Q()
-        if self.prefix:
-            condition |= Q(number__startswith=self.prefix)
-        return condition
 
 
 def _number(month: str, sequence: int) -> str:
@@ -90,19 +86,42 @@ def _row(complaint: Complaint) -> search.SearchRow:
     )
 
 
+def _prefix_condition(prefix: str) -> Q:
+    condition = Q(number__startswith=prefix)  # PostgreSQL: the number's varchar_pattern_ops index
+    if connection.vendor == "sqlite":
+        # SQLite's LIKE ignores case, so it cannot use an index; the same prefix as a range of the
+        # unique index (binary order: exact for these ASCII numbers) can.
+        condition &= Q(number__gte=prefix, number__lt=prefix + "\x7f")
+    return condition
+
+
 def search_complaints(request, query: str):
     user = request.user
     if not user.has_perm("complaints.view_complaint"):
         return
     number = read_number(query, timezone.localdate())
-    home = unit_condition(query, "unit__")
+    home = unit_condition(query)
     if number is None and home is None:
         return
-    conditions = [found for found in (number and number.condition(), home) if found is not None]
-    condition = reduce(operator.or_, conditions)
+    # Whole numbers and homes name a handful of complaints: found by id through the number's unique
+    # index and the unit's index, then scoped. As a plain filter beside the scope's company a planner
+    # without statistics (SQLite before ANALYZE) would walk the company's complaints instead.
+    named = [
+        found
+        for found in (
+            Q(number__in=number.exact) if number is not None and number.exact else None,
+            Q(unit__in=Unit.objects.filter(home).values("pk")) if home is not None else None,
+        )
+        if found is not None
+    ]
+    conditions = []
+    if named:
+        conditions.append(Q(pk__in=Complaint.objects.filter(reduce(operator.or_, named)).values("pk")))
+    if number is not None and number.prefix:
+        conditions.append(_prefix_condition(number.prefix))
     complaints = (
         Complaint.objects.visible_to(user)
-        .filter(condition)
+        .filter(reduce(operator.or_, conditions))
         .select_related("project", "unit__building")
         .order_by("-number")  # numbers run with the month and the sequence: newest first, by the index
     )
