@@ -86,7 +86,7 @@
     message.textContent = data.message || "";
     message.hidden = !data.message;
     const count = options.length - 1;
-    status.textContent = data.message || form.dataset.countLabel.replace("%(count)s", String(count));
+    status.textContent = data.message || form.dataset.countLabel.replace("__N__", String(count));
     shownQuery = data.query;
     open(true);
   };
