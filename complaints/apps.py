@@ -28,3 +28,8 @@ class ComplaintsConfig(AppConfig):
         from .timeline import complaints_of
 
         timeline.register(complaints_of)
+        from core import search
+
+        from .search import search_complaints
+
+        search.register(search_complaints)

@@ -7,5 +7,6 @@ urlpatterns = [
     path("jobs/<int:job_id>/status/", views.job_status, name="job-status"),
     path("jobs/<int:job_id>/download/", views.job_download, name="job-download"),
     path("messages/failed/", views.failed_messages, name="failed-messages"),
+    path("search/", views.search, name="search"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -12,6 +12,7 @@ from core.exceptions import DomainError
 from core.staff import staff_ui
 
 from . import outbox
+from . import search as global_search
 from .jobs import job_for
 from .models import TOPIC_LABELS, Job
 
@@ -96,3 +97,18 @@ def unsubscribe(request, token: str):
         outbox.unsubscribe(key=key, topic=topic)
         context["done"] = True
     return render(request, "core/unsubscribe.html", context)
+
+
+@staff_ui
+@require_GET
+def search(request):
+    """The top bar's search: one box, results grouped by kind. ``format=json`` answers the same
+    groups for the box's suggestions (static/js/search.js)."""
+    result = global_search.run(request, request.GET.get("q", ""))
+    if request.GET.get("format") == "json":
+        return JsonResponse(result.as_json())
+    return render(
+        request,
+        "core/search.html",
+        {"result": result, "min_length": global_search.MIN_QUERY_LENGTH},
+    )

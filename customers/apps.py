@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from core import search
+
+        from .search import search_customers
+
+        search.register(search_customers)

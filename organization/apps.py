@@ -12,3 +12,8 @@ class OrganizationConfig(AppConfig):
 
         # Permissions are created by post_migrate, so roles are synced after them on every migrate.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="organization.sync_roles")
+        from core import search
+
+        from .search import search_organisation
+
+        search.register(search_organisation)

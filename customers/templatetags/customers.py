@@ -38,6 +38,7 @@ def _detail_words() -> dict[str, str]:
         "upsert": _("updated"),
         "update": _("updated"),
         "segment": _("segment"),
+        "search": _("Search"),
     }
 
 

@@ -336,6 +336,7 @@ def seed_site() -> Site:
         "campaigns": "/club/campaigns/",
         "job": f"/jobs/{job.pk}/",
         "failed-messages": "/messages/failed/",
+        "search": "/search/?q=3栋1502",
         # public pages
         "login": "/login/",
         "public-complaint": "/complain/",
@@ -362,6 +363,7 @@ def seed_site() -> Site:
         "gifts",
         "merchants",
         "campaigns",
+        "search",
     ]
     return Site(
         urls=urls,
