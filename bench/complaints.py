@@ -4,7 +4,9 @@
 - the escalation sweep with 1,000 due complaints among the open ones;
 - the monthly complaint report, and its ratio to the same aggregations written by hand in SQL
   (bench/report_sql.py);
-- complaint intake through the API as a ratio to a bare Django view doing the same INSERT.
+- complaint intake through the API as a ratio to a bare Django view doing the same INSERT;
+- the work queue page (/complaints/): mine, at risk, sorted by next escalation, for a company user and
+  a group-level user, with the ratio (target 1.5 at most) and the queries per page (must not grow).
 """
 
 import statistics
@@ -12,6 +14,7 @@ import time
 from datetime import timedelta
 
 from django.db import connection
+from django.db.models import F
 from django.http import JsonResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -28,14 +31,27 @@ from bench.common import (
     page_queries_text,
     page_size_failures,
     queries_per_page,
+    staff_page_ms,
 )
 from complaints import demo, reports
 from complaints import services as complaint_services
 from complaints.models import Complaint
-from organization.models import Project
+from organization.models import Project, User
 
 REPORT_REPEATS = 5
 INTAKE_REQUESTS = 200
+QUEUE_PAGES = {
+    "staff_sz mine": ("staff_sz", "/complaints/?mine=1"),
+    "staff_sz at risk": ("staff_sz", "/complaints/?urgency=at_risk"),
+    "staff_sz by next escalation": ("staff_sz", "/complaints/?sort=escalation"),
+    "staff_sz mine by next escalation": ("staff_sz", "/complaints/?mine=1&sort=escalation"),
+    "group_cr at risk": ("group_cr", "/complaints/?urgency=at_risk"),
+    "group_cr by next escalation": ("group_cr", "/complaints/?sort=escalation"),
+    "group_cr by last update": ("group_cr", "/complaints/?sort=updated"),
+    "group_cr by tier": ("group_cr", "/complaints/?sort=tier"),
+}
+QUEUE_RATIO_TARGET = 1.5
+MINE_EVERY = 50  # staff_sz handles one complaint in this many of the company's
 
 
 def grow_complaints_to(target: int) -> None:
@@ -59,6 +75,21 @@ def list_ms(repeats: int) -> dict[str, float]:
             client, f"{COMPLAINT_LIST_URL}?tier=major", repeats
         )
     return results
+
+
+def give_some_to(username: str) -> None:
+    """Make ``username`` the handler of one in MINE_EVERY of their company's complaints (the demo
+    rows have no handler), so that "mine" has rows to show at both sizes."""
+    user = User.objects.get(username=username)
+    Complaint.objects.filter(company_id=user.company_id).annotate(every=F("id") % MINE_EVERY).filter(
+        every=0
+    ).update(handler=user)
+
+
+def queue_ms(repeats: int) -> dict[str, tuple[float, int]]:
+    """Median ms and queries of each work-queue page in QUEUE_PAGES (signed-in staff pages)."""
+    give_some_to("staff_sz")
+    return {case: staff_page_ms(username, url, repeats) for case, (username, url) in QUEUE_PAGES.items()}
 
 
 def sweep_ms(due: int = 1000) -> float:
@@ -141,16 +172,19 @@ def measure(sizes: Sizes) -> dict:
     list_small = list_ms(sizes.repeats)
     page_queries = queries_per_page(COMPLAINT_LIST_URL)
     report_small = report_ms(REPORT_REPEATS)
+    queue_small = queue_ms(sizes.repeats)
     sweep_small = sweep_ms()
     grow_complaints_to(sizes.large)
     list_large = list_ms(sizes.repeats)
     report_large = report_ms(REPORT_REPEATS)
+    queue_large = queue_ms(sizes.repeats)
     sweep_large = sweep_ms()
     return {
         "list": (list_small, list_large),
         "page_queries": page_queries,
         "report": (report_small, report_large),
         "sweep": (sweep_small, sweep_large),
+        "queue": (queue_small, queue_large),
         "intake": intake_ratio(INTAKE_REQUESTS),
     }
 
@@ -182,4 +216,18 @@ def report(figures: dict, sizes: Sizes) -> list[str]:
         f"Complaint intake, median of {INTAKE_REQUESTS}: API {api_ms:.1f} ms, "
         f"bare INSERT view {bare_ms:.1f} ms, ratio {api_ms / bare_ms:.1f}; {intake_queries} queries"
     )
-    return page_size_failures("complaint", figures["page_queries"])
+    failures = page_size_failures("complaint", figures["page_queries"])
+    queue_small, queue_large = figures["queue"]
+    print(f"\nWork queue page (/complaints/), median of {sizes.repeats} requests (ms; queries)")
+    print(f"  {'case':<34}{sizes.small:>12,}{sizes.large:>14,}{'ratio':>9}")
+    for case, (small_ms, small_queries) in queue_small.items():
+        large_ms, large_queries = queue_large[case]
+        ratio = large_ms / small_ms
+        flag = "" if ratio <= QUEUE_RATIO_TARGET else f"  (target {QUEUE_RATIO_TARGET})"
+        print(
+            f"  {case:<34}{small_ms:>8.1f}; {small_queries:<3}{large_ms:>10.1f}; {large_queries:<3}"
+            f"{ratio:>9.2f}{flag}"
+        )
+        if small_queries != large_queries:
+            failures.append(f"the work queue page '{case}' runs more queries at {sizes.large:,} complaints")
+    return failures

@@ -179,6 +179,15 @@ def generate_complaints(
                     received_at=received_at,
                     paused_since=now if status == Status.AWAITING_CUSTOMER else None,
                     **_handling_times(rng, status, received_at, now),
+                    # The clock columns the work lists read (countdown, overdue, at risk).
+                    resolve_by=complaint_rules.resolve_limit(received_at=received_at, paused_seconds=0),
+                    escalates_at=complaint_rules.next_escalation(
+                        received_at=received_at,
+                        paused_seconds=0,
+                        paused=status == Status.AWAITING_CUSTOMER,
+                        resolved=status in complaint_rules.HANDLED_STATUSES,
+                        tier=tier,
+                    ),
                     next_due_at=complaint_rules.next_clock_due(
                         received_at=received_at,
                         paused_seconds=0,

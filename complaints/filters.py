@@ -5,9 +5,9 @@ shows them with a 400 and no rows)."""
 
 import django_filters
 from django.db.models import Q
-from django_filters.widgets import BooleanWidget
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from core.filters import IdFilter, MomentFilter
 
