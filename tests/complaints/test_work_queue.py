@@ -152,7 +152,9 @@ def test_one_query_for_the_rows_at_any_page_size(client, company_a, staff_a, dja
         client.get(reverse("complaint-list"), {"sort": "updated"})
     assert len(many) == len(few)
     selects = [q["sql"] for q in many.captured_queries if 'FROM "complaints_complaint"' in q["sql"]]
-    assert len(selects) == 2  # the page's rows, and the total (a count of at most 1,001 rows)
+    # The page's rows, and the total: a count of at most 1,001 rows (on PostgreSQL after the
+    # planner's estimate, which is small here).
+    assert len(selects) == (3 if connection.vendor == "postgresql" else 2)
     assert any("LIMIT 1001" in sql for sql in selects)
 
 
