@@ -147,6 +147,8 @@ def complaint_list(request):
             "complaints": page.rows,
             "page": page,
             "total": total,
+            # Grouped by thousands as the owners' reports print them (「约 12,000 条」).
+            "total_shown": f"{total.count:,}" if total else "",
             "query": query.urlencode(),
             "sort": sort,
             "sorts": list(SORT_LABELS.items()),

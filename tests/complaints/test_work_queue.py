@@ -15,6 +15,7 @@ from django.utils import timezone
 from complaints import queue_views, selectors, services
 from complaints.models import Complaint, ComplaintEvent, Department, Status, Tier
 from core.models import SavedView
+from core.pagination import Total
 from organization import roles
 from tests.factories import ComplaintFactory, ProjectFactory, UserFactory
 
@@ -169,6 +170,10 @@ def test_the_shown_total(client, company_a, staff_a, monkeypatch):
     html = client.get(reverse("complaint-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-total="3" data-total-kind="at_least"' in html
     assert "More than 3 complaints" in html
+    monkeypatch.setattr(queue_views, "estimated_total", lambda queryset: Total(12300, "about"))
+    html = client.get(reverse("complaint-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-total="12300" data-total-kind="about"' in html
+    assert "About 12,300 complaints" in html
 
 
 def test_the_project_select_offers_the_projects_the_user_sees(client, company_a, company_b, staff_a):
@@ -372,3 +377,15 @@ def test_bulk_is_a_post_with_csrf(staff_a, two_open, colleague):
         reverse("complaint-bulk"), {"ids": [two_open[0].pk], "action": "assign", "to": colleague.pk}
     )
     assert response.status_code == 403
+
+
+def test_the_date_fields_of_the_filter_bar_are_accepted(client, company_a, staff_a):
+    project = ProjectFactory(company=company_a)
+    old = ComplaintFactory(project=project, received_at=NOW - timedelta(days=10))
+    new = ComplaintFactory(project=project, received_at=NOW - timedelta(hours=1))
+    client.force_login(staff_a)
+    day = timezone.localdate(NOW - timedelta(days=3)).isoformat()  # what <input type=date> sends
+    after = client.get(reverse("complaint-list"), {"received_after": day})
+    before = client.get(reverse("complaint-list"), {"received_before": day})
+    assert (after.status_code, ids(after)) == (200, [new.pk])
+    assert (before.status_code, ids(before)) == (200, [old.pk])
