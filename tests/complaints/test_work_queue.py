@@ -389,3 +389,16 @@ def test_the_date_fields_of_the_filter_bar_are_accepted(client, company_a, staff
     before = client.get(reverse("complaint-list"), {"received_before": day})
     assert (after.status_code, ids(after)) == (200, [new.pk])
     assert (before.status_code, ids(before)) == (200, [old.pk])
+
+
+def test_the_last_update_follows_events_written_in_bulk(company_a):
+    project = ProjectFactory(company=company_a)
+    first, second = ComplaintFactory.create_batch(2, project=project)
+    ComplaintEvent.objects.bulk_create(
+        [ComplaintEvent(complaint=complaint, kind=ComplaintEvent.Kind.LINKED) for complaint in (first, second)]
+    )
+    ComplaintEvent.objects.filter(complaint=first).update(at=NOW - timedelta(days=2))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.last_event_at == NOW - timedelta(days=2)
+    assert second.last_event_at == ComplaintEvent.objects.get(complaint=second).at
