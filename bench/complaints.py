@@ -32,6 +32,7 @@ from bench.common import (
     page_size_failures,
     queries_per_page,
     staff_page_ms,
+    vacuum,
 )
 from complaints import demo, reports
 from complaints import services as complaint_services
@@ -84,6 +85,7 @@ def give_some_to(username: str) -> None:
     Complaint.objects.filter(company_id=user.company_id).annotate(every=F("id") % MINE_EVERY).filter(
         every=0
     ).update(handler=user)
+    vacuum()  # the planner's statistics after the change, as autovacuum would have them
 
 
 def queue_ms(repeats: int) -> dict[str, tuple[float, int, int]]:
@@ -235,6 +237,7 @@ def report(figures: dict, sizes: Sizes) -> list[str]:
             f"  {case:<34}{small_ms:>8.1f}; {small_queries:>2}; {small_rows:>2}"
             f"{large_ms:>10.1f}; {large_queries:>2}; {large_rows:>2}{ratio:>9.2f}{flag}"
         )
-        if small_queries != large_queries:
+        # One fewer at the large size is the total read from the planner's estimate without a count.
+        if large_queries > small_queries:
             failures.append(f"the work queue page '{case}' runs more queries at {sizes.large:,} complaints")
     return failures

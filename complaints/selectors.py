@@ -120,7 +120,9 @@ def keyset_order(keys: tuple[SortKey, ...], *, backwards: bool = False) -> list:
     order = []
     for key in (*keys, SortKey("id", keys[-1].descending)):
         descending = key.descending != backwards
-        nulls = {"nulls_first": True} if backwards else {"nulls_last": True}
+        # NULLS FIRST/LAST only where a column can be empty: on PostgreSQL a "DESC NULLS LAST" on a
+        # column whose index is plain DESC would sort every row instead of reading the index.
+        nulls = {} if not key.nullable else {"nulls_first": True} if backwards else {"nulls_last": True}
         expression = F(key.field)
         order.append(expression.desc(**nulls) if descending else expression.asc(**nulls))
     return order
