@@ -3,6 +3,7 @@ sorts with keyset pages both ways, a shown total that never counts a large table
 views, and bulk assignment or handover with a confirmation step."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core import saved_views
 from core.exceptions import DomainError
+from core.filters import MAX_ID
 from core.forms import form_errors_text
 from core.models import SavedView
 from core.pagination import estimated_total
@@ -52,31 +54,41 @@ def cursor_token(complaint: Complaint, sort: str) -> str:
     )
 
 
+def _small_int(part: str) -> int | None:
+    return (
+        int(part) if part.isascii() and part.isdigit() and len(part) <= 19 and int(part) <= MAX_ID else None
+    )
+
+
+def _moment(part: str):
+    try:
+        moment = parse_datetime(part)
+    except ValueError:
+        return None
+    if moment is None or moment.tzinfo is None or not 1900 <= moment.year <= 2199:
+        return None
+    return moment.astimezone(UTC)
+
+
 def parse_cursor(token: str, sort: str) -> tuple | None:
     """A cursor this page wrote, or None (a hand-edited one starts from the first page)."""
     keys = selectors.QUEUE_SORTS[sort]
     parts = token.split("~")
-    if len(parts) != len(keys) + 1 or not parts[-1].isdigit():
+    if len(parts) != len(keys) + 1:
         return None
     values = []
     for key, part in zip(keys, parts[:-1], strict=True):
-        if part == "":
-            if not key.nullable:
-                return None
-            values.append(None)
-        elif key.field == "tier_rank":
-            if not part.isdigit():
-                return None
-            values.append(int(part))
+        if part == "" and key.nullable:
+            value = None
+        elif part == "":
+            return None
         else:
-            try:
-                moment = parse_datetime(part)
-            except ValueError:
-                moment = None
-            if moment is None or moment.tzinfo is None:
+            value = _small_int(part) if key.field == "tier_rank" else _moment(part)
+            if value is None:
                 return None
-            values.append(moment)
-    return (*values, int(parts[-1]))
+        values.append(value)
+    pk = _small_int(parts[-1])
+    return None if pk is None else (*values, pk)
 
 
 def _link(query: QueryDict, **params) -> str:
@@ -218,9 +230,9 @@ def _selection(request) -> Selection:
     raw = request.POST.getlist("ids")
     if not raw:
         raise DomainError(_("Choose at least one complaint."), code="no_complaints")
-    if len(raw) > BULK_MAX or not all(value.isdigit() for value in raw):
+    ids = {_small_int(value) for value in raw}
+    if len(raw) > BULK_MAX or None in ids:
         raise DomainError(_("Choose at most %(n)d complaints.") % {"n": BULK_MAX}, code="ids")
-    ids = {int(value) for value in raw}
     complaints = list(
         Complaint.objects.visible_to(request.user)
         .filter(pk__in=ids)
@@ -240,11 +252,11 @@ def _selection(request) -> Selection:
             ),
             code="mixed_companies",
         )
-    to = request.POST.get("to", "")
+    to = _small_int(request.POST.get("to", ""))
     target = (
-        access.assignable_staff(request.user, complaints[0].company).filter(pk=int(to)).first()
-        if to.isdigit()
-        else None
+        None
+        if to is None
+        else access.assignable_staff(request.user, complaints[0].company).filter(pk=to).first()
     )
     if target is None:
         raise DomainError(_("Choose a person who may handle this company's complaints."), code="target")

@@ -105,7 +105,20 @@ def test_the_sort_and_the_filters_travel_together(client, queue, staff_a, monkey
     assert seen == expected_order(mine, "escalation")
 
 
-@pytest.mark.parametrize("cursor", ["junk", "2026-01-01T00:00:00~x", "~~~", "2026-01-01T00:00:00~12"])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "junk",
+        "2026-01-01T00:00:00~x",
+        "~~~",
+        "2026-01-01T00:00:00~12",  # no time zone
+        "3~2026-01-01T00:00:00+00:00~99999999999999999999999",
+        "3~2026-01-01T00:00:00+00:00~²",
+        "99999999999999999999~2026-01-01T00:00:00+00:00~1",
+        "3~0001-01-01T00:00:00+14:00~1",
+        "3~2026-13-01T00:00:00+00:00~1",
+    ],
+)
 def test_a_cursor_the_page_did_not_write_starts_from_the_first_page(client, queue, staff_a, cursor):
     client.force_login(staff_a)
     response = client.get(reverse("complaint-list"), {"sort": "tier", "after": cursor})
@@ -395,10 +408,39 @@ def test_the_last_update_follows_events_written_in_bulk(company_a):
     project = ProjectFactory(company=company_a)
     first, second = ComplaintFactory.create_batch(2, project=project)
     ComplaintEvent.objects.bulk_create(
-        [ComplaintEvent(complaint=complaint, kind=ComplaintEvent.Kind.LINKED) for complaint in (first, second)]
+        [
+            ComplaintEvent(complaint=complaint, kind=ComplaintEvent.Kind.LINKED)
+            for complaint in (first, second)
+        ]
     )
     ComplaintEvent.objects.filter(complaint=first).update(at=NOW - timedelta(days=2))
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.last_event_at == NOW - timedelta(days=2)
     assert second.last_event_at == ComplaintEvent.objects.get(complaint=second).at
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"ids": ["99999999999999999999999"], "to": "1"},
+        {"ids": ["²"], "to": "1"},
+        {"ids": ["abc"], "to": "1"},
+        {"ids": [], "to": "1"},
+        {"to": "99999999999999999999999"},
+        {"to": ""},
+    ],
+)
+def test_bad_bulk_input_is_a_message_not_an_error(client, staff_a, two_open, fields):
+    client.force_login(staff_a)
+    data = {"ids": [str(c.pk) for c in two_open], "action": "assign", "confirm": "1", **fields}
+    response = client.post(reverse("complaint-bulk"), data)
+    assert response.status_code == 302
+    assert not Complaint.objects.filter(handler__isnull=False).exists()
+
+
+def test_too_many_complaints_at_once(client, staff_a, colleague, monkeypatch, two_open):
+    monkeypatch.setattr(queue_views, "BULK_MAX", 1)
+    client.force_login(staff_a)
+    assert bulk(client, two_open, action="assign", to=colleague.pk, confirm="1").status_code == 302
+    assert not Complaint.objects.filter(handler__isnull=False).exists()
