@@ -4,7 +4,9 @@
 - the escalation sweep with 1,000 due complaints among the open ones;
 - the monthly complaint report, and its ratio to the same aggregations written by hand in SQL
   (bench/report_sql.py);
-- complaint intake through the API as a ratio to a bare Django view doing the same INSERT.
+- complaint intake through the API as a ratio to a bare Django view doing the same INSERT;
+- the work queue page (/complaints/): mine, at risk, sorted by next escalation, for a company user and
+  a group-level user, with the ratio (target 1.5 at most) and the queries per page (must not grow).
 """
 
 import statistics
@@ -12,8 +14,9 @@ import time
 from datetime import timedelta
 
 from django.db import connection
+from django.db.models import F
 from django.http import JsonResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -28,14 +31,28 @@ from bench.common import (
     page_queries_text,
     page_size_failures,
     queries_per_page,
+    staff_page_ms,
+    vacuum,
 )
 from complaints import demo, reports
 from complaints import services as complaint_services
 from complaints.models import Complaint
-from organization.models import Project
+from organization.models import Project, User
 
 REPORT_REPEATS = 5
 INTAKE_REQUESTS = 200
+QUEUE_PAGES = {
+    "staff_sz mine": ("staff_sz", "/complaints/?mine=1"),
+    "staff_sz at risk": ("staff_sz", "/complaints/?urgency=at_risk"),
+    "staff_sz by next escalation": ("staff_sz", "/complaints/?sort=escalation"),
+    "staff_sz mine by next escalation": ("staff_sz", "/complaints/?mine=1&sort=escalation"),
+    "group_cr at risk": ("group_cr", "/complaints/?urgency=at_risk"),
+    "group_cr by next escalation": ("group_cr", "/complaints/?sort=escalation"),
+    "group_cr by last update": ("group_cr", "/complaints/?sort=updated"),
+    "group_cr by tier": ("group_cr", "/complaints/?sort=tier"),
+}
+QUEUE_RATIO_TARGET = 1.5
+MINE_EVERY = 10  # staff_sz handles one complaint in this many of the company's (a full page at both sizes)
 
 
 def grow_complaints_to(target: int) -> None:
@@ -59,6 +76,29 @@ def list_ms(repeats: int) -> dict[str, float]:
             client, f"{COMPLAINT_LIST_URL}?tier=major", repeats
         )
     return results
+
+
+def give_some_to(username: str) -> None:
+    """Make ``username`` the handler of one in MINE_EVERY of their company's complaints (the demo
+    rows have no handler), so that "mine" has rows to show at both sizes."""
+    user = User.objects.get(username=username)
+    Complaint.objects.filter(company_id=user.company_id).annotate(every=F("id") % MINE_EVERY).filter(
+        every=0
+    ).update(handler=user)
+    vacuum()  # the planner's statistics after the change, as autovacuum would have them
+
+
+def queue_ms(repeats: int) -> dict[str, tuple[float, int, int]]:
+    """Median ms, queries and rows shown of each work-queue page in QUEUE_PAGES (signed-in staff
+    pages). The time grows with the rows rendered, so compare sizes where both pages are full."""
+    give_some_to("staff_sz")
+    figures = {}
+    for case, (username, url) in QUEUE_PAGES.items():
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        rows = client.get(url).content.decode().count("data-complaint=")
+        figures[case] = (*staff_page_ms(username, url, repeats), rows)
+    return figures
 
 
 def sweep_ms(due: int = 1000) -> float:
@@ -141,16 +181,19 @@ def measure(sizes: Sizes) -> dict:
     list_small = list_ms(sizes.repeats)
     page_queries = queries_per_page(COMPLAINT_LIST_URL)
     report_small = report_ms(REPORT_REPEATS)
+    queue_small = queue_ms(sizes.repeats)
     sweep_small = sweep_ms()
     grow_complaints_to(sizes.large)
     list_large = list_ms(sizes.repeats)
     report_large = report_ms(REPORT_REPEATS)
+    queue_large = queue_ms(sizes.repeats)
     sweep_large = sweep_ms()
     return {
         "list": (list_small, list_large),
         "page_queries": page_queries,
         "report": (report_small, report_large),
         "sweep": (sweep_small, sweep_large),
+        "queue": (queue_small, queue_large),
         "intake": intake_ratio(INTAKE_REQUESTS),
     }
 
@@ -182,4 +225,19 @@ def report(figures: dict, sizes: Sizes) -> list[str]:
         f"Complaint intake, median of {INTAKE_REQUESTS}: API {api_ms:.1f} ms, "
         f"bare INSERT view {bare_ms:.1f} ms, ratio {api_ms / bare_ms:.1f}; {intake_queries} queries"
     )
-    return page_size_failures("complaint", figures["page_queries"])
+    failures = page_size_failures("complaint", figures["page_queries"])
+    queue_small, queue_large = figures["queue"]
+    print(f"\nWork queue page (/complaints/), median of {sizes.repeats} requests (ms; queries; rows shown)")
+    print(f"  {'case':<34}{sizes.small:>16,}{sizes.large:>18,}{'ratio':>9}")
+    for case, (small_ms, small_queries, small_rows) in queue_small.items():
+        large_ms, large_queries, large_rows = queue_large[case]
+        ratio = large_ms / small_ms
+        flag = "" if ratio <= QUEUE_RATIO_TARGET else f"  (target {QUEUE_RATIO_TARGET})"
+        print(
+            f"  {case:<34}{small_ms:>8.1f}; {small_queries:>2}; {small_rows:>2}"
+            f"{large_ms:>10.1f}; {large_queries:>2}; {large_rows:>2}{ratio:>9.2f}{flag}"
+        )
+        # One fewer at the large size is the total read from the planner's estimate without a count.
+        if large_queries > small_queries:
+            failures.append(f"the work queue page '{case}' runs more queries at {sizes.large:,} complaints")
+    return failures

@@ -4,8 +4,10 @@ refuses the other refuses with the same message (the API answers 400 with the er
 shows them with a 400 and no rows)."""
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from core.filters import IdFilter, MomentFilter
 
@@ -23,6 +25,22 @@ class ComplaintFilter(django_filters.FilterSet):
     tier = django_filters.ChoiceFilter(choices=Tier.choices)
     received_after = MomentFilter(field_name="received_at", lookup_expr="gte")
     received_before = MomentFilter(field_name="received_at", lookup_expr="lt")
+    mine = django_filters.BooleanFilter(
+        method="filter_mine",
+        widget=BooleanWidget,
+        help_text="`true` (or `1`): the complaints whose handler is the caller; `false`: the others.",
+    )
+    unassigned = django_filters.BooleanFilter(
+        method="filter_unassigned",
+        widget=BooleanWidget,
+        help_text="`true`: open complaints (not resolved or closed) without a handler; `false`: the others.",
+    )
+    q = django_filters.CharFilter(
+        method="filter_keyword",
+        max_length=100,
+        help_text="Words in the title or the description (case-insensitive substring; trigram indexes "
+        "on PostgreSQL).",
+    )
     urgency = django_filters.ChoiceFilter(
         choices=[(rules.OVERDUE, _("Overdue")), (rules.AT_RISK, _("At risk"))],
         method="filter_urgency",
@@ -36,9 +54,29 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def filter_urgency(self, queryset, name, value):
         now = timezone.now()
+        # Asked about now, "not resolved by now" is "not resolved" (a resolve is stamped with the time
+        # it happens). Saying so lets the database read the partial indexes of unresolved complaints
+        # (deadline, resolve_by) instead of every complaint of the scope.
         return queryset.filter(
-            selectors.overdue_q(now) if value == rules.OVERDUE else selectors.at_risk_q(now)
+            selectors.overdue_q(now) if value == rules.OVERDUE else selectors.at_risk_q(now),
+            resolved_at__isnull=True,
         )
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return queryset.none() if value else queryset
+        return queryset.filter(handler_id=user.pk) if value else queryset.exclude(handler_id=user.pk)
+
+    def filter_unassigned(self, queryset, name, value):
+        unassigned = Q(handler__isnull=True, status__in=rules.OPEN_STATUSES)
+        return queryset.filter(unassigned) if value else queryset.exclude(unassigned)
+
+    def filter_keyword(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        return queryset
 
     def filter_number(self, queryset, name, value):
         # Numbers are stored upper case (TS202611-000123); staff type them as they read them.

@@ -129,6 +129,9 @@ class Complaint(models.Model):
     owner_update_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The call-back (回访) a resolved complaint is owed; NULL once one settled it or it left "resolved".
     callback_due_at = models.DateTimeField(_("call-back due"), null=True, blank=True, editable=False)
+    # The time of the latest event (the work queue's "last update" column and sort). Kept by a
+    # database trigger on every event insert (migration 0019), so no service can forget it.
+    last_event_at = models.DateTimeField(_("last update"), null=True, blank=True, editable=False)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -198,6 +201,13 @@ class Complaint(models.Model):
                 name="complaint_callback_due",
                 condition=models.Q(callback_due_at__isnull=False),
             ),
+            # The work queue's sorts (complaints/selectors.py QUEUE_SORTS): next escalation, soonest
+            # first, for everyone, a company and one handler; the handler's newest first ("mine").
+            # The "last update" and tier sorts have vendor-specific indexes in migration 0019.
+            models.Index(fields=["escalates_at", "id"], name="complaint_escalation_order"),
+            models.Index(fields=["company", "escalates_at", "id"], name="complaint_company_escalation"),
+            models.Index(fields=["handler", "escalates_at", "id"], name="complaint_handler_escalation"),
+            models.Index(fields=["handler", "-received_at", "-id"], name="complaint_handler_recent"),
             # Reports count what was resolved or closed in a period.
             models.Index(fields=["resolved_at"], name="complaint_resolved"),
             models.Index(fields=["closed_at"], name="complaint_closed"),

@@ -1,7 +1,9 @@
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
 
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from organization.models import Company, Region
 
@@ -54,14 +56,103 @@ def with_urgency(complaints: QuerySet[Complaint], at: datetime) -> QuerySet[Comp
 SIMILAR_TITLE_RATIO = 0.5
 
 
-def complaint_list(*, user, before: tuple[datetime, int] | None = None) -> QuerySet[Complaint]:
-    """The complaints ``user`` sees, most recently received first, from after ``before`` (received
-    at, id) on. Narrow it with ``filters.ComplaintFilter``, as the API does."""
-    complaints = Complaint.objects.visible_to(user).select_related("project")
-    if before:
-        at, pk = before
-        complaints = complaints.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
-    return complaints.order_by("-received_at", "-id")
+# --- The work queue: sorts and keyset pages ---------------------------------------------------------
+
+# The tier sort's expression, the same text as the index of migration 0019 (so that both databases
+# read the rows in index order: a CASE over an unindexed expression would sort every row).
+TIER_RANK_SQL = (
+    "(CASE \"complaints_complaint\".\"tier\" WHEN 'major' THEN 0 WHEN 'hot' THEN 1 "
+    "WHEN 'important' THEN 2 ELSE 3 END)"
+)
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One column of a sort: ``field`` (a column, or the annotation ``tier_rank``), descending or not,
+    and whether it can be empty (empty values come last in both directions)."""
+
+    field: str
+    descending: bool
+    nullable: bool = False
+
+
+# Each sort ends with the id in the direction of its last column, so that a page's last row is a
+# unique cursor. Every sort has an index per scope (all, a company, one handler): see Complaint.Meta
+# and migration 0019.
+QUEUE_SORTS: dict[str, tuple[SortKey, ...]] = {
+    "received": (SortKey("received_at", True),),
+    "escalation": (SortKey("escalates_at", False, nullable=True),),
+    "updated": (SortKey("last_event_at", True, nullable=True),),
+    "tier": (SortKey("tier_rank", False), SortKey("received_at", True)),
+}
+DEFAULT_SORT = "received"
+Cursor = tuple  # the sort's values then the id, as read from the page's first or last row
+
+
+def _after(key: SortKey, value, backwards: bool) -> Q:
+    """Rows strictly after ``value`` in ``key``'s order (before it when ``backwards``)."""
+    if backwards:
+        if value is None:
+            return Q(**{f"{key.field}__isnull": False})
+        return Q(**{f"{key.field}__{'gt' if key.descending else 'lt'}": value})
+    if value is None:
+        return Q(pk__in=[])
+    beyond = Q(**{f"{key.field}__{'lt' if key.descending else 'gt'}": value})
+    return beyond | Q(**{f"{key.field}__isnull": True}) if key.nullable else beyond
+
+
+def _equal(key: SortKey, value) -> Q:
+    return Q(**{f"{key.field}__isnull": True}) if value is None else Q(**{key.field: value})
+
+
+def keyset_q(keys: tuple[SortKey, ...], cursor: Cursor, *, backwards: bool = False) -> Q:
+    """The rows after (or before) ``cursor`` in the order of ``keys`` then the id."""
+    *values, pk = cursor
+    id_key = SortKey("id", keys[-1].descending)
+    condition, same = Q(pk__in=[]), Q()
+    for key, value in [*zip(keys, values, strict=True), (id_key, pk)]:
+        condition |= same & _after(key, value, backwards)
+        same &= _equal(key, value)
+    return condition
+
+
+def keyset_order(keys: tuple[SortKey, ...], *, backwards: bool = False) -> list:
+    order = []
+    for key in (*keys, SortKey("id", keys[-1].descending)):
+        descending = key.descending != backwards
+        # NULLS FIRST/LAST only where a column can be empty: on PostgreSQL a "DESC NULLS LAST" on a
+        # column whose index is plain DESC would sort every row instead of reading the index.
+        nulls = {} if not key.nullable else {"nulls_first": True} if backwards else {"nulls_last": True}
+        expression = F(key.field)
+        order.append(expression.desc(**nulls) if descending else expression.asc(**nulls))
+    return order
+
+
+def cursor_of(complaint: Complaint, sort: str) -> Cursor:
+    return (*(getattr(complaint, key.field) for key in QUEUE_SORTS[sort]), complaint.pk)
+
+
+def complaint_list(*, user, sort: str = DEFAULT_SORT) -> QuerySet[Complaint]:
+    """The complaints ``user`` sees, in the order of ``QUEUE_SORTS[sort]``. Narrow it with
+    ``filters.ComplaintFilter``, as the API does, then read a page with ``queue_page``."""
+    complaints = Complaint.objects.visible_to(user).select_related("project", "handler")
+    if sort == "tier":
+        # A constant expression (no user input): it must match the index text of migration 0019.
+        rank = RawSQL(TIER_RANK_SQL, (), output_field=IntegerField())  # noqa: S611
+        complaints = complaints.annotate(tier_rank=rank)
+    return complaints.order_by(*keyset_order(QUEUE_SORTS[sort]))
+
+
+def queue_page(
+    complaints: QuerySet[Complaint], *, sort: str, cursor: Cursor | None = None, backwards: bool = False
+) -> QuerySet[Complaint]:
+    """``complaints`` (from ``complaint_list(sort=sort)``, filtered) after ``cursor`` in the sort's
+    order, or before it in reverse order when ``backwards`` (the previous page, read back to front):
+    one query per page in index order, at any depth."""
+    keys = QUEUE_SORTS[sort]
+    if cursor is not None:
+        complaints = complaints.filter(keyset_q(keys, cursor, backwards=backwards))
+    return complaints.order_by(*keyset_order(keys, backwards=backwards))
 
 
 def complaint_detail(*, user, complaint_id: int) -> Complaint:

@@ -1,10 +1,17 @@
 from django.urls import path, re_path
 
-from . import canned_views, grouping_views, risk_views, views
+from . import canned_views, grouping_views, queue_views, risk_views, views
 from .reports import views as report_views
 
 urlpatterns = [
-    path("complaints/", views.complaint_list, name="complaint-list"),
+    path("complaints/", queue_views.complaint_list, name="complaint-list"),
+    path("complaints/bulk/", queue_views.complaint_bulk, name="complaint-bulk"),
+    path("complaints/views/", queue_views.saved_view_save, name="complaint-view-save"),
+    path(
+        "complaints/views/<int:view_id>/delete/",
+        queue_views.saved_view_delete,
+        name="complaint-view-delete",
+    ),
     path("complaints/new/", views.complaint_create, name="complaint-create"),
     path("complaints/clusters/", grouping_views.complaint_clusters, name="complaint-clusters"),
     path("complaints/clusters/link/", grouping_views.complaint_clusters_link, name="complaint-clusters-link"),

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,7 +25,6 @@ from organization import access
 from organization.models import Company
 
 from . import attachments, history, rules, selectors, services
-from .filters import ComplaintFilter
 from .forms import (
     AssignForm,
     AttachmentForm,
@@ -44,46 +42,14 @@ from .forms import (
     TransitionForm,
     UnlinkFollowsForm,
 )
-from .models import TIER_REASON_LABELS, CannedReply, Category, Complaint, Status, Tier
+from .models import TIER_REASON_LABELS, CannedReply, Complaint, Status
 
 PAGE_SIZE = 50
 PUBLIC_SUBMISSIONS_PER_HOUR = 5
 TRACKING_LINK_DAYS_AFTER_CLOSING = 180
 
 
-@staff_ui
-@permission_required("complaints.view_complaint", raise_exception=True)
-def complaint_list(request):
-    before = None
-    at, pk = parse_datetime(request.GET.get("before_at", "") or ""), request.GET.get("before_id", "")
-    if at and pk.isdigit():
-        before = (at, int(pk))
-    # The API's filters, with the API's errors: a refused value shows its message and no rows.
-    filters = ComplaintFilter(
-        request.GET, queryset=selectors.complaint_list(user=request.user, before=before)
-    )
-    if filters.is_valid():
-        page, status = list(filters.qs[: PAGE_SIZE + 1]), 200
-    else:
-        page, status = [], 400
-        messages.error(request, form_errors_text(filters.form))
-    query = request.GET.copy()
-    for key in ("before_at", "before_id"):
-        query.pop(key, None)
-    last = page[PAGE_SIZE - 1] if len(page) > PAGE_SIZE else None
-    return render(
-        request,
-        "complaints/list.html",
-        {
-            "complaints": page[:PAGE_SIZE],
-            "query": query.urlencode(),
-            "last": last,
-            "statuses": Status.choices,
-            "tiers": Tier.choices,
-            "categories": Category.choices,
-        },
-        status=status,
-    )
+# The list (/complaints/) is the work queue: complaints/queue_views.py.
 
 
 @staff_ui

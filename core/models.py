@@ -193,3 +193,27 @@ class MessageOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_key[:12]}… {self.topic}"
+
+
+class SavedView(models.Model):
+    """A list page's filters and sort, saved by one user under a name (「我的热点」): the query string
+    of the page, replayed as a link. Only its owner ever sees it (``core.saved_views``)."""
+
+    user = models.ForeignKey(
+        "organization.User", on_delete=models.CASCADE, related_name="saved_views", verbose_name=_("user")
+    )
+    page = models.CharField(_("page"), max_length=30)
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("query"), max_length=2000, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "name"], name="saved_view_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

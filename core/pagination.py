@@ -1,7 +1,9 @@
 import datetime
+import json
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 
@@ -53,3 +55,51 @@ class IdCursorPagination(pagination.CursorPagination):
 
 class NewestFirstPagination(IdCursorPagination):
     ordering = "-id"
+
+
+# --- A list page's total, without counting a large table ------------------------------------------
+
+EXACT_UP_TO = 1000
+
+
+@dataclass(frozen=True)
+class Total:
+    """How many rows a list shows: ``exact`` (counted), ``at_least`` (more than ``EXACT_UP_TO``, not
+    counted further) or ``about`` (the planner's estimate, rounded)."""
+
+    count: int
+    kind: str  # "exact" | "at_least" | "about"
+
+
+def _capped_count(queryset: models.QuerySet) -> Total:
+    """``queryset`` is the ids only, unordered (``estimated_total`` makes it so)."""
+    # Counting a slice reads at most EXACT_UP_TO + 1 rows of the index, never the whole table.
+    count = queryset[: EXACT_UP_TO + 1].count()
+    return Total(EXACT_UP_TO, "at_least") if count > EXACT_UP_TO else Total(count, "exact")
+
+
+def _rounded(estimate: int) -> int:
+    """Two significant figures from 10,000 up (12,345 → 12,000), hundreds below (1,234 → 1,200)."""
+    step = max(100, 10 ** (len(str(estimate)) - 2))
+    return max(step, round(estimate / step) * step)
+
+
+def estimated_total(queryset: models.QuerySet) -> Total:
+    """The total for a list page of ``queryset`` (already scoped and filtered). On PostgreSQL the
+    planner's row estimate of the query (``EXPLAIN (FORMAT JSON)``, nothing executed) when it is large;
+    an exact count with ``LIMIT 1001`` when the estimate is under ``EXACT_UP_TO`` (and on other
+    databases). Never ``COUNT(*)`` over the whole table."""
+    # Only the ids: no joins of select_related, no ordering, so the planner reads the narrowest index.
+    queryset = queryset.order_by().select_related(None).values("pk")
+    if connection.vendor != "postgresql":
+        return _capped_count(queryset)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str | bytes):
+        plan = json.loads(plan)
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if estimate < EXACT_UP_TO:
+        return _capped_count(queryset)
+    return Total(_rounded(estimate), "about")
