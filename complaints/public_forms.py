@@ -204,7 +204,10 @@ class PublicComplaintForm(forms.Form):
         """The form comes back (an error, the hourly limit) with everything the owner typed and
         chose. Files cannot be put back into a file input: the field says so. The building and unit
         come back as the project names them (「4号楼」 as 「4栋」), so that the pickers select them."""
-        self.fields["files"].help_text = format_lazy("{} {}", FILES_NOT_KEPT, FILE_LIMITS)
+        # The bound field copied its help text when it was made (by the validation): set both.
+        self.fields["files"].help_text = self["files"].help_text = format_lazy(
+            "{} {}", FILES_NOT_KEPT, FILE_LIMITS
+        )
         unit = getattr(self, "cleaned_data", {}).get("unit")
         if unit is None:
             return
