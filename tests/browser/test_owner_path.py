@@ -132,8 +132,8 @@ def test_the_owner_files_follows_replies_rates_and_confirms_on_a_phone(phone_pag
 
 
 def test_without_a_list_the_building_and_unit_are_typed(phone_page, live_server, estate):
-    """A project without buildings on record: the owner types; 「３号楼」 is read as 3栋? No building
-    here, so the pickers step aside and the text fields stay."""
+    """A project without buildings on record keeps the text fields; "not in the list" brings them
+    back for a project that has a list."""
     bare = ProjectFactory(company=estate["project"].company, name="金色家园")
     owner = phone_page
     owner.goto(f"{live_server.url}/complain/")
@@ -144,3 +144,37 @@ def test_without_a_list_the_building_and_unit_are_typed(phone_page, live_server,
     owner.locator("select#id_building:enabled").wait_for()
     owner.select_option("select#id_building", "__other__")
     assert owner.locator("input#id_building").is_visible()
+
+
+def test_without_javascript_the_owner_types_the_home_and_taps_a_rating(browser, live_server, estate):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    owner = context.new_page()
+    try:
+        owner.goto(f"{live_server.url}/complain/")
+        owner.select_option("#id_project", str(estate["project"].pk))
+        owner.fill("input#id_building", "３号楼")
+        owner.fill("input#id_unit_number", "1201室")
+        owner.fill("#id_title", "卫生间天花板漏水")
+        owner.fill("#id_description", "楼上卫生间漏水。")
+        owner.fill("#id_contact_name", "王芳")
+        owner.fill("#id_contact_phone", "136 0000 1111")
+        owner.click("#public-complaint-form button[type=submit]")
+        complaint = Complaint.objects.get(number=owner.inner_text("#complaint-number"))
+        assert (complaint.unit.building.name, complaint.unit.number) == ("3栋", "1201")
+        assert owner.locator("#copy-link").is_hidden() and owner.locator("#track-url").is_visible()
+        for status in ("in_progress", "resolved"):
+            complaint = services.complaint_transition(
+                complaint=complaint, status=status, by=estate["handler"]
+            )
+        owner.click("#track-link")
+        owner.click("label.rating-option[data-rating='4']")  # the whole tile is the target
+        assert owner.is_checked("#rating-form input[name=rating][value='4']")
+        owner.click("#rating-form button[type=submit]")
+        owner.locator("#track-rating").wait_for()
+        complaint.refresh_from_db()
+        assert complaint.rating == 4
+    finally:
+        context.close()
