@@ -273,6 +273,7 @@ def _track_page(
             "complaint": complaint,
             "updates": _updates(complaint),
             "progress": _progress(complaint),
+            "own_description": complaint.channel == Channel.ONLINE_FORM,
             "staff_viewer": not owner,
             # The complainant sees the files they sent, not what staff attached for internal use.
             "files": complaint.attachments.filter(added_by__isnull=True),

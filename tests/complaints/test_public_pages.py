@@ -274,6 +274,14 @@ def test_the_page_shows_the_description_photos_and_visible_updates_in_local_time
     assert staff_a.username not in page
 
 
+def test_a_description_staff_took_down_is_not_shown(client, project):
+    complaint = ComplaintFactory(
+        project=project, channel="hotline", description="业主情绪激动", tracking_token="h" * 43
+    )
+    page = page_of(client.get(track_url(complaint)))
+    assert 'id="track-description"' not in page and "业主情绪激动" not in page
+
+
 def test_the_hotline_is_a_tel_link(client, project, company_a):
     company_a.hotline = "0755-2560 0000"
     company_a.save()
