@@ -207,7 +207,7 @@ class LowerTierForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=500)
 
 
-# --- The owners' public form ------------------------------------------------------------------
+# --- Files (staff pages, the API and the owners' forms in public_forms.py) ------------------------
 
 ACCEPTED_FILES = "image/jpeg,image/png,image/heic,image/heif,application/pdf,.jpg,.jpeg,.png,.heic,.heif,.pdf"
 
@@ -248,50 +248,6 @@ class AttachmentForm(forms.Form):
     )
 
 
-class PublicComplaintForm(UnitByNumberMixin, forms.Form):
-    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.order_by("company", "name"))
-    building = forms.CharField(label=_("building"), max_length=50, required=False)
-    unit_number = forms.CharField(label=_("unit number"), max_length=20, required=False)
-    contact_name = forms.CharField(label=_("your name"), max_length=50)
-    contact_phone = ContactPhoneField(label=_("mobile phone"), max_length=20)
-    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
-    title = forms.CharField(label=_("subject"), max_length=200)
-    description = forms.CharField(
-        label=_("what happened"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
-    )
-    files = MultipleFileField(
-        label=_("photos or PDF documents (optional; up to 3 files of JPEG, PNG, HEIC or PDF, 10 MB each)"),
-        required=False,
-        at_most=rules.MAX_INTAKE_ATTACHMENTS,
-    )
-    # A field people never see; bots fill it in.
-    website = forms.CharField(
-        required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
-    )
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("The form could not be accepted."))
-        return ""
-
-    def clean(self):
-        data = super().clean()
-        data["unit"] = self.resolve_unit(data.get("project"))
-        return data
-
-
-class RatingForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=_("How satisfied are you with the handling?"),
-        coerce=int,
-        choices=[(n, str(n)) for n in range(5, 0, -1)],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class CustomReportForm(forms.Form):
     first_day = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
     last_day = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -323,15 +279,4 @@ class CannedReplyForm(forms.Form):
 class UnlinkFollowsForm(forms.Form):
     reason = forms.CharField(
         label=_("why it is not a second complaint"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class NotSolvedForm(forms.Form):
-    """The owner's 「没有解决」 on the tracking page; what is still wrong is optional."""
-
-    text = forms.CharField(
-        label=_("What is still not solved? (optional)"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )

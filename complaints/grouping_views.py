@@ -1,6 +1,6 @@
-"""Pages for issue groups and second complaints: the suggested clusters (and linking one), unlinking a
-complaint from the one it follows, and the owner's "not solved" on the tracking page. They call the
-same services as the API (``complaints.services.grouping``)."""
+"""Pages for issue groups and second complaints: the suggested clusters (and linking one) and
+unlinking a complaint from the one it follows (the owner's "not solved" is in ``public_views``).
+They call the same services as the API (``complaints.services.grouping``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -13,8 +13,8 @@ from core.forms import form_errors_text
 from core.staff import staff_ui
 
 from . import services
-from .forms import NotSolvedForm, UnlinkFollowsForm
-from .views import _action, _tracked
+from .forms import UnlinkFollowsForm
+from .views import _action
 
 
 @staff_ui
@@ -50,26 +50,3 @@ def complaint_unlink_follows(request, complaint):
         complaint=complaint, reason=form.cleaned_data["reason"], by=request.user
     )
     messages.success(request, _("No longer linked as a second complaint."))
-
-
-@require_POST
-def public_complaint_not_solved(request, token: str):
-    """The owner says 「没有解决」: the complaint is reopened as a second complaint."""
-    complaint = _tracked(token)
-    form = NotSolvedForm(request.POST)
-    if form.is_valid():
-        text = form.cleaned_data["text"].strip()
-        reason = (
-            _("The complainant says it is not solved: %(text)s") % {"text": text}
-            if text
-            else _("The complainant says it is not solved.")
-        )
-        try:
-            services.complaint_reopen(complaint=complaint, reason=reason, by=None)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("We have reopened your complaint and will be in touch."))
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("public-complaint-track", token=token)

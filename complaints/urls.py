@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import canned_views, grouping_views, queue_views, risk_views, views
+from . import canned_views, grouping_views, public_views, queue_views, risk_views, views
 from .reports import views as report_views
 
 urlpatterns = [
@@ -65,27 +65,34 @@ urlpatterns = [
     path("reports/print/", report_views.dashboard_print, name="reports-print"),
     path("reports/custom/", report_views.custom_report, name="reports-custom"),
     re_path(r"^reports/export\.(?P<fmt>xlsx|csv)$", report_views.dashboard_export, name="reports-export"),
-    path("complain/", views.public_complaint, name="public-complaint"),
-    path("complain/filed/<str:token>/", views.public_complaint_filed, name="public-complaint-filed"),
-    path("complain/track/<str:token>/", views.public_complaint_track, name="public-complaint-track"),
+    path("complain/", public_views.public_complaint, name="public-complaint"),
+    path("complain/homes/", public_views.public_project_homes, name="public-project-homes"),
+    path("complain/filed/<str:token>/", public_views.public_complaint_filed, name="public-complaint-filed"),
+    path("complain/track/<str:token>/", public_views.public_complaint_track, name="public-complaint-track"),
+    path(
+        "complain/track/<str:token>/reply/",
+        public_views.public_complaint_reply,
+        name="public-complaint-reply",
+    ),
     path(
         "complain/track/<str:token>/confirm/",
-        views.public_complaint_confirm,
+        public_views.public_complaint_confirm,
         name="public-complaint-confirm",
     ),
     path(
         "complain/track/<str:token>/not-solved/",
-        grouping_views.public_complaint_not_solved,
+        public_views.public_complaint_not_solved,
         name="public-complaint-not-solved",
     ),
+    # The older address of the owner's "add files" form; the reply takes files alone too.
     path(
         "complain/track/<str:token>/files/",
-        views.public_complaint_add_files,
+        public_views.public_complaint_reply,
         name="public-complaint-add-files",
     ),
     path(
         "complain/track/<str:token>/files/<int:attachment_id>/",
-        views.public_complaint_attachment,
+        public_views.public_complaint_attachment,
         name="public-complaint-attachment",
     ),
 ]

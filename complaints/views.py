@@ -1,9 +1,5 @@
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,13 +12,11 @@ from core.exceptions import DomainError
 from core.forms import form_errors_text
 from core.http import client_ip
 from core.staff import staff_ui
-from core.throttling import count_in_window
 from customers import privacy
 from customers import rules as customer_rules
 from customers import services as customer_services
 from customers.models import AccessAction
 from organization import access
-from organization.models import Company
 
 from . import attachments, history, rules, selectors, services
 from .forms import (
@@ -32,11 +26,8 @@ from .forms import (
     HandoverForm,
     IntakeForm,
     LowerTierForm,
-    NotSolvedForm,
     PlanForm,
     ProgressForm,
-    PublicComplaintForm,
-    RatingForm,
     RepairForm,
     ResolveForm,
     TransitionForm,
@@ -45,8 +36,6 @@ from .forms import (
 from .models import TIER_REASON_LABELS, CannedReply, Complaint, Status
 
 PAGE_SIZE = 50
-PUBLIC_SUBMISSIONS_PER_HOUR = 5
-TRACKING_LINK_DAYS_AFTER_CLOSING = 180
 
 
 # The list (/complaints/) is the work queue: complaints/queue_views.py.
@@ -361,172 +350,3 @@ def complaint_add_files(request, complaint):
         raise DomainError(form_errors_text(form))
     added = attachments.attachment_add(complaint=complaint, files=form.cleaned_data["files"], by=request.user)
     messages.success(request, _files_added(len(added)))
-
-
-# --- The owners' side: no login -------------------------------------------------------------------
-
-
-def _public_limit_key(request) -> str:
-    return f"public-complaint:{client_ip(request)}"
-
-
-def _public_limit_reached(request) -> bool:
-    return (cache.get(_public_limit_key(request)) or 0) >= PUBLIC_SUBMISSIONS_PER_HOUR
-
-
-def _count_public_filing(request) -> None:
-    """Only a complaint actually filed counts against the hourly limit; a form sent back with
-    errors does not."""
-    count_in_window(_public_limit_key(request), window=3600)
-
-
-def complaint_hotline(project_id) -> str:
-    """The hotline an owner can call instead: the project's company's, else the configured one."""
-    hotline = ""
-    if str(project_id or "").isdigit() and len(str(project_id)) < 19:
-        company = Company.objects.filter(projects__pk=int(project_id))
-        hotline = company.values_list("hotline", flat=True).first() or ""
-    return hotline or settings.COMPLAINT_HOTLINE
-
-
-@require_http_methods(["GET", "POST"])
-def public_complaint(request):
-    form = PublicComplaintForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if _public_limit_reached(request):
-            # Keep what the owner typed (files cannot be put back into a file input) and give them
-            # the hotline instead of a dead end.
-            return render(
-                request,
-                "complaints/public_form.html",
-                {
-                    "form": PublicComplaintForm(request.POST),
-                    "limited": True,
-                    "hotline": complaint_hotline(request.POST.get("project")),
-                },
-                status=429,
-            )
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                complaint = services.complaint_create(
-                    intake=services.Intake(
-                        project=data["project"],
-                        unit=data["unit"],
-                        channel="online_form",
-                        category=data["category"],
-                        title=data["title"],
-                        description=data["description"],
-                        contact_name=data["contact_name"],
-                        contact_phone=data["contact_phone"],
-                        route_to_duty_handler=True,
-                    ),
-                    files=data["files"],
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                _count_public_filing(request)
-                request.session["filed_complaint"] = complaint.pk
-                return redirect("public-complaint-filed", token=complaint.tracking_token)
-    return render(request, "complaints/public_form.html", {"form": form})
-
-
-def _tracked(token: str) -> Complaint:
-    complaint = (
-        Complaint.objects.filter(tracking_token=token).select_related("project").first() if token else None
-    )
-    if complaint is None:
-        raise Http404
-    if complaint.closed_at and timezone.now() - complaint.closed_at > timedelta(
-        days=TRACKING_LINK_DAYS_AFTER_CLOSING
-    ):
-        raise Http404
-    return complaint
-
-
-def public_complaint_filed(request, token: str):
-    complaint = _tracked(token)
-    if request.session.get("filed_complaint") != complaint.pk:
-        return redirect("public-complaint-track", token=token)
-    return render(
-        request,
-        "complaints/public_filed.html",
-        {"complaint": complaint, "track_url": request.build_absolute_uri(f"/complain/track/{token}/")},
-    )
-
-
-def _track_page(request, complaint: Complaint, *, rating_form=None, attachment_form=None, status: int = 200):
-    form = rating_form or RatingForm()
-    return render(
-        request,
-        "complaints/public_track.html",
-        {
-            "complaint": complaint,
-            "updates": complaint.events.filter(visible_to_complainant=True).order_by("at", "id"),
-            "form": form if complaint.status in rules.HANDLED_STATUSES and complaint.rating is None else None,
-            # The complainant sees the files they sent, not what staff attached for internal use.
-            "files": complaint.attachments.filter(added_by__isnull=True),
-            "attachment_form": None
-            if complaint.status == Status.CLOSED
-            else attachment_form or AttachmentForm(),
-            # Staff looking at the page are not the complainant: they do not see the confirmation.
-            "may_confirm": complaint.status == Status.RESOLVED and not request.user.is_authenticated,
-            "not_solved_form": NotSolvedForm() if rules.can_reopen(complaint.status) else None,
-        },
-        status=status,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def public_complaint_track(request, token: str):
-    complaint = _tracked(token)
-    form = RatingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_rate(complaint=complaint, **form.cleaned_data)
-            messages.success(request, _("Thank you for your rating."))
-        except DomainError as error:
-            messages.error(request, error.message)
-        return redirect("public-complaint-track", token=token)
-    return _track_page(request, complaint, rating_form=form)
-
-
-@require_POST
-def public_complaint_confirm(request, token: str):
-    """The complainant's "问题已解决，确认结案": the problem is solved, the complaint closes. Someone
-    signed in is staff, not the complainant, and records a call-back instead."""
-    complaint = _tracked(token)
-    if request.user.is_authenticated:
-        messages.error(request, _("Only the complainant confirms here; staff record a call-back."))
-        return redirect("public-complaint-track", token=token)
-    try:
-        services.complaint_confirm_solved(complaint=complaint)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Thank you. Your complaint is closed."))
-    return redirect("public-complaint-track", token=token)
-
-
-@require_POST
-def public_complaint_add_files(request, token: str):
-    complaint = _tracked(token)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            added = attachments.attachment_add(complaint=complaint, files=form.cleaned_data["files"])
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _files_added(len(added)))
-            return redirect("public-complaint-track", token=token)
-    return _track_page(request, complaint, attachment_form=form, status=400)
-
-
-def public_complaint_attachment(request, token: str, attachment_id: int):
-    complaint = _tracked(token)
-    attachment = complaint.attachments.filter(pk=attachment_id, added_by__isnull=True).first()
-    if attachment is None:
-        raise Http404
-    return attachments.attachment_response(attachment, preview=request.GET.get("preview") == "1")

@@ -7,11 +7,12 @@ transitions, plans, handover, lowering, linking, rating, repairs), ``callbacks``
 closing and the complainant's confirmation), ``notifications`` (staff notifications, texts to
 complainants), ``ownership`` (the duty handler at intake, the reminder clocks and their sweep),
 ``grouping`` (mass complaints, cluster suggestions and links, second complaints: follows found at
-intake, unlinking, reopening), ``risk`` (risk facts after intake, risk signals read from the
-text, their confirmation, the sweep that tells managers of undecided ones) and ``canned`` (the
-company's canned replies, kept by its managers). The public names are re-exported here, so callers
-import ``complaints.services`` and not its modules. To patch a name in a test, patch it in the
-module that uses it (e.g. ``complaints.services.intake.evaluate`` for the intake's evaluation).
+intake, unlinking, reopening), ``owner`` (the complainant's reply on the tracking page), ``risk``
+(risk facts after intake, risk signals read from the text, their confirmation, the sweep that tells
+managers of undecided ones) and ``canned`` (the company's canned replies, kept by its managers). The
+public names are re-exported here, so callers import ``complaints.services`` and not its modules. To
+patch a name in a test, patch it in the module that uses it (e.g. ``complaints.services.intake.evaluate``
+for the intake's evaluation).
 """
 
 from .callbacks import complaint_callback, complaint_confirm_solved
@@ -39,6 +40,7 @@ from .handling import (
 )
 from .intake import CLOCK_SKEW, Intake, complaint_create
 from .notifications import COMPLAINANT_TOPIC, STAFF_TOPIC, tracking_link
+from .owner import OwnerReply, complaint_owner_reply
 from .ownership import refresh_due, remind_due
 from .risk import (
     complaint_set_facts,
@@ -56,6 +58,7 @@ __all__ = [
     "STAFF_TOPIC",
     "Cluster",
     "Intake",
+    "OwnerReply",
     "canned_reply_create",
     "canned_reply_set_active",
     "canned_reply_update",
@@ -69,6 +72,7 @@ __all__ = [
     "complaint_handover",
     "complaint_link_same_issue",
     "complaint_lower_tier",
+    "complaint_owner_reply",
     "complaint_rate",
     "complaint_reopen",
     "complaint_set_facts",

@@ -70,8 +70,8 @@ def test_owner_sends_a_photo_from_a_phone_and_staff_see_the_preview(
     owner.goto(f"{live_server.url}/complain/")
     assert fits_the_width(owner)
     owner.select_option("#id_project", label="四季花城")
-    owner.fill("#id_building", "3栋")
-    owner.fill("#id_unit_number", "1201")
+    owner.select_option("#id_building", "3栋")  # a picker filled from the project
+    owner.select_option("#id_unit_number", "1201")
     owner.fill("#id_contact_name", "王芳")
     owner.fill("#id_contact_phone", "136 0000 1111")
     owner.select_option("#id_category", "construction")
@@ -91,10 +91,10 @@ def test_owner_sends_a_photo_from_a_phone_and_staff_see_the_preview(
     assert owner.get_attribute("#attachments img", "alt") == "照片：天花板.png"
     assert image_loaded(owner, "#attachments img")
     owner.set_input_files(
-        "#add-files-form input[type=file]",
+        "#reply-form input[type=file]",
         files=[{"name": "墙角.png", "mimeType": "image/png", "buffer": png(48, 64, (21, 128, 61))}],
     )
-    owner.click("#add-files-form button[type=submit]")
+    owner.click("#reply-form button[type=submit]")
     owner.locator(".message", has_text="已添加 1 个文件").wait_for()
     assert owner.locator("#attachments img").count() == 2
     assert fits_the_width(owner)
@@ -119,7 +119,7 @@ def test_owner_sends_a_photo_from_a_phone_and_staff_see_the_preview(
 def test_at_the_hourly_limit_the_owner_keeps_the_text_and_gets_the_hotline(phone_page, live_server, shenzhen):
     from django.core.cache import cache
 
-    from complaints.views import PUBLIC_SUBMISSIONS_PER_HOUR
+    from complaints.public_views import PUBLIC_SUBMISSIONS_PER_HOUR
 
     cache.set("public-complaint:127.0.0.1", PUBLIC_SUBMISSIONS_PER_HOUR, timeout=3600)
     owner = phone_page

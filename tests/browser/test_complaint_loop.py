@@ -44,8 +44,8 @@ def test_a_complaint_from_the_phone_form_to_a_satisfied_close(browser, page, pho
     owner = phone_page
     owner.goto(f"{live_server.url}/complain/")
     owner.select_option("#id_project", label="四季花城")
-    owner.fill("#id_building", "3栋")
-    owner.fill("#id_unit_number", "1201")
+    owner.select_option("#id_building", "3栋")  # a picker filled from the project
+    owner.select_option("#id_unit_number", "1201")
     owner.fill("#id_contact_name", "王芳")
     owner.fill("#id_contact_phone", "136 0000 1111")
     owner.select_option("#id_category", "construction")

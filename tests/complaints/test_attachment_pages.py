@@ -210,7 +210,7 @@ def test_the_owner_adds_files_until_the_complaint_is_closed(client, project):
     assert complaint.events.filter(kind="attachment", visible_to_complainant=True).count() == 1
     Complaint.objects.filter(pk=complaint.pk).update(status="closed")
     page = client.get(track).content.decode()
-    assert 'id="add-files-form"' not in page and "投诉已关闭" in page
+    assert 'id="reply-form"' not in page and "投诉已关闭" in page
     refused = client.post(add, {"files": SimpleUploadedFile("再补充.png", PNG)})
     assert refused.status_code == 400
     assert "投诉已关闭，不能再添加文件" in refused.content.decode()
