@@ -28,3 +28,6 @@ class ComplaintsConfig(AppConfig):
         from .timeline import complaints_of
 
         timeline.register(complaints_of)
+        from .workbench import register_blocks
+
+        register_blocks()

@@ -298,6 +298,7 @@ def seed_site() -> Site:
 
     urls = {
         "home": "/",
+        "organisation": "/organisation/",
         "project": f"/projects/{project.pk}/",
         "unit-edit": f"/units/{units[0].pk}/edit/",
         "complaints": "/complaints/",
