@@ -163,7 +163,10 @@ def company_table(user, now: datetime) -> dict:
     companies = list(Company.objects.visible_to(user).order_by("region__name", "name"))
     by_tier: dict[int, dict[str, int]] = defaultdict(dict)
     for company_id, tier, n in (
-        base.filter(resolved_at__isnull=True).values_list("company_id", "tier").annotate(n=Count("id")).order_by()
+        base.filter(resolved_at__isnull=True)
+        .values_list("company_id", "tier")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
         by_tier[company_id][tier] = n
     overdue = dict(

@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import workbench
 from core.exceptions import DomainError
 from core.exports import CsvWriter
-from core import workbench
 from core.services import worker_status
 from core.staff import staff_ui
 
