@@ -38,7 +38,16 @@ from touchpoints import services as touchpoints
 from touchpoints.models import ActionType
 
 # Pages every role with the staff UI sees; then what each role adds.
-STAFF_PAGES = ["home", "project", "complaints", "complaint", "notifications", "reports", "customers"]
+STAFF_PAGES = [
+    "home",
+    "organisation",
+    "project",
+    "complaints",
+    "complaint",
+    "notifications",
+    "reports",
+    "customers",
+]
 
 
 @dataclass
