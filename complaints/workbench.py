@@ -113,14 +113,13 @@ def unassigned(user, now: datetime) -> dict:
 def risk_signals(user, now: datetime) -> dict:
     """Risk signals nobody confirmed or dismissed yet: of my complaints, or of the whole scope for
     managers and the group centre."""
-    complaints = Complaint.objects.visible_to(user)
-    if not user.has_perm(WHOLE_SCOPE):
-        complaints = complaints.filter(handler=user)
-    signals = (
-        RiskSignal.objects.filter(state=RiskSignal.State.OPEN, complaint__in=complaints.values("pk"))
-        .select_related("complaint__project")
-        .order_by("at", "id")
+    # Scoped through the user's companies (a few rows), not a subquery over every complaint.
+    signals = RiskSignal.objects.filter(
+        state=RiskSignal.State.OPEN, complaint__company__in=Company.objects.visible_to(user).values("pk")
     )
+    if not user.has_perm(WHOLE_SCOPE):
+        signals = signals.filter(complaint__handler=user)
+    signals = signals.select_related("complaint__project").order_by("at", "id")
     return workbench.limited(signals)
 
 
@@ -174,7 +173,7 @@ def company_table(user, now: datetime) -> dict:
     )
     received = base.filter(received_at__gte=period.start, received_at__lt=period.end)
     first_response = _first_response_by_company(received)
-    coverage = _callback_coverage_by_company(base, period)
+    coverage = _callback_coverage_by_company(Company.objects.visible_to(user), period)
     closed = base.filter(closed_at__gte=period.start, closed_at__lt=period.end, rating__isnull=False)
     satisfaction = {
         row["company_id"]: row
@@ -224,13 +223,14 @@ def _first_response_by_company(received) -> dict[int, float | None]:
     return {company_id: nearest_rank_median(values) for company_id, values in durations.items()}
 
 
-def _callback_coverage_by_company(base, period: Period) -> dict[int, float | None]:
+def _callback_coverage_by_company(companies, period: Period) -> dict[int, float | None]:
     """``callback_figures``' coverage, grouped by company in one query: of the complaints resolved in
-    the period, the share called back after that resolve."""
+    the period, the share called back after that resolve. Scoped through the companies (a few rows)
+    rather than a subquery over every complaint."""
     after_resolve = ComplaintEvent.objects.filter(complaint=OuterRef("complaint"), at__gte=OuterRef("at"))
     rows = (
         ComplaintEvent.objects.filter(
-            complaint__in=base.values("pk"),
+            complaint__company__in=companies.values("pk"),
             at__gte=period.start,
             at__lt=period.end,
             kind=ComplaintEvent.Kind.STATUS,
