@@ -33,7 +33,7 @@ from bench.common import Sizes, reset_database  # noqa: E402
 from organization import demo  # noqa: E402
 
 # In the order they run: each bench measures on top of the data the ones before it seeded.
-BENCHES = ("complaints", "customers", "touchpoints", "surveys", "membership")
+BENCHES = ("complaints", "home", "customers", "touchpoints", "surveys", "membership")
 
 
 def main() -> int:

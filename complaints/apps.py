@@ -33,3 +33,6 @@ class ComplaintsConfig(AppConfig):
         from .search import search_complaints
 
         search.register(search_complaints)
+        from .workbench import register_blocks
+
+        register_blocks()

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("organisation/", views.organisation, name="organisation"),
     path("projects/<int:project_id>/", views.project_detail, name="project-detail"),
     path("projects/<int:project_id>/units.csv", views.project_units_export, name="project-units-export"),
     path("units/<int:unit_id>/edit/", views.unit_edit, name="unit-edit"),

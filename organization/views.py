@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import workbench
 from core.exceptions import DomainError
 from core.exports import CsvWriter
 from core.services import worker_status
@@ -17,9 +19,18 @@ from .models import Project, Unit
 
 @staff_ui
 def home(request):
+    """My work (我的工作台): the blocks the apps registered for this user's role (core.workbench)."""
+    now = timezone.now()
+    return render(
+        request, "organization/home.html", {"blocks": workbench.blocks_for(request.user, now), "now": now}
+    )
+
+
+@staff_ui
+def organisation(request):
     return render(
         request,
-        "organization/home.html",
+        "organization/organisation.html",
         {"tree": selectors.organisation_tree(user=request.user), "worker": worker_status()},
     )
 

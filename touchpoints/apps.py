@@ -22,3 +22,6 @@ class TouchpointsConfig(AppConfig):
         from .timeline import actions_of
 
         timeline.register(actions_of)
+        from .workbench import register_blocks
+
+        register_blocks()

@@ -38,7 +38,16 @@ from touchpoints import services as touchpoints
 from touchpoints.models import ActionType
 
 # Pages every role with the staff UI sees; then what each role adds.
-STAFF_PAGES = ["home", "project", "complaints", "complaint", "notifications", "reports", "customers"]
+STAFF_PAGES = [
+    "home",
+    "organisation",
+    "project",
+    "complaints",
+    "complaint",
+    "notifications",
+    "reports",
+    "customers",
+]
 
 
 @dataclass
@@ -298,6 +307,7 @@ def seed_site() -> Site:
 
     urls = {
         "home": "/",
+        "organisation": "/organisation/",
         "project": f"/projects/{project.pk}/",
         "unit-edit": f"/units/{units[0].pk}/edit/",
         "complaints": "/complaints/",

@@ -61,6 +61,7 @@ def test_staff_pages_raise_no_csp_violation(page, live_server, organisation):
     page.wait_for_url(f"{live_server.url}/")
     pages = [
         reverse("home"),
+        reverse("organisation"),
         reverse("complaint-list"),
         reverse("complaint-create"),
         reverse("complaint-detail", args=[organisation["complaint"].pk]),

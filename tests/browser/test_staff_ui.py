@@ -28,6 +28,7 @@ def organisation():
 
 def test_sign_in_and_see_only_the_own_company(page, live_server, organisation):
     sign_in(page, live_server, "staff_sz", PASSWORD)
+    page.goto(f"{live_server.url}/organisation/")
     tree = page.locator("#org-tree")
     tree.wait_for()
     assert page.locator("html").get_attribute("lang") == "zh-hans"
@@ -38,7 +39,7 @@ def test_sign_in_and_see_only_the_own_company(page, live_server, organisation):
 
 def test_switch_language_and_back(page, live_server, organisation):
     sign_in(page, live_server, "staff_sz", PASSWORD)
-    page.locator("#org-tree").wait_for()
+    page.locator("#workbench").wait_for()
     with page.expect_navigation():
         page.select_option("#language-select", "en")
     assert page.locator("html").get_attribute("lang") == "en"
@@ -52,6 +53,7 @@ def test_switch_language_and_back(page, live_server, organisation):
 
 def test_open_a_project_from_the_org_tree(page, live_server, organisation):
     sign_in(page, live_server, "staff_sz", PASSWORD)
+    page.goto(f"{live_server.url}/organisation/")
     page.click("#org-tree >> text=四季花城")
     page.wait_for_url(f"**/projects/{organisation['project'].pk}/")
     assert "1栋" in page.inner_text("main")
