@@ -193,3 +193,6 @@ class MessageOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_key[:12]}… {self.topic}"
+
+
+from .webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401  (webhooks)

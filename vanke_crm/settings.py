@@ -322,6 +322,7 @@ CELERY_BEAT_SCHEDULE = {
     "notify-risk-signals": {"task": "complaints.tasks.notify_risk_signals", "schedule": 300.0},
     "deliver-messages": {"task": "core.tasks.deliver_messages", "schedule": 60.0},
     "sweep-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 60.0},
+    "deliver-webhooks": {"task": "core.tasks.deliver_webhooks", "schedule": 10.0},
     "delete-expired-files": {
         "task": "core.tasks.delete_expired_files",
         "schedule": crontab(minute=40, hour=3),
@@ -344,6 +345,9 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("weekly",),
     },
 }
+# Webhook targets on private, loopback or link-local networks are refused (SSRF) unless their host
+# is listed here (names or addresses, comma-separated), e.g. an integrator inside the company network.
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "")
 # How old the last heartbeat may be before /healthz and the home page call the workers stale.
 HEARTBEAT_STALE_SECONDS = 120
 # A running job with no progress for this long lost its worker: the sweep queues it again (an
