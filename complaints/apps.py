@@ -28,3 +28,14 @@ class ComplaintsConfig(AppConfig):
         from .timeline import complaints_of
 
         timeline.register(complaints_of)
+        from core import webhooks
+
+        from .serializers import ComplaintSerializer
+
+        for event_type in (
+            "complaint.created",
+            "complaint.tier_raised",
+            "complaint.status_changed",
+            "complaint.closed",
+        ):
+            webhooks.register(event_type, webhooks.serializer_renderer(ComplaintSerializer))

@@ -63,7 +63,10 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", _("Failed")
 
     subscription = models.ForeignKey(
-        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("subscription")
+        WebhookSubscription,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("subscription"),
     )
     uuid = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
     event_id = models.UUIDField(_("event id"))
@@ -91,7 +94,9 @@ class WebhookDelivery(models.Model):
             models.Index(fields=["next_attempt_at"], name="webhook_due", condition=Q(status="pending")),
             # Ordering: is an earlier delivery of this (subscription, resource) still pending?
             models.Index(
-                fields=["subscription", "resource", "id"], name="webhook_pending_resource", condition=Q(status="pending")
+                fields=["subscription", "resource", "id"],
+                name="webhook_pending_resource",
+                condition=Q(status="pending"),
             ),
             # The delivery log, newest first.
             models.Index(fields=["subscription", "-id"], name="webhook_log"),

@@ -22,3 +22,8 @@ class TouchpointsConfig(AppConfig):
         from .timeline import actions_of
 
         timeline.register(actions_of)
+        from core import webhooks
+
+        from .serializers import ServiceTaskSerializer
+
+        webhooks.register("task.completed", webhooks.serializer_renderer(ServiceTaskSerializer))

@@ -22,14 +22,18 @@ MANAGE = "core.add_webhooksubscription"
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):
     event_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=registry.EVENT_TYPES), min_length=1, max_length=len(registry.EVENT_TYPES)
+        child=serializers.ChoiceField(choices=registry.EVENT_TYPES),
+        min_length=1,
+        max_length=len(registry.EVENT_TYPES),
     )
     secret = serializers.CharField(
         write_only=True,
         required=False,
         allow_blank=True,
         max_length=200,
-        help_text=_("Signs every delivery. Left out, one is made; it is shown once, in the answer to the creation."),
+        help_text=_(
+            "Signs every delivery. Left out, one is made; it is shown once, in the answer to the creation."
+        ),
     )
     company = serializers.IntegerField(
         required=False,

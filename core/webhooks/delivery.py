@@ -130,7 +130,9 @@ def claim_due(*, now: datetime, batch_size: int) -> list[Claim]:
     with transaction.atomic():
         rows = list(
             WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, subscription__is_active=True)
+            .filter(
+                status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, subscription__is_active=True
+            )
             .filter(~Exists(earlier_pending))
             .select_related("subscription")
             .order_by("next_attempt_at", "id")[:batch_size]
@@ -186,7 +188,9 @@ def record(claim: Claim, outcome: Outcome, *, now: datetime) -> bool:
             pk=claim.subscription_id, is_active=True, consecutive_failures__gte=services.disable_after()
         ).update(is_active=False, disabled_at=now)
         if switched_off:
-            logger.warning("Webhook subscription %s switched off after repeated failures", claim.subscription_id)
+            logger.warning(
+                "Webhook subscription %s switched off after repeated failures", claim.subscription_id
+            )
         return bool(updated)
 
 

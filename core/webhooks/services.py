@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -131,7 +131,8 @@ def emit(event_type: str, instance, *, company_id: int, extra: dict | None = Non
     rows = []
     for subscription in subscriptions:
         if subscription.owner_id not in bodies:
-            data = render(instance, subscription.owner)
+            with translation.override(settings.LANGUAGE_CODE):  # labels in one language, whoever caused it
+                data = render(instance, subscription.owner)
             if extra:
                 data = {**data, **extra}
             bodies[subscription.owner_id] = json.dumps(

@@ -22,7 +22,9 @@ class TargetRefused(DomainError):
 
 
 def _allowed_hosts() -> set[str]:
-    return {host.strip().lower().strip("[]") for host in getattr(settings, "WEBHOOK_ALLOWED_HOSTS", ()) if host}
+    return {
+        host.strip().lower().strip("[]") for host in getattr(settings, "WEBHOOK_ALLOWED_HOSTS", ()) if host
+    }
 
 
 def _public(address: str) -> bool:
@@ -41,17 +43,22 @@ def check_url(url: str) -> None:
     except ValueError:
         raise TargetRefused(_("The webhook URL is not valid."), code="webhook_url_invalid") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise TargetRefused(_("The webhook URL must start with http:// or https://."), code="webhook_url_invalid")
+        raise TargetRefused(
+            _("The webhook URL must start with http:// or https://."), code="webhook_url_invalid"
+        )
     if parts.username or parts.password:
         raise TargetRefused(_("The webhook URL must not contain credentials."), code="webhook_url_invalid")
     host = parts.hostname.lower()
     if host in _allowed_hosts():
         return
     try:
-        infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            host, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except (OSError, UnicodeError):
         raise TargetRefused(
-            _("The webhook host %(host)s cannot be resolved.") % {"host": host}, code="webhook_host_unresolved"
+            _("The webhook host %(host)s cannot be resolved.") % {"host": host},
+            code="webhook_host_unresolved",
         ) from None
     addresses = {info[4][0] for info in infos}
     if not addresses or not all(_public(address) for address in addresses):
