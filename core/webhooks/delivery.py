@@ -81,14 +81,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
 
 
-def post(claim: Claim, *, now: datetime | None = None) -> Outcome:
-    """One signed POST; done on a 2xx answer within ``TIMEOUT_SECONDS``."""
+def post(claim: Claim) -> Outcome:
+    """One signed POST; done on a 2xx answer within ``TIMEOUT_SECONDS``. The timestamp is the
+    wall clock at sending, so that receivers can refuse old (replayed) requests."""
     try:
         targets.check_url(claim.url)
     except targets.TargetRefused as refused:
         return Outcome(ok=False, error=str(refused.message))
     body = claim.body.encode()
-    timestamp = int((now or timezone.now()).timestamp())
+    timestamp = int(time.time())
     request = urllib.request.Request(  # noqa: S310  (http(s) only: checked above)
         claim.url,
         data=body,
@@ -204,7 +205,7 @@ def deliver_due(*, now: datetime | None = None, batch_size: int = 100, max_batch
         if not claims:
             break
         for claim in claims:
-            outcome = post(claim, now=fixed_now)
+            outcome = post(claim)
             if not outcome.ok:
                 logger.info("Webhook delivery %s failed: %s", claim.id, outcome.error)
             delivered += record(claim, outcome, now=fixed_now or timezone.now()) and outcome.ok
