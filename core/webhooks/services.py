@@ -47,6 +47,9 @@ def _company_for(user, company_id: int | None) -> int | None:
     or for every company (None)."""
     scope = scope_for(user)
     if scope.all_companies:
+        companies = WebhookSubscription._meta.get_field("company").related_model.objects
+        if company_id is not None and not companies.filter(pk=company_id).exists():
+            raise DomainError(_("There is no such company."), code="unknown_company")
         return company_id
     if scope.company_id is None or company_id not in (None, scope.company_id):
         raise DomainError(_("You can only subscribe for your own company."), code="own_company_only")

@@ -68,6 +68,8 @@ def test_the_group_centre_manages_any_and_may_subscribe_to_every_company(
     everything = create(group_user)
     assert everything.status_code == 201 and everything.json()["company"] is None
     one = create(group_user, company=company_b.pk).json()
+    unknown = create(group_user, company=999999)
+    assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_company"
     assert one["company"] == company_b.pk
     client = api_as(group_user)
     ids = {row["id"] for row in client.get("/api/v1/webhooks/").json()["results"]}
