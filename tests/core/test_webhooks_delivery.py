@@ -296,3 +296,47 @@ def test_signature_matches_the_documented_formula():
     body = json.dumps({"a": 1}).encode()
     expected = hmac.new(b"s3cret", b"1700000000." + body, hashlib.sha256).hexdigest()
     assert delivery.signature("s3cret", 1700000000, body) == f"sha256={expected}"
+
+
+def test_the_readme_receiver_accepts_a_real_delivery_and_refuses_a_forged_one(
+    settings, integrator_a, company_a
+):
+    """The worked example in README.md "Integrating", run as written against a real delivery."""
+    import re
+    import threading
+    import urllib.request
+    from http.server import HTTPServer
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Integrating", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    code = code.replace('HTTPServer(("0.0.0.0", 8080), Hook).serve_forever()', "")
+    example: dict = {}
+    exec(compile(code, "README.md", "exec"), example)  # noqa: S102  (our own documentation)
+    example["SECRET"] = SECRET.encode()
+    example["Hook"].log_message = lambda *args: None
+    server = HTTPServer(("127.0.0.1", 0), example["Hook"])
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        services.subscription_create(
+            user=integrator_a, url=url, event_types=["complaint.created"], secret=SECRET
+        )
+        services.emit(
+            "complaint.created", ComplaintFactory(project__company=company_a), company_id=company_a.pk
+        )
+        assert delivery.deliver_due() == 1
+        assert example["seen"] == {str(WebhookDelivery.objects.get().uuid)}
+        forged = urllib.request.Request(
+            url,
+            data=b'{"id": "x"}',
+            headers={"X-Vanke-Timestamp": "1", "X-Vanke-Signature": "sha256=00", "X-Vanke-Delivery": "x"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(forged, timeout=5)  # noqa: S310
+        assert refused.value.code == 401
+    finally:
+        server.shutdown()
+        server.server_close()
