@@ -134,6 +134,9 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
         subscription = services.subscription_update(subscription=subscription, changes=changes)
         return Response(self.get_serializer(subscription).data)
 
+    def perform_destroy(self, instance):
+        services.subscription_delete(subscription=instance)
+
 
 class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The delivery log: status, attempts, last error and response code, newest first."""

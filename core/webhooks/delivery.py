@@ -189,6 +189,7 @@ def record(claim: Claim, outcome: Outcome, *, now: datetime) -> bool:
             pk=claim.subscription_id, is_active=True, consecutive_failures__gte=services.disable_after()
         ).update(is_active=False, disabled_at=now)
         if switched_off:
+            services.forget_subscriptions()
             logger.warning(
                 "Webhook subscription %s switched off after repeated failures", claim.subscription_id
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
@@ -73,6 +74,7 @@ def subscription_create(
             _("The secret must be at least %(count)d characters long.") % {"count": MIN_SECRET_LENGTH},
             code="webhook_secret_short",
         )
+    forget_subscriptions()
     return WebhookSubscription.objects.create(
         company_id=_company_for(user, company_id),
         owner=user,
@@ -81,6 +83,13 @@ def subscription_create(
         secret=secret or secrets.token_urlsafe(32),
         description=description,
     )
+
+
+@transaction.atomic
+def subscription_delete(*, subscription: WebhookSubscription) -> None:
+    """Remove the subscription and its delivery log."""
+    subscription.delete()
+    forget_subscriptions()
 
 
 @transaction.atomic
@@ -107,9 +116,38 @@ def subscription_update(*, subscription: WebhookSubscription, changes: dict) -> 
         subscription.consecutive_failures = 0
         subscription.disabled_at = None if subscription.is_active else timezone.now()
     subscription.save()
+    forget_subscriptions()
     if subscription.is_active:
         enqueue_on_commit(DELIVER_TASK)
     return subscription
+
+
+# The active subscriptions of a company, read once per transaction: an intake emits several events
+# (created, status_changed, tier_raised) and pays for one query. Keyed by the connection's list of
+# on-commit callbacks, which Django replaces when a transaction commits or rolls back, so a new
+# transaction reads afresh; a change to a subscription in this process clears it at once.
+_memo = threading.local()
+
+
+def _active_subscriptions(company_id: int) -> list[WebhookSubscription]:
+    connection = transaction.get_connection()
+    transaction_marker = connection.run_on_commit if connection.in_atomic_block else None
+    memo = getattr(_memo, "value", None)
+    if transaction_marker is None or memo is None or memo[0] is not transaction_marker:
+        memo = (transaction_marker, {})
+        _memo.value = memo
+    if company_id not in memo[1]:
+        memo[1][company_id] = list(
+            WebhookSubscription.objects.filter(
+                Q(company_id=company_id) | Q(company__isnull=True), is_active=True
+            ).select_related("owner")
+        )
+    return memo[1][company_id]
+
+
+def forget_subscriptions() -> None:
+    """Called after any change to subscriptions: the next emit reads them again."""
+    _memo.value = None
 
 
 def emit(event_type: str, instance, *, company_id: int, extra: dict | None = None) -> int:
@@ -120,9 +158,7 @@ def emit(event_type: str, instance, *, company_id: int, extra: dict | None = Non
     was true when the event happened. Returns how many deliveries were written."""
     subscriptions = [
         subscription
-        for subscription in WebhookSubscription.objects.filter(
-            Q(company_id=company_id) | Q(company__isnull=True), is_active=True
-        ).select_related("owner")
+        for subscription in _active_subscriptions(company_id)
         if event_type in subscription.event_types
     ]
     if not subscriptions:

@@ -204,3 +204,20 @@ def test_a_failed_business_transaction_leaves_no_delivery(company_a, integrator_
             intake=intake(project, received_at=timezone.now() + timedelta(days=1)), received_by=staff_a
         )
     assert not WebhookDelivery.objects.exists()
+
+
+def test_one_read_of_the_subscriptions_per_transaction(company_a, integrator_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    complaint = ComplaintFactory(project__company=company_a)
+    with CaptureQueriesContext(connection) as queries:
+        for event_type in ("complaint.created", "complaint.status_changed", "complaint.tier_raised"):
+            webhooks.emit(event_type, complaint, company_id=company_a.pk)
+    assert len(queries) == 1 and not WebhookDelivery.objects.exists()
+    subscribe(integrator_a, ["complaint.created"])  # a change is seen at once
+    with CaptureQueriesContext(connection) as queries:
+        webhooks.emit("complaint.created", complaint, company_id=company_a.pk)
+        webhooks.emit("complaint.created", complaint, company_id=company_a.pk)
+    assert WebhookDelivery.objects.count() == 2
+    assert sum("webhooksubscription" in query["sql"] for query in queries.captured_queries) == 1
