@@ -33,3 +33,9 @@ def delete_expired_files() -> int:
 def deliver_webhooks() -> int:
     """Send due webhook deliveries (nudged after each commit that wrote some, and by beat)."""
     return webhook_delivery.deliver_due()
+
+
+@shared_task(name="core.tasks.delete_old_webhook_deliveries")
+def delete_old_webhook_deliveries() -> int:
+    """Daily from beat: finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS."""
+    return webhook_delivery.delete_old()

@@ -22,6 +22,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
@@ -211,3 +212,19 @@ def deliver_due(*, now: datetime | None = None, batch_size: int = 100, max_batch
                 logger.info("Webhook delivery %s failed: %s", claim.id, outcome.error)
             delivered += record(claim, outcome, now=fixed_now or timezone.now()) and outcome.ok
     return delivered
+
+
+def delete_old(*, now: datetime | None = None, batch_size: int = 1000) -> int:
+    """Daily: finished deliveries older than ``WEBHOOK_DELIVERY_RETENTION_DAYS`` are deleted (their
+    bodies hold personal data). Pending ones are kept whatever their age. Returns how many."""
+    days = getattr(settings, "WEBHOOK_DELIVERY_RETENTION_DAYS", 30)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted = 0
+    finished = WebhookDelivery.objects.filter(created_at__lt=cutoff).exclude(
+        status=WebhookDelivery.Status.PENDING
+    )
+    while True:
+        ids = list(finished.order_by("id").values_list("id", flat=True)[:batch_size])
+        if not ids:
+            return deleted
+        deleted += WebhookDelivery.objects.filter(pk__in=ids).delete()[0]

@@ -340,3 +340,16 @@ def test_the_readme_receiver_accepts_a_real_delivery_and_refuses_a_forged_one(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_finished_deliveries_are_deleted_after_the_retention(subscription, company_a, settings):
+    settings.WEBHOOK_DELIVERY_RETENTION_DAYS = 30
+    for _ in range(3):
+        emit(ComplaintFactory(project__company=company_a), 1)
+    old_done, old_pending, recent = WebhookDelivery.objects.order_by("id")
+    WebhookDelivery.objects.filter(pk__in=[old_done.pk, old_pending.pk]).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    WebhookDelivery.objects.filter(pk__in=[old_done.pk, recent.pk]).update(status="succeeded")
+    assert delivery.delete_old() == 1
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {old_pending.pk, recent.pk}
