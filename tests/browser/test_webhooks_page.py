@@ -9,7 +9,7 @@ from organization import roles
 from tests.factories import PASSWORD, CompanyFactory, ComplaintFactory, UserFactory
 
 from .a11y import WIDTHS, axe_violations, describe, page_overflow
-from .conftest import sign_in
+from .conftest import SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +48,7 @@ def test_the_page_is_accessible_and_sends_again(browser, live_server, failed_del
         violations = axe_violations(page)
         if violations:
             problems.append(f"{width}px: axe\n{describe(violations)}")
+        page.screenshot(path=str(SCREENSHOTS / f"webhooks-{width}.png"), full_page=True)
         overflow = page_overflow(page)
         if overflow > 0:
             problems.append(f"{width}px: the page scrolls sideways by {overflow}px")

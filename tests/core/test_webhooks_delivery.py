@@ -197,7 +197,7 @@ def test_the_target_is_checked_again_at_send_time(subscription, webhook_receiver
 
 
 def test_the_beat_task_and_the_nudge_send(
-    subscription, webhook_receiver, company_a, django_capture_on_commit_callbacks
+    subscription, webhook_receiver, company_a, django_capture_on_commit_callbacks, settings
 ):
     from core.tasks import deliver_webhooks
 
@@ -205,6 +205,8 @@ def test_the_beat_task_and_the_nudge_send(
         emit(ComplaintFactory(project__company=company_a), 1)
     assert len(callbacks) == 1  # the nudge, queued after the commit
     assert deliver_webhooks() == 1
+    entry = settings.CELERY_BEAT_SCHEDULE["deliver-webhooks"]  # and beat, if the nudge was lost
+    assert entry["task"] == "core.tasks.deliver_webhooks" and entry["schedule"] <= 60
 
 
 def test_each_event_type_has_a_renderer():
