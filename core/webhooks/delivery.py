@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import logging
+import socket
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -79,14 +82,62 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to ``pinned`` (the address ``targets.check_url`` approved) instead of resolving the
+    host name again; the Host header stays the name."""
+
+    pinned: str | None = None
+
+    def connect(self):
+        if self.pinned is None:
+            return super().connect()
+        self.sock = socket.create_connection((self.pinned, self.port), self.timeout, self.source_address)
+        return None
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same for HTTPS; the certificate is still checked against the host name (SNI)."""
+
+    pinned: str | None = None
+
+    def connect(self):
+        if self.pinned is None:
+            return super().connect()
+        sock = socket.create_connection((self.pinned, self.port), self.timeout, self.source_address)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        return None
+
+
+def _pinned(connection_class, address: str | None):
+    def make(host, **kwargs):
+        connection = connection_class(host, **kwargs)
+        connection.pinned = address
+        return connection
+
+    return make
+
+
+def _opener(address: str | None):
+    """No proxies, no redirects, and connections to the checked address."""
+
+    class HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(_pinned(_PinnedHTTPConnection, address), req)
+
+    class HTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(
+                _pinned(_PinnedHTTPSConnection, address), req, context=ssl.create_default_context()
+            )
+
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect(), HTTP(), HTTPS())
 
 
 def post(claim: Claim) -> Outcome:
     """One signed POST; done on a 2xx answer within ``TIMEOUT_SECONDS``. The timestamp is the
     wall clock at sending, so that receivers can refuse old (replayed) requests."""
     try:
-        targets.check_url(claim.url)
+        address = targets.check_url(claim.url)
     except targets.TargetRefused as refused:
         return Outcome(ok=False, error=str(refused.message))
     body = claim.body.encode()
@@ -106,7 +157,7 @@ def post(claim: Claim) -> Outcome:
     )
     started = time.monotonic()
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener(address).open(request, timeout=TIMEOUT_SECONDS) as response:
             response.read(64 * 1024)
             code = response.status
     except urllib.error.HTTPError as error:

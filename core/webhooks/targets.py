@@ -1,7 +1,8 @@
 """Where webhooks may be sent: never to the machine itself or a private network (SSRF).
 
-Every address the host name resolves to is checked, at registration and again before each send;
-redirects are not followed. Hosts listed in ``WEBHOOK_ALLOWED_HOSTS`` (names or addresses) are
+Every address the host name resolves to is checked, at registration and again before each send,
+and the send connects to the checked address (the name is not resolved again); redirects are not
+followed. Hosts listed in ``WEBHOOK_ALLOWED_HOSTS`` (names or addresses) are
 exempt, for an integrator inside the company network (and the tests' local receiver).
 """
 
@@ -34,9 +35,10 @@ def _public(address: str) -> bool:
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
-def check_url(url: str) -> None:
+def check_url(url: str) -> str | None:
     """Raise ``TargetRefused`` unless ``url`` is http(s) to a host whose every address is public
-    (or the host is allowed in settings)."""
+    (or the host is allowed in settings). Returns the checked address to connect to (None for an
+    allowed host), so that the sender does not resolve the name a second time (DNS rebinding)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -50,7 +52,7 @@ def check_url(url: str) -> None:
         raise TargetRefused(_("The webhook URL must not contain credentials."), code="webhook_url_invalid")
     host = parts.hostname.lower()
     if host in _allowed_hosts():
-        return
+        return None
     try:
         infos = socket.getaddrinfo(
             host, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
@@ -60,10 +62,11 @@ def check_url(url: str) -> None:
             _("The webhook host %(host)s cannot be resolved.") % {"host": host},
             code="webhook_host_unresolved",
         ) from None
-    addresses = {info[4][0] for info in infos}
+    addresses = [info[4][0] for info in infos]
     if not addresses or not all(_public(address) for address in addresses):
         raise TargetRefused(
             _("Webhooks cannot be sent to %(host)s: it is on a private, loopback or link-local network.")
             % {"host": host},
             code="webhook_url_private",
         )
+    return addresses[0]

@@ -356,3 +356,34 @@ def test_finished_deliveries_are_deleted_after_the_retention(subscription, compa
     WebhookDelivery.objects.filter(pk__in=[old_done.pk, recent.pk]).update(status="succeeded")
     assert delivery.delete_old() == 1
     assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {old_pending.pk, recent.pk}
+
+
+def test_the_send_connects_to_the_checked_address_not_a_second_lookup(
+    webhook_receiver, integrator_a, company_a, monkeypatch, settings
+):
+    """DNS rebinding: the name resolves to an approved address at the check and to another one
+    a moment later; the delivery goes to the approved one. (Both are loopback here: the test
+    approves 127.0.0.1 by pretending it is public, and the "rebound" 127.0.0.2 has no server.)"""
+    answers = {"hooks.example.test": ["127.0.0.1"]}
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in answers[host]]
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(targets, "_public", lambda address: address == "127.0.0.1")
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    url = f"http://hooks.example.test:{webhook_receiver.port}/hook"
+    services.subscription_create(user=integrator_a, url=url, event_types=["complaint.created"], secret=SECRET)
+    services.emit("complaint.created", ComplaintFactory(project__company=company_a), company_id=company_a.pk)
+
+    checked = targets.check_url
+    monkeypatch.setattr(
+        targets,
+        "check_url",
+        lambda url: (checked(url), answers.update({"hooks.example.test": ["127.0.0.2"]}))[0],
+    )
+    assert delivery.deliver_due() == 1
+    assert len(webhook_receiver.accepted) == 1
