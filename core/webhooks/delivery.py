@@ -117,6 +117,11 @@ def _pinned(connection_class, address: str | None):
     return make
 
 
+def _tls_context() -> ssl.SSLContext:
+    """The system's trusted certificates, host names checked."""
+    return ssl.create_default_context()
+
+
 def _opener(address: str | None):
     """No proxies, no redirects, and connections to the checked address."""
 
@@ -126,9 +131,7 @@ def _opener(address: str | None):
 
     class HTTPS(urllib.request.HTTPSHandler):
         def https_open(self, req):
-            return self.do_open(
-                _pinned(_PinnedHTTPSConnection, address), req, context=ssl.create_default_context()
-            )
+            return self.do_open(_pinned(_PinnedHTTPSConnection, address), req, context=_tls_context())
 
     return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect(), HTTP(), HTTPS())
 

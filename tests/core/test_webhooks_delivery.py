@@ -387,3 +387,69 @@ def test_the_send_connects_to_the_checked_address_not_a_second_lookup(
     )
     assert delivery.deliver_due() == 1
     assert len(webhook_receiver.accepted) == 1
+
+
+def test_https_deliveries_connect_to_the_checked_address_and_check_the_certificate(
+    tmp_path, integrator_a, company_a, monkeypatch, settings
+):
+    """HTTPS through the pinned connection: the TLS name is the host's, the socket goes to the
+    checked address. A self-signed certificate for hooks.example.test is trusted for the test."""
+    import shutil
+    import ssl
+    import subprocess
+
+    from .webhook_receiver import Receiver
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not found")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=hooks.example.test",
+            "-addext",
+            "subjectAltName=DNS:hooks.example.test",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    receiver = Receiver()
+    receiver.start()
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    receiver._server.socket = server_context.wrap_socket(receiver._server.socket, server_side=True)
+    try:
+        real_getaddrinfo = socket.getaddrinfo
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host == "hooks.example.test":
+                return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+            return real_getaddrinfo(host, port, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+        monkeypatch.setattr(targets, "_public", lambda address: address == "127.0.0.1")
+        monkeypatch.setattr(delivery, "_tls_context", lambda: ssl.create_default_context(cafile=cert))
+        settings.WEBHOOK_ALLOWED_HOSTS = []
+        url = f"https://hooks.example.test:{receiver.port}/hook"
+        services.subscription_create(
+            user=integrator_a, url=url, event_types=["complaint.created"], secret=SECRET
+        )
+        services.emit(
+            "complaint.created", ComplaintFactory(project__company=company_a), company_id=company_a.pk
+        )
+        assert delivery.deliver_due() == 1
+        assert len(receiver.accepted) == 1
+    finally:
+        receiver.stop()
