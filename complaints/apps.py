@@ -36,3 +36,14 @@ class ComplaintsConfig(AppConfig):
         from .workbench import register_blocks
 
         register_blocks()
+        from core import webhooks
+
+        from .serializers import ComplaintSerializer
+
+        for event_type in (
+            "complaint.created",
+            "complaint.tier_raised",
+            "complaint.status_changed",
+            "complaint.closed",
+        ):
+            webhooks.register(event_type, webhooks.serializer_renderer(ComplaintSerializer))

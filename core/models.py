@@ -217,3 +217,6 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from .webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401  (webhooks)

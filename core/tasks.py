@@ -2,6 +2,7 @@ from celery import shared_task
 
 from . import jobs, outbox
 from .services import WORKER, heartbeat_record
+from .webhooks import delivery as webhook_delivery
 
 
 @shared_task(name="core.tasks.heartbeat")
@@ -26,3 +27,15 @@ def sweep_jobs() -> dict[str, int]:
 def delete_expired_files() -> int:
     """Daily from beat: import uploads and export files older than FILE_RETENTION_DAYS are deleted."""
     return jobs.delete_expired_files()
+
+
+@shared_task(name="core.tasks.deliver_webhooks")
+def deliver_webhooks() -> int:
+    """Send due webhook deliveries (nudged after each commit that wrote some, and by beat)."""
+    return webhook_delivery.deliver_due()
+
+
+@shared_task(name="core.tasks.delete_old_webhook_deliveries")
+def delete_old_webhook_deliveries() -> int:
+    """Daily from beat: finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS."""
+    return webhook_delivery.delete_old()

@@ -12,3 +12,11 @@ class CustomersConfig(AppConfig):
         from .search import search_customers
 
         search.register(search_customers)
+        from core import webhooks
+
+        from .serializers import PurchaseSerializer
+        from .webhooks import render_customer
+
+        webhooks.register("customer.created", render_customer)
+        webhooks.register("customer.merged", render_customer)
+        webhooks.register("purchase.recorded", webhooks.serializer_renderer(PurchaseSerializer))

@@ -11,6 +11,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import webhooks
 from core.exceptions import Conflict, DomainError
 from organization.models import Company, Unit
 
@@ -116,6 +117,8 @@ def customer_upsert(*, company: Company, phone: str, source: str, profile: dict)
         customer.version += 1
         customer.save()
     source_record(customer=customer, source=source)
+    if created:
+        webhooks.emit("customer.created", customer, company_id=company.pk)
     return customer, created
 
 
@@ -241,6 +244,7 @@ def purchase_record(
     source_record(customer=customer, source="sales")
     refresh_stages([customer.pk])
     signals.purchase_recorded.send(sender=Purchase, purchase=purchase)
+    webhooks.emit("purchase.recorded", purchase, company_id=customer.company_id)
     return purchase, created
 
 
@@ -285,6 +289,7 @@ def customers_merge(*, keep: Customer, duplicate: Customer, user, ip_address: st
     for source in duplicate.sources.all():
         CustomerSource.objects.get_or_create(customer=keep, channel=source.channel)
 
+    duplicate_id = duplicate.pk
     detail = f"merged customer #{duplicate.pk} into #{keep.pk}"
     duplicate.delete()  # first, so that a unique ID number can move to the kept file
     for field, value in inherited.items():
@@ -296,6 +301,9 @@ def customers_merge(*, keep: Customer, duplicate: Customer, user, ip_address: st
     keep.refresh_from_db(fields=["stage", "moved_in_on"])
     AccessLog.objects.create(
         user=user, customer=keep, action=AccessAction.MERGE, detail=detail, ip_address=ip_address
+    )
+    webhooks.emit(
+        "customer.merged", keep, company_id=keep.company_id, extra={"merged_customer": duplicate_id}
     )
     return keep
 

@@ -13,3 +13,8 @@ class MembershipConfig(AppConfig):
         from .timeline import club_entries_of
 
         timeline.register(club_entries_of)
+        from core import webhooks
+
+        from .serializers import MemberSerializer
+
+        webhooks.register("member.points_changed", webhooks.serializer_renderer(MemberSerializer))

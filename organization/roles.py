@@ -105,6 +105,15 @@ _VIEW_CLUB = ["membership.view_member", "membership.view_pointentry", "membershi
 _SERVE_MEMBERS = [*_VIEW_CLUB, "membership.serve_members"]
 _MANAGE_CLUB = ["membership.manage_club"]
 _RESEND_MESSAGES = ["core.resend_outboundmessage"]
+# Webhooks: integrators and the group centre manage subscriptions (API); managers see the log and
+# send deliveries again (page). core.add_webhooksubscription is the API's gate.
+_WEBHOOK_LOG = ["core.view_webhooksubscription", "core.view_webhookdelivery", "core.resend_webhookdelivery"]
+_WEBHOOKS = [
+    *_WEBHOOK_LOG,
+    "core.add_webhooksubscription",
+    "core.change_webhooksubscription",
+    "core.delete_webhooksubscription",
+]
 _MANAGE_CUSTOMERS = ["customers.delete_customer", "customers.export_customers", "customers.import_customers"]
 _AUDIT = ["customers.view_accesslog"]
 # Private links (a member's /m/, a respondent's /s/) are keys to an owner's page: only the roles that
@@ -149,6 +158,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SERVE_MEMBERS
     + _MANAGE_CLUB
     + _RESEND_MESSAGES
+    + _WEBHOOK_LOG
     + _HAND_OUT_LINKS,
     GROUP_CENTRE: _STAFF_UI
     + _ALL_COMPANIES
@@ -173,6 +183,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SERVE_MEMBERS
     + _MANAGE_CLUB
     + _RESEND_MESSAGES
+    + _WEBHOOKS
     + _HAND_OUT_LINKS,
     # Auditors read everything but personal data stays masked for them; they browse the access log.
     AUDITOR: _STAFF_UI
@@ -190,7 +201,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SERVICE_TASKS
     + _SURVEY_READ
     + ["surveys.add_answer"]
-    + _SERVE_MEMBERS,
+    + _SERVE_MEMBERS
+    + _WEBHOOKS,
 }
 
 

@@ -23,3 +23,8 @@ class SurveysConfig(AppConfig):
         from .timeline import surveys_of
 
         timeline.register(surveys_of)
+        from core import webhooks
+
+        from .serializers import RespondentSerializer
+
+        webhooks.register("survey.completed", webhooks.serializer_renderer(RespondentSerializer))

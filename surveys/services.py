@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import webhooks
 from core.exceptions import Conflict, DomainError
 from core.outbox import Message, message_queue_many, unsubscribe_link
 from customers.models import Customer, Stage
@@ -314,6 +315,8 @@ def answers_save(
         respondent.save(
             update_fields=["started_at", "status", "entered_by", "completed_at", "next_reminder_at"]
         )
+        if result.completed:
+            webhooks.emit("survey.completed", respondent, company_id=respondent.company_id)
         return result
 
 

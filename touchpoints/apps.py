@@ -25,3 +25,8 @@ class TouchpointsConfig(AppConfig):
         from .workbench import register_blocks
 
         register_blocks()
+        from core import webhooks
+
+        from .serializers import ServiceTaskSerializer
+
+        webhooks.register("task.completed", webhooks.serializer_renderer(ServiceTaskSerializer))

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from core import outbox
+from core import outbox, webhooks
 from core.exceptions import Conflict, DomainError
 from customers import services as customer_services
 from customers.models import CommunicationChannel, Customer, Purchase
@@ -170,6 +170,7 @@ def task_complete(*, task: ServiceTask, note: str, by, outcome: str = "", channe
         or CHANNEL_FOR_ACTION.get(task.action.code, CommunicationChannel.PHONE),
         content=_log_entry(task.action, outcome=outcome, note=task.note),
     )
+    webhooks.emit("task.completed", task, company_id=task.company_id)
     return task
 
 

@@ -322,6 +322,11 @@ CELERY_BEAT_SCHEDULE = {
     "notify-risk-signals": {"task": "complaints.tasks.notify_risk_signals", "schedule": 300.0},
     "deliver-messages": {"task": "core.tasks.deliver_messages", "schedule": 60.0},
     "sweep-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 60.0},
+    "deliver-webhooks": {"task": "core.tasks.deliver_webhooks", "schedule": 10.0},
+    "delete-old-webhook-deliveries": {
+        "task": "core.tasks.delete_old_webhook_deliveries",
+        "schedule": crontab(minute=50, hour=3),
+    },
     "delete-expired-files": {
         "task": "core.tasks.delete_expired_files",
         "schedule": crontab(minute=40, hour=3),
@@ -344,6 +349,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("weekly",),
     },
 }
+# Webhook targets on private, loopback or link-local networks are refused (SSRF) unless their host
+# is listed here (names or addresses, comma-separated), e.g. an integrator inside the company network.
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "")
+# Finished webhook deliveries (their bodies hold personal data) are deleted after this many days.
+WEBHOOK_DELIVERY_RETENTION_DAYS = int(os.environ.get("WEBHOOK_DELIVERY_RETENTION_DAYS", "30"))
 # How old the last heartbeat may be before /healthz and the home page call the workers stale.
 HEARTBEAT_STALE_SECONDS = 120
 # A running job with no progress for this long lost its worker: the sweep queues it again (an

@@ -12,6 +12,7 @@ from complaints.risk_api import ComplaintRiskViewSet
 from core.exceptions import api_not_found
 from core.health import healthz
 from core.throttling import ThrottledLoginView
+from core.webhooks.api import WebhookDeliveryViewSet, WebhookSubscriptionViewSet
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from membership.api import (
     EventViewSet,
@@ -62,6 +63,8 @@ router.register("club-events", EventViewSet)
 router.register("club-gifts", GiftViewSet)
 router.register("club-merchants", MerchantViewSet)
 router.register("club-offers", OfferViewSet)
+router.register("webhooks", WebhookSubscriptionViewSet)
+router.register("webhook-deliveries", WebhookDeliveryViewSet)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

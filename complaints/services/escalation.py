@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import webhooks
+
 from .. import rules
 from ..models import Complaint, ComplaintEvent
 from .notifications import _notify, _rise_message, _warning_message
@@ -124,6 +126,8 @@ def evaluate(complaint: Complaint, *, now: datetime, by=None) -> bool:
     complaint.tier_reasons = reasons
     set_clocks(complaint, done)
     complaint.save(update_fields=["tier", "tier_reasons", *CLOCK_FIELDS])
+    if rose:
+        webhooks.emit("complaint.tier_raised", complaint, company_id=complaint.company_id)
     return rose
 
 

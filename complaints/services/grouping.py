@@ -28,6 +28,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import webhooks
 from core.exceptions import Conflict, DomainError
 from customers.models import Customer
 from organization.models import Unit
@@ -319,6 +320,7 @@ def complaint_reopen(*, complaint: Complaint, reason: str, by=None) -> Complaint
     complaint.callback_due_at = None  # owed again once it is resolved again
     complaint.reopen_count += 1
     complaint.save(update_fields=["status", "resolved_at", "closed_at", "callback_due_at", "reopen_count"])
+    webhooks.emit("complaint.status_changed", complaint, company_id=complaint.company_id)
     people = {complaint.handler, complaint.first_responder} - {None, by}
     _notify_people(
         complaint,

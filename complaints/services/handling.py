@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import webhooks
 from core.exceptions import Conflict, DomainError
 from organization import access
 
@@ -153,6 +154,11 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
             "closed_at",
             "callback_due_at",
         ]
+    )
+    webhooks.emit(
+        "complaint.closed" if status == Status.CLOSED else "complaint.status_changed",
+        complaint,
+        company_id=complaint.company_id,
     )
     evaluate(complaint, now=now)
     ownership.refresh_due(complaint)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import webhooks
 from core.exceptions import DomainError
 from customers import services as customer_services
 from customers.models import Customer
@@ -153,6 +154,7 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         to_value=Status.RECEIVED,
         visible_to_complainant=True,
     )
+    webhooks.emit("complaint.created", complaint, company_id=complaint.company_id)
     if follows_reason:
         grouping.record_follows(complaint)
     ownership.intake_route(complaint, to_duty_handler=intake.route_to_duty_handler)

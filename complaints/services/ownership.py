@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import webhooks
 from organization import access
 
 from .. import rules
@@ -145,6 +146,7 @@ def _assign_to_duty_handler(complaint: Complaint, duty) -> None:
     # 首问责任制: nobody took this complaint in person, so the duty handler answers for it.
     complaint.first_responder = complaint.first_responder or duty
     complaint.save(update_fields=["handler", "status", "first_responder"])
+    webhooks.emit("complaint.status_changed", complaint, company_id=complaint.company_id)
     _notify_people(
         complaint,
         [duty],

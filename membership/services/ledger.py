@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import webhooks
 from core.exceptions import Conflict, DomainError
 
 from .. import rules
@@ -79,6 +80,9 @@ def points_earn(
     member.earned_total += points
     _refresh_level(member)
     member.save(update_fields=["balance", "earned_total", "level"])
+    webhooks.emit(
+        "member.points_changed", member, company_id=member.company_id, extra={"points_delta": points}
+    )
     return entry, True
 
 
@@ -122,6 +126,9 @@ def _take(
     )
     member.balance -= points
     member.save(update_fields=["balance"])
+    webhooks.emit(
+        "member.points_changed", member, company_id=member.company_id, extra={"points_delta": -points}
+    )
     return entry
 
 
@@ -172,6 +179,9 @@ def points_correct(*, member: Member, delta: int, reason: str, by) -> PointEntry
     )
     member.balance += delta
     member.save(update_fields=["balance"])
+    webhooks.emit(
+        "member.points_changed", member, company_id=member.company_id, extra={"points_delta": delta}
+    )
     return entry
 
 
@@ -219,6 +229,9 @@ def _expire_member(member_id: int, as_of: datetime) -> int:
     if total:
         member.balance -= total
         member.save(update_fields=["balance"])
+        webhooks.emit(
+            "member.points_changed", member, company_id=member.company_id, extra={"points_delta": -total}
+        )
     return len(lots)
 
 
