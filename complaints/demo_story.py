@@ -87,7 +87,7 @@ class _People:
             None,
             None,
             FALLBACK_NAMES[index % len(FALLBACK_NAMES)],
-            f"139{self.company_id:03d}{index:05d}",
+            f"139{self.company_id % 1000:03d}{index % 100000:05d}",  # 11 digits whatever the ids
         )
 
 
