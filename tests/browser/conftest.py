@@ -86,4 +86,7 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    # Wait for the next page's load event: its deferred scripts have run by then, so a test's
+    # first interaction (a select that submits on change, say) meets its listeners.
+    with page.expect_navigation():
+        page.click("button[type=submit]")
