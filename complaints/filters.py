@@ -54,13 +54,8 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def filter_urgency(self, queryset, name, value):
         now = timezone.now()
-        # Asked about now, "not resolved by now" is "not resolved" (a resolve is stamped with the time
-        # it happens). Saying so lets the database read the partial indexes of unresolved complaints
-        # (deadline, resolve_by) instead of every complaint of the scope.
-        return queryset.filter(
-            selectors.overdue_q(now) if value == rules.OVERDUE else selectors.at_risk_q(now),
-            resolved_at__isnull=True,
-        )
+        urgent = selectors.overdue_q if value == rules.OVERDUE else selectors.at_risk_q
+        return queryset.filter(urgent(now, present=True))
 
     def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)

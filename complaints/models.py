@@ -208,6 +208,13 @@ class Complaint(models.Model):
             models.Index(fields=["company", "escalates_at", "id"], name="complaint_company_escalation"),
             models.Index(fields=["handler", "escalates_at", "id"], name="complaint_handler_escalation"),
             models.Index(fields=["handler", "-received_at", "-id"], name="complaint_handler_recent"),
+            # The home page's "my open complaints" and their risk signals: a handler's open ones only,
+            # however many they resolved over the years.
+            models.Index(
+                fields=["handler", "escalates_at", "id"],
+                name="complaint_handler_open",
+                condition=models.Q(resolved_at__isnull=True, handler__isnull=False),
+            ),
             # Reports count what was resolved or closed in a period.
             models.Index(fields=["resolved_at"], name="complaint_resolved"),
             models.Index(fields=["closed_at"], name="complaint_closed"),

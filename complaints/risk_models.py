@@ -108,6 +108,8 @@ class RiskSignal(models.Model):
                 name="risk_signal_notify_due",
                 condition=models.Q(notify_due_at__isnull=False),
             ),
+            # The home page lists the undecided ones, oldest first.
+            models.Index(fields=["at", "id"], name="risk_signal_open", condition=models.Q(state="open")),
         ]
 
     def __str__(self) -> str:

@@ -16,28 +16,46 @@ DUPLICATE_WINDOW = timedelta(days=30)
 # --- Overdue and at risk: ``rules.urgency`` in SQL, over the partial indexes of unresolved complaints --
 
 
-def unresolved_q(at: datetime) -> Q:
-    """Received by ``at`` and not resolved by then (a reopened complaint's resolved_at is cleared)."""
+def unresolved_q(at: datetime, *, present: bool = False) -> Q:
+    """Received by ``at`` and not resolved by then (a reopened complaint's resolved_at is cleared).
+
+    ``present``: ``at`` is now. Then "not resolved by now" is "not resolved" (a resolve is stamped with
+    the time it happens), which lets the database read the partial indexes of unresolved complaints
+    (deadline, resolve_by) instead of every complaint of the scope."""
+    if present:
+        return Q(resolved_at__isnull=True)
     return Q(received_at__lte=at) & (Q(resolved_at__isnull=True) | Q(resolved_at__gt=at))
 
 
-def overdue_q(at: datetime) -> Q:
+def overdue_q(at: datetime, *, present: bool = False) -> Q:
     """Overdue at ``at`` (``rules.urgency``): the plan deadline or the month to resolve has passed;
     the month stops while waiting on the complainant."""
     limit_passed = Q(resolve_by__lte=at) & (
         Q(paused_since__isnull=True) | Q(resolve_by__lte=F("paused_since"))
     )
-    return unresolved_q(at) & (Q(deadline__lte=at) | limit_passed)
+    return unresolved_q(at, present=present) & (Q(deadline__lte=at) | limit_passed)
 
 
-def at_risk_q(at: datetime) -> Q:
+def resolved_in_time_q() -> Q:
+    """Resolved before becoming overdue (``overdue_q`` at the moment of resolving): by the plan
+    deadline and within the month to resolve, which does not run while waiting on the complainant."""
+    by_deadline = Q(deadline__isnull=True) | Q(resolved_at__lte=F("deadline"))
+    within_month = (
+        Q(resolve_by__isnull=True)
+        | Q(resolved_at__lte=F("resolve_by"))
+        | Q(paused_since__isnull=False, resolve_by__gt=F("paused_since"))
+    )
+    return Q(resolved_at__isnull=False) & by_deadline & within_month
+
+
+def at_risk_q(at: datetime, *, present: bool = False) -> Q:
     """At risk at ``at`` (``rules.urgency``): not overdue, and within ``rules.AT_RISK_WITHIN`` of the
     plan deadline, the next escalation, or (clock running) the month to resolve."""
     soon = at + rules.AT_RISK_WITHIN
     near = (
         Q(deadline__lte=soon) | Q(escalates_at__lte=soon) | Q(resolve_by__lte=soon, paused_since__isnull=True)
     )
-    return unresolved_q(at) & near & ~overdue_q(at)
+    return unresolved_q(at, present=present) & near & ~overdue_q(at)
 
 
 def with_urgency(complaints: QuerySet[Complaint], at: datetime) -> QuerySet[Complaint]:

@@ -3,7 +3,8 @@
 Lists: my open complaints by time to the next escalation, the unassigned ones, open risk signals and
 call-backs due; each one query with a LIMIT over a partial index of unresolved complaints (or of
 call-backs owed). Tiles: the company's figures (managers) and the same per company (group centre),
-each figure one aggregate (GROUP BY company for the group), reusing the monthly report's queries.
+each figure one aggregate grouped by company; this month's figures are kept a few minutes
+(``month_figures``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.urls import reverse
@@ -23,20 +25,15 @@ from core import workbench
 from organization.models import Company
 
 from . import rules, selectors
-from .models import Complaint, ComplaintEvent, RiskSignal, Status, Tier
+from .choices import TIER_ORDER
+from .models import Complaint, ComplaintEvent, RiskSignal, Status
 from .reports.periods import Period
-from .reports.queries import (
-    SATISFIED_MIN_RATING,
-    PercentileDisc,
-    _percentiles,
-    _satisfaction,
-    callback_figures,
-)
+from .reports.queries import SATISFIED_MIN_RATING, PercentileDisc
 
 HANDLE = "complaints.change_complaint"
 # Company managers and the group centre look after the whole scope; frontline staff after their own.
 WHOLE_SCOPE = "complaints.lower_tier"
-TIER_ORDER = (Tier.MAJOR, Tier.HOT, Tier.IMPORTANT, Tier.NORMAL)
+MONTH_FIGURES_SECONDS = 10 * 60
 
 
 # --- pure helpers (table-tested) ---------------------------------------------------------------
@@ -111,14 +108,14 @@ def unassigned(user, now: datetime) -> dict:
 
 
 def risk_signals(user, now: datetime) -> dict:
-    """Risk signals nobody confirmed or dismissed yet: of my complaints, or of the whole scope for
-    managers and the group centre."""
+    """Risk signals nobody confirmed or dismissed yet: of my open complaints, or of the whole scope for
+    managers and the group centre (who also see those of resolved complaints)."""
     # Scoped through the user's companies (a few rows), not a subquery over every complaint.
     signals = RiskSignal.objects.filter(
         state=RiskSignal.State.OPEN, complaint__company__in=Company.objects.visible_to(user).values("pk")
     )
     if not user.has_perm(WHOLE_SCOPE):
-        signals = signals.filter(complaint__handler=user)
+        signals = signals.filter(complaint__handler=user, complaint__resolved_at__isnull=True)
     signals = signals.select_related("complaint__project").order_by("at", "id")
     return workbench.limited(signals)
 
@@ -134,24 +131,25 @@ def callbacks(user, now: datetime) -> dict:
 
 def company_tiles(user, now: datetime) -> dict:
     """The manager's figures for their company: open by tier, overdue, and this month's first
-    response, call-back coverage and satisfaction (the monthly report's queries)."""
+    response, call-back coverage and satisfaction."""
     base = Complaint.objects.visible_to(user)
     period = this_month(now)
     open_by_tier = dict(
         base.filter(resolved_at__isnull=True).values_list("tier").annotate(n=Count("id")).order_by()
     )
-    received = base.filter(received_at__gte=period.start, received_at__lt=period.end)
-    closed = base.filter(closed_at__gte=period.start, closed_at__lt=period.end)
-    report_url = _url("reports", month=period.label)
+    month = month_figures(list(Company.objects.visible_to(user).values_list("pk", flat=True)), period, now)
+    figures = month["companies"].get(user.company_id, {})
     return {
         "tiers": tier_tiles(open_by_tier, ""),
-        "overdue": base.filter(selectors.overdue_q(now)).count(),
+        "overdue": base.filter(selectors.overdue_q(now, present=True)).count(),
         "overdue_url": _url("complaint-list", urgency=rules.OVERDUE),
-        "first_response_hours": _percentiles(received, "received_at", "first_response_at")["median_hours"],
-        "callback_coverage": callback_figures(base, period)["coverage_percent"],
-        "satisfaction": _satisfaction(closed),
-        "report_url": report_url,
+        "first_response_hours": figures.get("first_response_hours"),
+        "callback_coverage": figures.get("callback_coverage"),
+        "satisfaction": figures.get("satisfaction", {}),
+        "report_url": _url("reports", month=period.label),
         "month": period.label,
+        "as_of": month["as_of"],
+        "refresh_minutes": MONTH_FIGURES_SECONDS // 60,
     }
 
 
@@ -169,14 +167,59 @@ def company_table(user, now: datetime) -> dict:
     ):
         by_tier[company_id][tier] = n
     overdue = dict(
-        base.filter(selectors.overdue_q(now)).values_list("company_id").annotate(n=Count("id")).order_by()
+        base.filter(selectors.overdue_q(now, present=True))
+        .values_list("company_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    received = base.filter(received_at__gte=period.start, received_at__lt=period.end)
+    month = month_figures([company.pk for company in companies], period, now)
+    rows = []
+    for company in companies:
+        query = urlencode({"company": company.pk})
+        figures = month["companies"].get(company.pk, {})
+        rows.append(
+            {
+                "company": company,
+                "tiers": tier_tiles(by_tier.get(company.pk, {}), query),
+                "overdue": overdue.get(company.pk, 0),
+                "overdue_url": _url("complaint-list", query, urgency=rules.OVERDUE),
+                "first_response_hours": figures.get("first_response_hours"),
+                "callback_coverage": figures.get("callback_coverage"),
+                "satisfaction": figures.get("satisfaction", {}),
+                "report_url": _url("reports", query, month=period.label),
+            }
+        )
+    return {
+        "rows": rows,
+        "tiers": [tier.label for tier in TIER_ORDER],
+        "month": period.label,
+        "as_of": month["as_of"],
+    }
+
+
+def month_figures(company_ids: list[int], period: Period, now: datetime) -> dict:
+    """This month's first response median, call-back coverage and satisfaction of each company, as of
+    ``as_of``. Unlike the open counts (partial indexes of open complaints), these read every complaint
+    of the month, which grows with the table; the home page is opened all day long, so they are kept
+    for MONTH_FIGURES_SECONDS per scope and month (the monthly report always reads them live)."""
+    key = f"home-month-figures:{period.label}:{','.join(map(str, sorted(company_ids)))}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    received = Complaint.objects.filter(
+        company__in=company_ids, received_at__gte=period.start, received_at__lt=period.end
+    )
+    closed = Complaint.objects.filter(
+        company__in=company_ids, closed_at__gte=period.start, closed_at__lt=period.end, rating__isnull=False
+    )
     first_response = _first_response_by_company(received)
-    coverage = _callback_coverage_by_company(Company.objects.visible_to(user), period)
-    closed = base.filter(closed_at__gte=period.start, closed_at__lt=period.end, rating__isnull=False)
+    coverage = _callback_coverage_by_company(company_ids, period)
     satisfaction = {
-        row["company_id"]: row
+        row["company_id"]: {
+            "rated": row["rated"],
+            "average": round(row["average"], 2) if row["average"] is not None else None,
+            "satisfied_percent": percent(row["satisfied"], row["rated"]),
+        }
         for row in closed.values("company_id")
         .annotate(
             rated=Count("id"),
@@ -185,26 +228,19 @@ def company_table(user, now: datetime) -> dict:
         )
         .order_by()
     }
-    rows = []
-    for company in companies:
-        query = urlencode({"company": company.pk})
-        rated = satisfaction.get(company.pk, {})
-        rows.append(
-            {
-                "company": company,
-                "tiers": tier_tiles(by_tier.get(company.pk, {}), query),
-                "overdue": overdue.get(company.pk, 0),
-                "overdue_url": _url("complaint-list", query, urgency=rules.OVERDUE),
-                "first_response_hours": first_response.get(company.pk),
-                "callback_coverage": coverage.get(company.pk),
-                "satisfaction_average": (
-                    round(rated["average"], 2) if rated.get("average") is not None else None
-                ),
-                "satisfied_percent": percent(rated.get("satisfied", 0), rated.get("rated", 0)),
-                "report_url": _url("reports", query, month=period.label),
+    figures = {
+        "as_of": now,
+        "companies": {
+            company_id: {
+                "first_response_hours": first_response.get(company_id),
+                "callback_coverage": coverage.get(company_id),
+                "satisfaction": satisfaction.get(company_id, {}),
             }
-        )
-    return {"rows": rows, "tiers": [tier.label for tier in TIER_ORDER], "month": period.label}
+            for company_id in company_ids
+        },
+    }
+    cache.set(key, figures, MONTH_FIGURES_SECONDS)
+    return figures
 
 
 def _first_response_by_company(received) -> dict[int, float | None]:
@@ -223,14 +259,13 @@ def _first_response_by_company(received) -> dict[int, float | None]:
     return {company_id: nearest_rank_median(values) for company_id, values in durations.items()}
 
 
-def _callback_coverage_by_company(companies, period: Period) -> dict[int, float | None]:
-    """``callback_figures``' coverage, grouped by company in one query: of the complaints resolved in
-    the period, the share called back after that resolve. Scoped through the companies (a few rows)
-    rather than a subquery over every complaint."""
+def _callback_coverage_by_company(company_ids: list[int], period: Period) -> dict[int, float | None]:
+    """The monthly report's call-back coverage (``callback_figures``), grouped by company in one
+    query: of the complaints resolved in the period, the share called back after that resolve."""
     after_resolve = ComplaintEvent.objects.filter(complaint=OuterRef("complaint"), at__gte=OuterRef("at"))
     rows = (
         ComplaintEvent.objects.filter(
-            complaint__company__in=companies.values("pk"),
+            complaint__company__in=company_ids,
             at__gte=period.start,
             at__lt=period.end,
             kind=ComplaintEvent.Kind.STATUS,

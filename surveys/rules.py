@@ -21,7 +21,6 @@ LOW_SCORE = 70.0  # indicators under this score (0–100) are proposed for an im
 REMINDER_AFTER = timedelta(days=3)  # an unanswered link is reminded three days after it was sent …
 MAX_REMINDERS = 2  # … and again three days later, then no more
 TOKEN_BYTES = 32
-COMPLAINT_DUE_WITHOUT_DEADLINE = timedelta(days=30)  # "in time" for a complaint without a deadline
 
 
 # --- The indicator tree ---------------------------------------------------------------------------

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Avg, Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from complaints.models import Department
+from complaints.selectors import resolved_in_time_q
 from customers.models import Segment
 from organization.models import Company, Project
 
@@ -276,21 +276,13 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def complaint_handling(complaints: QuerySet, *, year: int) -> dict:
-    """{(company id, department): (received, closed in time)} for complaints received in the year.
-    In time: closed by its deadline, or within 30 days when it has none."""
+    """{(company id, department): (received, resolved in time)} for complaints received in the year;
+    in time as the work queue and the dashboard count it (``resolved_in_time_q``)."""
     start, end = _year_bounds(year)
-    due = Coalesce(
-        "deadline",
-        ExpressionWrapper(
-            F("received_at") + rules.COMPLAINT_DUE_WITHOUT_DEADLINE, output_field=DateTimeField()
-        ),
-    )
     rows = (
         complaints.filter(received_at__gte=start, received_at__lt=end)
         .values("company_id", "department")
-        .annotate(
-            received=Count("id"), in_time=Count("id", filter=Q(closed_at__isnull=False, closed_at__lte=due))
-        )
+        .annotate(received=Count("id"), in_time=Count("id", filter=resolved_in_time_q()))
         .order_by()
     )
     return {(row["company_id"], row["department"]): (row["received"], row["in_time"]) for row in rows}

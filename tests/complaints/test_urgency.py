@@ -85,6 +85,32 @@ def test_the_sql_twin_agrees_with_the_rule():
 
 
 @pytest.mark.django_db
+def test_resolved_in_time_means_not_overdue_when_resolved():
+    """The scorecard's "in time" is the queue's "not overdue", read at the moment of resolving."""
+    unresolved = [(name, case) for name, case, expected in CASES if expected is not None]
+    made = {
+        name: ComplaintFactory(**{**fields_of(case), "resolved_at": NOW, "status": Status.RESOLVED}).pk
+        for name, case in unresolved
+    }
+    in_time = set(Complaint.objects.filter(selectors.resolved_in_time_q()).values_list("pk", flat=True))
+    expected = {
+        made[name]
+        for name, case in unresolved
+        if rules.urgency(
+            now=NOW,
+            resolved_at=None,
+            deadline=fields_of(case).get("deadline"),
+            resolve_by=fields_of(case)["resolve_by"],
+            escalates_at=None,
+            paused_since=case.get("paused_since"),
+        )
+        != rules.OVERDUE
+    }
+    assert in_time == expected
+    assert not Complaint.objects.filter(selectors.resolved_in_time_q(), resolved_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
 def test_a_complaint_that_reached_its_month_in_the_past_counts_as_overdue_at_that_moment():
     complaint = ComplaintFactory(**fields_of({"received_at": NOW - 40 * DAY, "resolved_at": NOW - DAY}))
     month_end = NOW - 5 * DAY

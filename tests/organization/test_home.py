@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -312,3 +313,24 @@ def test_a_tile_link_leads_to_the_matching_filtered_list(client, manager_a, figu
     listed = client.get(url)
     assert listed.status_code == 200
     assert len(re.findall(r'href="/complaints/\d+/"', listed.content.decode())) >= 1
+
+
+def test_this_months_figures_are_kept_ten_minutes_and_say_since_when(client, manager_a, project_a, figures):
+    first = block_html(home(client, manager_a, HTTP_ACCEPT_LANGUAGE="en"), "company-figures")
+    assert tile(first, "satisfaction")[0] == "3.67 / 5"
+    assert re.search(r"as of \d\d:\d\d; they are refreshed every 10 minutes", first)
+    ComplaintFactory(
+        project=project_a,
+        status="closed",
+        resolved_at=timezone.now(),
+        closed_at=timezone.now(),
+        rating=1,
+    )
+    with CaptureQueriesContext(connection) as kept:
+        again = block_html(home(client, manager_a, HTTP_ACCEPT_LANGUAGE="en"), "company-figures")
+    assert tile(again, "satisfaction")[0] == "3.67 / 5"
+    cache.clear()  # the ten minutes are over
+    with CaptureQueriesContext(connection) as fresh:
+        later = block_html(home(client, manager_a, HTTP_ACCEPT_LANGUAGE="en"), "company-figures")
+    assert tile(later, "satisfaction")[0] == "3.0 / 5"
+    assert len(fresh) == len(kept) + 3  # first response, call-back coverage, satisfaction

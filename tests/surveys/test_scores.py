@@ -178,12 +178,15 @@ def test_indicator_score_for_one_project(staff_a, survey_data):
 
 def complaint(project, department, *, days_to_close=None, deadline_days=None):
     received = datetime(YEAR, 3, 1, 10, 0, tzinfo=SHANGHAI)
+    closed = received + timedelta(days=days_to_close) if days_to_close is not None else None
     return ComplaintFactory(
         project=project,
         department=department,
         received_at=received,
         deadline=received + timedelta(days=deadline_days) if deadline_days is not None else None,
-        closed_at=received + timedelta(days=days_to_close) if days_to_close is not None else None,
+        resolve_by=received + timedelta(days=30),
+        resolved_at=closed,
+        closed_at=closed,
         status="closed" if days_to_close is not None else "in_progress",
     )
 
@@ -194,7 +197,7 @@ def test_scorecard_per_company_and_department(staff_a, survey_data, company_a):
     complaint(p1, "engineering", days_to_close=7, deadline_days=7)  # in time, on the deadline
     complaint(p1, "engineering", days_to_close=9, deadline_days=7)  # late
     complaint(p1, "engineering")  # still open
-    complaint(p1, "property", days_to_close=10)  # no deadline: within 30 days is in time
+    complaint(p1, "property", days_to_close=10)  # no plan deadline: within the month to resolve
     complaint(p1, "property", days_to_close=40)  # no deadline: late
     ComplaintFactory(
         project=p1, department="sales", received_at=datetime(YEAR - 1, 12, 31, 23, 0, tzinfo=SHANGHAI)
