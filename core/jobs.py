@@ -108,15 +108,21 @@ def progress(job: Job, **fields) -> None:
         raise JobReclaimed(job.pk)
 
 
-def finish(job: Job, *, failure: str = "") -> bool:
-    """Done (or failed with a reason the user reads); False if the job is no longer this worker's."""
+def finish(job: Job, *, failure: str = "", download_names: tuple[str, str] | None = None) -> bool:
+    """Done (or failed with a reason the user reads); False if the job is no longer this worker's.
+    ``download_names``: the name the result is downloaded under, in the user's language, and its
+    ASCII fallback (``core.exports.content_disposition``); without them, the stored file's name."""
     now = timezone.now()
+    if download_names:
+        name, fallback = download_names
+        job.params = {**job.params, "download_name": name, "download_fallback": fallback}
     updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, reclaims=job.reclaims).update(
         status=Job.Status.FAILED if failure else Job.Status.DONE,
         failure=failure,
         finished_at=now,
         heartbeat_at=now,
         result_file=job.result_file.name or "",
+        params=job.params,
     )
     if not updated:
         logger.warning("Job %s was reclaimed before this worker finished it", job.pk)

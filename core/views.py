@@ -13,6 +13,7 @@ from core.staff import staff_ui
 
 from . import outbox
 from . import search as global_search
+from .exports import content_disposition
 from .jobs import job_for
 from .models import TOPIC_LABELS, Job
 
@@ -54,9 +55,13 @@ def job_download(request, job_id: int):
     job = _own_job(request, job_id)
     if not job.result_file:
         raise Http404
-    return FileResponse(
-        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
+    stored_name = job.result_file.name.rsplit("/", 1)[-1]
+    response = FileResponse(job.result_file.open("rb"), as_attachment=True)
+    response["Content-Disposition"] = content_disposition(
+        job.params.get("download_name", stored_name),
+        fallback=job.params.get("download_fallback", stored_name),
     )
+    return response
 
 
 RESEND = "core.resend_outboundmessage"

@@ -83,7 +83,7 @@ def custom_report_run(job_id: int) -> None:
             progress(job, processed=F("processed") + 1)
         job.refresh_from_db()
         job.result_file.save(f"complaints-{period.label}.xlsx", ContentFile(_workbook(parts)), save=False)
-        finish(job)
+        finish(job, download_names=(whole.file_name("xlsx"), whole.ascii_file_name("xlsx")))
     except JobReclaimed:
         logger.warning("Custom complaint report job %s was reclaimed; this worker stops", job_id)
     except Exception:

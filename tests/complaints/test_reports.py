@@ -2,6 +2,7 @@
 
 import io
 from datetime import UTC, datetime
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -285,6 +286,10 @@ def test_a_custom_period_report_runs_as_a_job_with_progress(
     status = client.get(reverse("job-status", args=[job.pk])).json()
     assert (status["status"], status["percent"], status["total"], status["processed"]) == ("done", 100, 2, 2)
     download = client.get(reverse("job-download", args=[job.pk]))
+    # Named like the monthly export, in the user's language, with an ASCII fallback.
+    disposition = unquote(download["Content-Disposition"])
+    assert "filename*=UTF-8''客户投诉月报_深圳万科_" in disposition
+    assert 'filename="complaint-report_' in disposition
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.sheetnames == ["全部", "深圳万科"]
     rows = list(workbook["全部"].iter_rows(values_only=True))
