@@ -195,9 +195,10 @@ class Complaint(models.Model):
                 name="complaint_owner_update_due",
                 condition=models.Q(owner_update_due_at__isnull=False),
             ),
-            # Call-backs owed (the workbench's list): only resolved complaints waiting for one.
+            # Call-backs owed (the workbench's list): only resolved complaints waiting for one, in the
+            # list's order, so that its first page stops after ten.
             models.Index(
-                fields=["callback_due_at"],
+                fields=["callback_due_at", "id"],
                 name="complaint_callback_due",
                 condition=models.Q(callback_due_at__isnull=False),
             ),
@@ -214,6 +215,18 @@ class Complaint(models.Model):
                 fields=["handler", "escalates_at", "id"],
                 name="complaint_handler_open",
                 condition=models.Q(resolved_at__isnull=True, handler__isnull=False),
+            ),
+            # ... a company's open complaints (counted by tier, and overdue), whatever it resolved before,
+            models.Index(
+                fields=["company", "tier"],
+                name="complaint_company_open",
+                condition=models.Q(resolved_at__isnull=True),
+            ),
+            # ... and the open complaints nobody handles yet, the longest waiting first.
+            models.Index(
+                fields=["assign_due_at", "received_at", "id"],
+                name="complaint_unassigned",
+                condition=models.Q(resolved_at__isnull=True, handler__isnull=True),
             ),
             # Reports count what was resolved or closed in a period.
             models.Index(fields=["resolved_at"], name="complaint_resolved"),
