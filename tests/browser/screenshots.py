@@ -25,6 +25,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_COUNTS = ["--customers", "60", "--complaints", "120"]
@@ -121,6 +122,12 @@ def seed() -> dict[str, dict[str, str]]:
         "campaigns": "/club/campaigns/",
         "job": f"/jobs/{job.pk}/",
         "failed-messages": "/messages/failed/",
+        "organisation": "/organisation/",
+        "search": f"/search/?q={quote(project.name)}",
+        "clusters": "/complaints/clusters/",
+        "canned-replies": "/complaints/replies/",
+        "canned-reply-new": "/complaints/replies/new/",
+        "webhooks": "/webhooks/",
     }
     public = {
         "public-complaint": "/complain/",
@@ -131,9 +138,8 @@ def seed() -> dict[str, dict[str, str]]:
         "login": "/login/",
     }
     public["unsubscribe"] = public["unsubscribe"].removeprefix(os.environ["PUBLIC_BASE_URL"])
-    company_pages = [
-        name for name in urls if name not in {"audit", "job", "failed-messages", "reports-print"}
-    ]
+    managers_only = {"audit", "job", "failed-messages", "reports-print", "canned-replies", "canned-reply-new"}
+    company_pages = [name for name in urls if name not in managers_only | {"webhooks"}]
 
     def pick(*names: str) -> dict[str, str]:
         return {name: urls[name] for name in names}
@@ -156,6 +162,9 @@ def seed() -> dict[str, dict[str, str]]:
             "scorecard",
             "club",
             "failed-messages",
+            "search",
+            "clusters",
+            "canned-replies",
         ),
         "auditor": pick(
             "home", "complaints", "complaint", "reports", "customers", "customer", "audit", "member"
