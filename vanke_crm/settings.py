@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
         "TaskChannelInputEnum": "touchpoints.models.CHANNEL_CHOICES",
         "RiskSignalKindEnum": "complaints.models.SignalKind",
         "RiskSignalStateEnum": "complaints.models.RiskSignal.State",
+        "MemberStatusEnum": "membership.models.Member.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
