@@ -139,7 +139,6 @@ class MemberViewSet(ScopedReadOnlyViewSet):
         )
         return Response(RedemptionSerializer(redemption).data, status=201)
 
-
     @extend_schema(
         request=PartnerEarnInput,
         parameters=[IDEMPOTENCY_KEY],
@@ -416,7 +415,6 @@ class MerchantViewSet(ManagerWrites, ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         merchant = services.merchant_create(by=request.user, **data.validated_data)
         return Response(MerchantSerializer(merchant).data, status=status.HTTP_201_CREATED)
-
 
     @extend_schema(request=MerchantChangeInput, responses={200: MerchantSerializer, **INVALID})
     def partial_update(self, request, *args, **kwargs):
