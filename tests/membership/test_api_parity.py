@@ -8,8 +8,8 @@ import pytest
 import yaml
 from django.utils import timezone
 
-from core.webhooks import services as webhooks
 from core.webhook_models import WebhookDelivery
+from core.webhooks import services as webhooks
 from membership import services
 from membership.models import Gift, Member, Merchant, Offer, OfferCode, PointEntry, Referral
 from organization import roles
