@@ -18,6 +18,7 @@ from .serializers import (
     AttendeesInput,
     CheckAnswerSerializer,
     CompleteInput,
+    PlanItemChangeInput,
     PlanItemSerializer,
     ServiceTaskSerializer,
     StepSerializer,
@@ -68,6 +69,17 @@ class ServiceTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         task = services.action_record(by=request.user, **data.validated_data)
         return Response(ServiceTaskSerializer(task).data, status=201)
+
+    @extend_schema(
+        request=None,
+        responses={200: ServiceTaskSerializer, 409: OpenApiResponse(description="done, or someone else's")},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def take(self, request, pk=None):
+        """Take an open, unassigned task (or one already yours), as on the my-tasks page."""
+        task = access.access_service_task(request.user, pk, "change")
+        task = services.task_take(task=task, by=request.user)
+        return Response(ServiceTaskSerializer(task).data)
 
     @extend_schema(request=AssignInput, responses={200: ServiceTaskSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -125,12 +137,36 @@ class PlanItemViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     filterset_class = PlanItemFilter
     pagination_class = PlannedFirstPagination
 
+    def get_permissions(self):
+        # A change asks organization.access for the item (the service-task permission, as the board).
+        if self.action == "partial_update":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
     @extend_schema(responses={201: PlanItemSerializer, 409: OpenApiResponse()})
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = services.plan_item_add(**data.validated_data)
         return Response(self.get_serializer(item).data, status=201)
+
+    @extend_schema(
+        request=PlanItemChangeInput,
+        responses={
+            200: PlanItemSerializer,
+            409: OpenApiResponse(
+                description="attendance already recorded, or the action is planned that day"
+            ),
+        },
+    )
+    def partial_update(self, request, pk=None):
+        """Move the item to another day or change its note, until attendance is recorded for it."""
+        item = access.access_plan_item(request.user, pk, "change")
+        data = PlanItemChangeInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {"planned_on": item.planned_on, "note": item.note, **data.validated_data}
+        item = services.plan_item_update(item=item, by=request.user, **values)
+        return Response(self.get_serializer(item).data)
 
     @extend_schema(request=AttendeesInput, responses={200: PlanItemSerializer, 409: OpenApiResponse()})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])

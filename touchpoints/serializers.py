@@ -147,3 +147,10 @@ class AttendeesInput(serializers.Serializer):
         if len({customer.pk for customer in customers}) != len(customers):
             raise serializers.ValidationError(gettext_lazy("A customer is listed twice."))
         return customers
+
+
+class PlanItemChangeInput(serializers.Serializer):
+    """Only the fields sent change; the project and the action stay (plan another item instead)."""
+
+    planned_on = serializers.DateField()
+    note = serializers.CharField(max_length=200, allow_blank=True)
