@@ -27,8 +27,11 @@ from organization.forms import StaffAuthenticationForm
 from surveys.api import (
     AnswerViewSet,
     ImprovementPlanViewSet,
+    IndicatorViewSet,
+    QuestionnaireViewSet,
     RespondentViewSet,
     ScorecardView,
+    ScorecardWeightsView,
     SurveyPlanViewSet,
     SurveyReportView,
 )
@@ -57,6 +60,8 @@ router.register("survey-plans", SurveyPlanViewSet)
 router.register("survey-respondents", RespondentViewSet)
 router.register("survey-answers", AnswerViewSet)
 router.register("improvement-plans", ImprovementPlanViewSet)
+router.register("survey-indicators", IndicatorViewSet)
+router.register("survey-questionnaires", QuestionnaireViewSet)
 router.register("members", MemberViewSet)
 router.register("point-entries", PointEntryViewSet)
 router.register("club-events", EventViewSet)
@@ -86,6 +91,11 @@ urlpatterns = [
     path("api/v1/reports/complaints/contractors/", ContractorReportView.as_view(), name="report-contractors"),
     path("api/v1/reports/surveys/", SurveyReportView.as_view(), name="report-surveys"),
     path("api/v1/reports/surveys/scorecard/", ScorecardView.as_view(), name="report-scorecard"),
+    path(
+        "api/v1/reports/surveys/scorecard/weights/",
+        ScorecardWeightsView.as_view(),
+        name="report-scorecard-weights",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
