@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from complaints.models import Department
 from customers.models import Segment
 from organization import access
 from organization.models import Project
@@ -231,6 +232,13 @@ class ScorecardQuery(serializers.Serializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    department = serializers.ChoiceField(
+        choices=Department.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=gettext_lazy("Direction indicators: the responsible department; empty otherwise."),
+    )
+
     class Meta:
         model = Indicator
         fields = ["id", "level", "parent", "code", "name", "order", "department"]
