@@ -15,9 +15,11 @@ from core.pagination import NewestFirstPagination
 from core.permissions import requires
 
 from . import services
-from .models import Event, EventSignup, Gift, Level, Member, Merchant, Offer, PointEntry
+from .models import Campaign, Event, EventSignup, Gift, Level, Member, Merchant, Offer, PointEntry
 from .serializers import (
     CallOffInput,
+    CampaignInput,
+    CampaignSerializer,
     CodeInput,
     CorrectionInput,
     EventChangeInput,
@@ -59,13 +61,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
-    description=str(
-        _(
-            "The partner's name for this earn (1 to 64 printable ASCII characters), instead of "
-            "idempotency_key in the body."
-        )
-    ),
+    description="The partner's name for this earn (1 to 64 printable ASCII characters), instead of "
+    "idempotency_key in the body.",
 )
+
 
 
 def _changes(serializer_class, request, current: dict) -> dict:
@@ -480,3 +479,22 @@ class OfferViewSet(ManagerWrites, ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         code = services.code_use(code=data.validated_data["code"], user=request.user)
         return Response(OfferCodeSerializer(code).data)
+
+
+class CampaignViewSet(ScopedReadOnlyViewSet):
+    """Messages pushed to members (news, offers, events) by SMS or e-mail, newest first; club
+    managers send them. ``queued`` is filled in once the worker has written the messages."""
+
+    queryset = Campaign.objects.all()
+    serializer_class = CampaignSerializer
+    pagination_class = NewestFirstPagination
+
+    def get_permissions(self):
+        return [requires(MANAGE if self.action == "create" else VIEW)()]
+
+    @extend_schema(request=CampaignInput, responses={201: CampaignSerializer, **INVALID})
+    def create(self, request, *args, **kwargs):
+        data = CampaignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = services.campaign_create(by=request.user, **data.validated_data)
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)

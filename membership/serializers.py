@@ -12,6 +12,7 @@ from organization.models import Company, Project
 from . import rules
 from .forms import MAX_CAPACITY, MAX_POINTS, MAX_STOCK
 from .models import (
+    Campaign,
     Event,
     EventSignup,
     Gift,
@@ -303,3 +304,40 @@ class OfferCodeSerializer(serializers.ModelSerializer):
 
 class CodeInput(serializers.Serializer):
     code = serializers.CharField(max_length=20)
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    segment = serializers.ChoiceField(
+        choices=Campaign._meta.get_field("segment").choices, allow_blank=True, read_only=True
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "company",
+            "audience",
+            "segment",
+            "channel",
+            "subject",
+            "body",
+            "created_by",
+            "created_at",
+            "queued",
+        ]
+        read_only_fields = fields
+
+
+class CampaignInput(serializers.Serializer):
+    """A message to the members of a company; the audience and segment choose whom."""
+
+    company = serializers.PrimaryKeyRelatedField(
+        queryset=Company.objects.all(), required=False, allow_null=True, default=None, help_text=COMPANY_HELP
+    )
+    audience = serializers.ChoiceField(choices=Campaign.Audience.choices)
+    segment = serializers.ChoiceField(
+        choices=Campaign._meta.get_field("segment").choices, allow_blank=True, required=False, default=""
+    )
+    channel = serializers.ChoiceField(choices=Campaign.Channel.choices)
+    subject = serializers.CharField(max_length=100)
+    body = serializers.CharField(max_length=500)

@@ -1,25 +1,32 @@
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api import ScopedReadOnlyViewSet
 from core.filters import IdFilter
 from core.pagination import IdCursorPagination
+from core.permissions import requires
 from organization import access
+from organization.models import Project
 
-from . import services
+from . import selectors, services
 from .models import CheckAnswer, PlanItem, ServiceTask, Step
 from .serializers import (
     ActionRecordInput,
     AssignInput,
     AttendeesInput,
     CheckAnswerSerializer,
+    CheckQuery,
     CompleteInput,
     PlanItemChangeInput,
     PlanItemSerializer,
+    QuarterlyCheckOut,
     ServiceTaskSerializer,
     StepSerializer,
 )
@@ -178,3 +185,47 @@ class PlanItemViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             item=item, customers=data.validated_data["customers"], by=request.user
         )
         return Response(self.get_serializer(item).data)
+
+
+def _figures(rows) -> list[dict]:
+    return [
+        {"name": str(name), "done": done, "total": total, "percent": percent}
+        for name, done, total, percent in rows
+    ]
+
+
+class QuarterlyCheckView(APIView):
+    """The quarterly execution check of a project (the page's table and CSV): per step, the coverage
+    of each standard action due in the quarter and the owners' yes/no answers, with the step's score."""
+
+    permission_classes = [requires("touchpoints.view_servicetask")]
+
+    @extend_schema(parameters=[CheckQuery], responses={200: QuarterlyCheckOut})
+    def get(self, request):
+        query = CheckQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        project = Project.objects.visible_to(request.user).filter(pk=query.validated_data["project"]).first()
+        if project is None:
+            raise NotFound
+        quarter = (
+            selectors.Quarter.parse(query.validated_data["quarter"])
+            if query.validated_data.get("quarter")
+            else selectors.Quarter.of(timezone.localdate())
+        )
+        steps = selectors.quarterly_check(project=project, quarter=quarter)
+        return Response(
+            {
+                "project": project.pk,
+                "quarter": quarter.label,
+                "steps": [
+                    {
+                        "step": row.step.code,
+                        "name": row.step.name,
+                        "score": row.score,
+                        "actions": _figures(row.actions),
+                        "questions": _figures(row.questions),
+                    }
+                    for row in steps
+                ],
+            }
+        )

@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
         "RiskSignalKindEnum": "complaints.models.SignalKind",
         "RiskSignalStateEnum": "complaints.models.RiskSignal.State",
         "MemberStatusEnum": "membership.models.Member.Status",
+        "CampaignChannelEnum": "membership.models.Campaign.Channel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -15,6 +15,7 @@ from core.throttling import ThrottledLoginView
 from core.webhooks.api import WebhookDeliveryViewSet, WebhookSubscriptionViewSet
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from membership.api import (
+    CampaignViewSet,
     EventViewSet,
     GiftViewSet,
     MemberViewSet,
@@ -35,7 +36,13 @@ from surveys.api import (
     SurveyPlanViewSet,
     SurveyReportView,
 )
-from touchpoints.api import CheckAnswerViewSet, PlanItemViewSet, ServiceTaskViewSet, StepViewSet
+from touchpoints.api import (
+    CheckAnswerViewSet,
+    PlanItemViewSet,
+    QuarterlyCheckView,
+    ServiceTaskViewSet,
+    StepViewSet,
+)
 
 admin.site.site_header = _("vanke_crm administration")
 admin.site.site_title = _("vanke_crm administration")
@@ -68,6 +75,7 @@ router.register("club-events", EventViewSet)
 router.register("club-gifts", GiftViewSet)
 router.register("club-merchants", MerchantViewSet)
 router.register("club-offers", OfferViewSet)
+router.register("club-campaigns", CampaignViewSet)
 router.register("webhooks", WebhookSubscriptionViewSet)
 router.register("webhook-deliveries", WebhookDeliveryViewSet)
 
@@ -90,6 +98,7 @@ urlpatterns = [
     path("api/v1/reports/complaints/weekly/", WeeklyReportView.as_view(), name="report-weekly"),
     path("api/v1/reports/complaints/contractors/", ContractorReportView.as_view(), name="report-contractors"),
     path("api/v1/reports/surveys/", SurveyReportView.as_view(), name="report-surveys"),
+    path("api/v1/reports/service-check/", QuarterlyCheckView.as_view(), name="report-service-check"),
     path("api/v1/reports/surveys/scorecard/", ScorecardView.as_view(), name="report-scorecard"),
     path(
         "api/v1/reports/surveys/scorecard/weights/",

@@ -344,3 +344,48 @@ def test_the_schema_documents_the_new_operations(client):
     earn_operation = paths["/api/v1/members/{id}/earn/"]["post"]
     assert "409" in earn_operation["responses"]
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in earn_operation["parameters"])
+
+
+# --- Member messages (campaigns) -----------------------------------------------------------------
+
+CAMPAIGNS = "/api/v1/club-campaigns/"
+
+
+def campaign_body(**changes) -> dict:
+    return {"audience": "all", "channel": "sms", "subject": "中秋活动", "body": "欢迎参加", **changes}
+
+
+def test_a_manager_sends_a_member_message(manager_a, staff_a, company_a):
+    from core.models import Job
+    from membership.models import Campaign
+
+    response = api_as(manager_a).post(CAMPAIGNS, campaign_body(), format="json")
+    assert response.status_code == 201, response.json()
+    campaign = Campaign.objects.get()
+    assert (response.json()["id"], response.json()["company"], response.json()["queued"]) == (
+        campaign.pk,
+        company_a.pk,
+        None,
+    )
+    assert Job.objects.filter(kind=Job.Kind.CLUB_CAMPAIGN, params={"campaign": campaign.pk}).exists()
+    listed = api_as(staff_a).get(CAMPAIGNS).json()["results"]
+    assert [row["id"] for row in listed] == [campaign.pk]
+
+
+def test_campaigns_need_the_club_manager_and_stay_in_the_company(
+    staff_a, integrator_a, manager_b, group_user, company_a
+):
+    from membership.models import Campaign
+
+    for user in (staff_a, integrator_a):
+        assert api_as(user).post(CAMPAIGNS, campaign_body(), format="json").status_code == 403
+    other = api_as(manager_b).post(CAMPAIGNS, campaign_body(company=company_a.pk), format="json")
+    assert other.status_code == 400 and other.json()["code"] == "own_company_only"
+    unnamed = api_as(group_user).post(CAMPAIGNS, campaign_body(), format="json")
+    assert unnamed.status_code == 400 and unnamed.json()["code"] == "company_required"
+    empty = api_as(group_user).post(CAMPAIGNS, campaign_body(company=company_a.pk, body="  "), format="json")
+    assert empty.status_code == 400
+    assert not Campaign.objects.exists()
+    named = api_as(group_user).post(CAMPAIGNS, campaign_body(company=company_a.pk), format="json")
+    assert named.status_code == 201
+    assert api_as(manager_b).get(f"{CAMPAIGNS}{named.json()['id']}/").status_code == 404

@@ -156,3 +156,38 @@ def test_the_schema_documents_take_and_plan_item_changes(client):
     )
     assert patch["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/PlanItem")
     assert {"400", "403", "404", "409"} <= set(patch["responses"])
+
+
+# --- The quarterly check (read) ------------------------------------------------------------------
+
+CHECK = "/api/v1/reports/service-check/"
+
+
+def test_the_quarterly_check_reads_as_the_page(integrator_a, company_a, callbacks):
+    task = callbacks[0]
+    services.task_complete(task=task, note="", by=integrator_a, outcome="satisfied", channel="phone")
+    quarter = selectors_quarter(task.due_on)
+    response = api_as(integrator_a).get(CHECK, {"project": task.project_id, "quarter": quarter})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["project"], body["quarter"]) == (task.project_id, quarter)
+    moving_in = next(step for step in body["steps"] if any(a["total"] for a in step["actions"]))
+    callback = next(a for a in moving_in["actions"] if a["total"])
+    assert (callback["done"], callback["total"], callback["percent"]) == (1, 2, 50.0)
+
+
+def selectors_quarter(day) -> str:
+    from touchpoints.selectors import Quarter
+
+    return Quarter.of(day).label
+
+
+def test_the_quarterly_check_is_scoped_and_needs_the_permission(staff_b, company_a):
+    from organization.models import User
+
+    project = ProjectFactory(company=company_a)
+    assert api_as(staff_b).get(CHECK, {"project": project.pk}).status_code == 404
+    nobody = User.objects.create_user(username="nobody", password="x", company=company_a)
+    assert api_as(nobody).get(CHECK, {"project": project.pk}).status_code == 403
+    bad = api_as(staff_b).get(CHECK, {"project": project.pk, "quarter": "2026Q5"})
+    assert bad.status_code == 400 and "quarter" in bad.json()
