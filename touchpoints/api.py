@@ -21,12 +21,14 @@ from .serializers import (
     ActionRecordInput,
     AssignInput,
     AttendeesInput,
+    BoardQuery,
     CheckAnswerSerializer,
     CheckQuery,
     CompleteInput,
     PlanItemChangeInput,
     PlanItemSerializer,
     QuarterlyCheckOut,
+    ServiceBoardOut,
     ServiceTaskSerializer,
     StepSerializer,
 )
@@ -194,6 +196,43 @@ def _figures(rows) -> list[dict]:
     ]
 
 
+def _visible_project(user, project_id: int) -> Project:
+    project = Project.objects.visible_to(user).filter(pk=project_id).first()
+    if project is None:
+        raise NotFound
+    return project
+
+
+class ServiceBoardView(APIView):
+    """A project's 6+2 board (the page's figures): done, due and overdue work per step and action."""
+
+    permission_classes = [requires("touchpoints.view_servicetask")]
+
+    @extend_schema(parameters=[BoardQuery], responses={200: ServiceBoardOut})
+    def get(self, request):
+        query = BoardQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        project = _visible_project(request.user, query.validated_data["project"])
+        steps = selectors.project_board(project=project, today=timezone.localdate())
+        return Response(
+            {
+                "project": project.pk,
+                "steps": [
+                    {
+                        "step": row.step.code,
+                        "name": row.step.name,
+                        "done": row.done,
+                        "due": row.due,
+                        "overdue": row.overdue,
+                        "done_percent": row.done_percent,
+                        "actions": [{"name": name, **counts} for name, counts in row.by_action.items()],
+                    }
+                    for row in steps
+                ],
+            }
+        )
+
+
 class QuarterlyCheckView(APIView):
     """The quarterly execution check of a project (the page's table and CSV): per step, the coverage
     of each standard action due in the quarter and the owners' yes/no answers, with the step's score."""
@@ -204,9 +243,7 @@ class QuarterlyCheckView(APIView):
     def get(self, request):
         query = CheckQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        project = Project.objects.visible_to(request.user).filter(pk=query.validated_data["project"]).first()
-        if project is None:
-            raise NotFound
+        project = _visible_project(request.user, query.validated_data["project"])
         quarter = (
             selectors.Quarter.parse(query.validated_data["quarter"])
             if query.validated_data.get("quarter")

@@ -185,3 +185,29 @@ class QuarterlyCheckOut(serializers.Serializer):
     project = serializers.IntegerField()
     quarter = serializers.CharField()
     steps = StepCheckOut(many=True)
+
+
+class BoardQuery(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class ActionCoverageOut(serializers.Serializer):
+    name = serializers.CharField()
+    done = serializers.IntegerField()
+    due = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class StepCoverageOut(serializers.Serializer):
+    step = serializers.CharField(help_text=gettext_lazy("The step's code."))
+    name = serializers.CharField()
+    done = serializers.IntegerField()
+    due = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    done_percent = serializers.FloatField(allow_null=True)
+    actions = ActionCoverageOut(many=True)
+
+
+class ServiceBoardOut(serializers.Serializer):
+    project = serializers.IntegerField()
+    steps = StepCoverageOut(many=True)

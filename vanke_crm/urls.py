@@ -40,6 +40,7 @@ from touchpoints.api import (
     CheckAnswerViewSet,
     PlanItemViewSet,
     QuarterlyCheckView,
+    ServiceBoardView,
     ServiceTaskViewSet,
     StepViewSet,
 )
@@ -99,6 +100,7 @@ urlpatterns = [
     path("api/v1/reports/complaints/contractors/", ContractorReportView.as_view(), name="report-contractors"),
     path("api/v1/reports/surveys/", SurveyReportView.as_view(), name="report-surveys"),
     path("api/v1/reports/service-check/", QuarterlyCheckView.as_view(), name="report-service-check"),
+    path("api/v1/reports/service-board/", ServiceBoardView.as_view(), name="report-service-board"),
     path("api/v1/reports/surveys/scorecard/", ScorecardView.as_view(), name="report-scorecard"),
     path(
         "api/v1/reports/surveys/scorecard/weights/",

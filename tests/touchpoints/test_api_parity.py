@@ -191,3 +191,18 @@ def test_the_quarterly_check_is_scoped_and_needs_the_permission(staff_b, company
     assert api_as(nobody).get(CHECK, {"project": project.pk}).status_code == 403
     bad = api_as(staff_b).get(CHECK, {"project": project.pk, "quarter": "2026Q5"})
     assert bad.status_code == 400 and "quarter" in bad.json()
+
+
+BOARD = "/api/v1/reports/service-board/"
+
+
+def test_the_board_reads_as_the_page(integrator_a, staff_b, callbacks):
+    task = callbacks[0]
+    services.task_complete(task=task, note="", by=integrator_a, outcome="satisfied", channel="phone")
+    body = api_as(integrator_a).get(BOARD, {"project": task.project_id}).json()
+    assert body["project"] == task.project_id and len(body["steps"]) == 8
+    moving_in = next(step for step in body["steps"] if step["done"])
+    callback = next(a for a in moving_in["actions"] if a["name"] == task.action.name)
+    assert (callback["done"], callback["done"] + callback["due"] + callback["overdue"]) == (1, 2)
+    assert api_as(staff_b).get(BOARD, {"project": task.project_id}).status_code == 404
+    assert api_as(staff_b).get(BOARD).status_code == 400
