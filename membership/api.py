@@ -66,7 +66,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-
 def _changes(serializer_class, request, current: dict) -> dict:
     """The fields a PATCH sent, validated, over the record's current values."""
     data = serializer_class(data=request.data, partial=True, context={"request": request})

@@ -15,8 +15,7 @@ from core.api import ID_PATTERN, ScopedReadOnlyViewSet
 from core.filters import IdFilter
 from core.permissions import requires
 
-from . import selectors, services
-from . import rules
+from . import rules, selectors, services
 from .models import Answer, ImprovementPlan, Indicator, Questionnaire, Respondent, SurveyPlan
 from .serializers import (
     AnswerSerializer,
