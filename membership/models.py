@@ -81,6 +81,8 @@ class Member(models.Model):
             ("manage_club", _("Can plan events, manage gifts, merchants and campaigns, and correct points")),
             # The private link is a key to the member's page: only staff who hand it over see it.
             ("view_member_link", _("Can see a member's private link to give it to the member")),
+            # A partner system (property management, a merchant) reports points a member earned.
+            ("earn_points", _("Can credit points a member earned with a partner, once per key")),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(balance__gte=0), name="member_balance_not_negative"),
@@ -157,6 +159,7 @@ class PointEntry(models.Model):
         "offer": _("member offer"),
         "user": _("Correction"),
         "entry": _("Expired"),
+        "partner": _("partner system"),
     }
 
     @property

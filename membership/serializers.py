@@ -6,11 +6,24 @@ from rest_framework import serializers
 
 from core.api import ScopedRelatedField
 from customers import rules as customer_rules
+from customers.models import Customer
 from organization.models import Company, Project
 
 from . import rules
 from .forms import MAX_CAPACITY, MAX_POINTS, MAX_STOCK
-from .models import Event, EventSignup, Gift, Member, Merchant, Offer, PointEntry, Redemption
+from .models import (
+    Campaign,
+    Event,
+    EventSignup,
+    Gift,
+    Member,
+    Merchant,
+    Offer,
+    OfferCode,
+    PointEntry,
+    Redemption,
+    Referral,
+)
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -210,3 +223,121 @@ class OfferCreateInput(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     points = serializers.IntegerField(min_value=0, max_value=MAX_POINTS, default=0)
     valid_until = serializers.DateField()
+
+
+# --- What the pages do that the API does too (issue 16: write parity) ----------------------------
+
+
+class GiftChangeInput(serializers.Serializer):
+    """Only the fields sent change; the stock changes through …/stock/ (a delivery or a write-off)."""
+
+    name = serializers.CharField(max_length=100)
+    points = serializers.IntegerField(min_value=1, max_value=MAX_POINTS)
+    active = serializers.BooleanField(help_text=_("False: no longer offered to members."))
+
+
+class MerchantChangeInput(serializers.Serializer):
+    """Only the fields sent change."""
+
+    name = serializers.CharField(max_length=100)
+    category = serializers.CharField(max_length=50, allow_blank=True)
+    active = serializers.BooleanField(
+        help_text=_("False: the partnership ended; its offers can no longer be claimed.")
+    )
+
+
+class OfferChangeInput(serializers.Serializer):
+    """Only the fields sent change; the merchant stays."""
+
+    title = serializers.CharField(max_length=100)
+    points = serializers.IntegerField(min_value=0, max_value=MAX_POINTS)
+    valid_until = serializers.DateField()
+
+
+class PartnerEarnInput(serializers.Serializer):
+    points = serializers.IntegerField(min_value=1, max_value=MAX_POINTS)
+    reason = serializers.CharField(max_length=200)
+    idempotency_key = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text=_(
+            "Names the partner's business event (or send the Idempotency-Key header); the same key "
+            "again answers with the first entry and writes nothing."
+        ),
+    )
+
+
+class CorrectionInput(serializers.Serializer):
+    delta = serializers.IntegerField(
+        min_value=-MAX_POINTS, max_value=MAX_POINTS, help_text=_("Points added (+) or taken away (−).")
+    )
+    reason = serializers.CharField(max_length=200)
+
+
+class MemberStatusInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Member.Status.choices)
+
+
+class ReferralInput(serializers.Serializer):
+    customer = ScopedRelatedField(
+        Customer, help_text=_("The new customer's file (of your companies; not a buyer yet).")
+    )
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = ["id", "referrer", "customer", "created_at", "rewarded_at"]
+        read_only_fields = fields
+
+
+class OfferInput(serializers.Serializer):
+    offer = ScopedRelatedField(Offer)
+
+
+class OfferCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OfferCode
+        fields = ["id", "offer", "member", "code", "issued_at", "used_at"]
+        read_only_fields = fields
+
+
+class CodeInput(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    segment = serializers.ChoiceField(
+        choices=Campaign._meta.get_field("segment").choices, allow_blank=True, read_only=True
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "company",
+            "audience",
+            "segment",
+            "channel",
+            "subject",
+            "body",
+            "created_by",
+            "created_at",
+            "queued",
+        ]
+        read_only_fields = fields
+
+
+class CampaignInput(serializers.Serializer):
+    """A message to the members of a company; the audience and segment choose whom."""
+
+    company = serializers.PrimaryKeyRelatedField(
+        queryset=Company.objects.all(), required=False, allow_null=True, default=None, help_text=COMPANY_HELP
+    )
+    audience = serializers.ChoiceField(choices=Campaign.Audience.choices)
+    segment = serializers.ChoiceField(
+        choices=Campaign._meta.get_field("segment").choices, allow_blank=True, required=False, default=""
+    )
+    channel = serializers.ChoiceField(choices=Campaign.Channel.choices)
+    subject = serializers.CharField(max_length=100)
+    body = serializers.CharField(max_length=500)

@@ -104,6 +104,12 @@ _SURVEY_READ = [
 _VIEW_CLUB = ["membership.view_member", "membership.view_pointentry", "membership.view_event"]
 _SERVE_MEMBERS = [*_VIEW_CLUB, "membership.serve_members"]
 _MANAGE_CLUB = ["membership.manage_club"]
+# Points a member earned with a partner (property-fee payments, merchants), reported by the partner's
+# system through the API with an idempotency key. Integrators hold it and nothing else of the club's
+# management: planning events, pricing gifts, merchants, corrections and campaigns stay with the
+# managers (membership.manage_club). Managers and the group centre, who may correct points by hand,
+# may credit a partner's earn too.
+_PARTNER_EARN = ["membership.earn_points"]
 _RESEND_MESSAGES = ["core.resend_outboundmessage"]
 # Webhooks: integrators and the group centre manage subscriptions (API); managers see the log and
 # send deliveries again (page). core.add_webhooksubscription is the API's gate.
@@ -157,6 +163,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SURVEY_MANAGE
     + _SERVE_MEMBERS
     + _MANAGE_CLUB
+    + _PARTNER_EARN
     + _RESEND_MESSAGES
     + _WEBHOOK_LOG
     + _HAND_OUT_LINKS,
@@ -182,6 +189,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SURVEY_CATALOGUE
     + _SERVE_MEMBERS
     + _MANAGE_CLUB
+    + _PARTNER_EARN
     + _RESEND_MESSAGES
     + _WEBHOOKS
     + _HAND_OUT_LINKS,
@@ -202,6 +210,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SURVEY_READ
     + ["surveys.add_answer"]
     + _SERVE_MEMBERS
+    + _PARTNER_EARN
     + _WEBHOOKS,
 }
 

@@ -5,18 +5,18 @@ import django_filters
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ScopedReadOnlyViewSet
+from core.api import ID_PATTERN, ScopedReadOnlyViewSet
 from core.filters import IdFilter
 from core.permissions import requires
 
-from . import selectors, services
-from .models import Answer, ImprovementPlan, Respondent, SurveyPlan
+from . import rules, selectors, services
+from .models import Answer, ImprovementPlan, Indicator, Questionnaire, Respondent, SurveyPlan
 from .serializers import (
     AnswerSerializer,
     AnswersInput,
@@ -25,12 +25,16 @@ from .serializers import (
     ImprovementPlanDetailSerializer,
     ImprovementPlanInput,
     ImprovementPlanSerializer,
+    IndicatorSerializer,
+    QuestionnaireSerializer,
     ReportQuery,
     RespondentSerializer,
     SampleOut,
     ScorecardQuery,
     SurveyPlanInput,
     SurveyPlanSerializer,
+    WeightsInput,
+    WeightsOut,
 )
 
 
@@ -64,6 +68,14 @@ class SurveyPlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         """Draw the respondents (nobody surveyed within the plan's exclusion months); online plans get
         their invitation SMS. Drawing twice is a 409."""
         return Response({"drawn": services.plan_draw_sample(plan=self.get_object())})
+
+    @extend_schema(request=None, responses={200: SurveyPlanSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[requires("surveys.change_surveyplan")])
+    def close(self, request, pk=None):
+        """Finish the survey: its links stop working and no more reminders are sent (as on the page;
+        closing a finished survey changes nothing)."""
+        plan = services.plan_close(plan=self.get_object())
+        return Response(SurveyPlanSerializer(plan).data)
 
 
 class RespondentFilter(django_filters.FilterSet):
@@ -147,6 +159,13 @@ class ImprovementPlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     moves the status (open → in_progress → done, or cancelled)."""
 
     queryset = ImprovementPlan.objects.select_related("survey")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            return queryset.prefetch_related("notes")
+        return queryset
+
     serializer_class = ImprovementPlanSerializer
     filterset_class = ImprovementPlanFilter
 
@@ -174,6 +193,26 @@ class ImprovementPlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             plan=self.get_object(), by=request.user, **data.validated_data
         )
         return Response(ImprovementPlanSerializer(plan).data)
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The indicator tree (assessment → direction → operation), the same for every company (the
+    group centre edits it in the admin); ``parent`` links a node to the level above."""
+
+    queryset = Indicator.objects.all()
+    serializer_class = IndicatorSerializer
+    pagination_class = None
+    lookup_value_regex = ID_PATTERN
+
+
+class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
+    """Questionnaires per owner stage (and segment) with their questions in order; each scored
+    question names its indicator. The same for every company (edited in the admin)."""
+
+    queryset = Questionnaire.objects.prefetch_related("questions")
+    serializer_class = QuestionnaireSerializer
+    pagination_class = None
+    lookup_value_regex = ID_PATTERN
 
 
 class SurveyReportView(APIView):
@@ -212,3 +251,26 @@ class ScorecardView(APIView):
         weights = selectors.weights_for(year)
         rows = selectors.scorecard(user=request.user, year=year, weights=weights)
         return Response({"year": year, "weights": weights.__dict__, "companies": rows})
+
+
+class ScorecardWeightsView(APIView):
+    """Set the scorecard's weights of a year, as the group centre does on the scorecard page."""
+
+    permission_classes = [requires("surveys.change_scorecardweights")]
+
+    @extend_schema(request=WeightsInput, responses={200: WeightsOut})
+    def put(self, request):
+        data = WeightsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        year = values.pop("year")
+        row = services.weights_set(year=year, weights=rules.Weights(**values), by=request.user)
+        return Response(
+            {
+                "year": row.year,
+                "satisfaction": row.satisfaction,
+                "complaint_handling": row.complaint_handling,
+                "loyalty": row.loyalty,
+                "profit": row.profit,
+            }
+        )

@@ -2,12 +2,24 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from complaints.models import Department
 from customers.models import Segment
 from organization import access
 from organization.models import Project
 
 from . import rules, selectors
-from .models import Answer, ImprovementPlan, Method, Respondent, SurveyPlan, SurveyStage
+from .models import (
+    Answer,
+    ImprovementNote,
+    ImprovementPlan,
+    Indicator,
+    Method,
+    Question,
+    Questionnaire,
+    Respondent,
+    SurveyPlan,
+    SurveyStage,
+)
 from .services import survey_link
 
 
@@ -161,11 +173,19 @@ class MovementOut(serializers.Serializer):
     change = serializers.FloatField(allow_null=True)
 
 
+class ImprovementNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImprovementNote
+        fields = ["id", "author", "text", "at"]
+        read_only_fields = fields
+
+
 class ImprovementPlanDetailSerializer(ImprovementPlanSerializer):
     next_survey = serializers.SerializerMethodField()
+    notes = ImprovementNoteSerializer(many=True, read_only=True)
 
     class Meta(ImprovementPlanSerializer.Meta):
-        fields = [*ImprovementPlanSerializer.Meta.fields, "next_survey"]
+        fields = [*ImprovementPlanSerializer.Meta.fields, "next_survey", "notes"]
         read_only_fields = fields
 
     @extend_schema_field(MovementOut(allow_null=True))
@@ -206,3 +226,56 @@ class ReportQuery(serializers.Serializer):
 
 class ScorecardQuery(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+# --- The catalogue (read): indicators and questionnaires with their questions ---------------------
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    department = serializers.ChoiceField(
+        choices=Department.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=gettext_lazy("Direction indicators: the responsible department; empty otherwise."),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "level", "parent", "code", "name", "order", "department"]
+        read_only_fields = fields
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = ["id", "order", "text", "kind", "indicator", "scale_max", "required"]
+        read_only_fields = fields
+
+
+class QuestionnaireSerializer(serializers.ModelSerializer):
+    segment = segment_field(read_only=True)
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Questionnaire
+        fields = ["id", "name", "stage", "segment", "intro", "questions"]
+        read_only_fields = fields
+
+
+class WeightsInput(serializers.Serializer):
+    """The scorecard's weights of a year in percent: they add up to 100 and satisfaction weighs
+    more than profit (the service's rules, a 400 with a code)."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    satisfaction = serializers.IntegerField(min_value=0, max_value=100)
+    complaint_handling = serializers.IntegerField(min_value=0, max_value=100)
+    loyalty = serializers.IntegerField(min_value=0, max_value=100)
+    profit = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class WeightsOut(serializers.Serializer):
+    year = serializers.IntegerField()
+    satisfaction = serializers.IntegerField()
+    complaint_handling = serializers.IntegerField()
+    loyalty = serializers.IntegerField()
+    profit = serializers.IntegerField()

@@ -1,24 +1,34 @@
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api import ScopedReadOnlyViewSet
 from core.filters import IdFilter
 from core.pagination import IdCursorPagination
+from core.permissions import requires
 from organization import access
+from organization.models import Project
 
-from . import services
+from . import selectors, services
 from .models import CheckAnswer, PlanItem, ServiceTask, Step
 from .serializers import (
     ActionRecordInput,
     AssignInput,
     AttendeesInput,
+    BoardQuery,
     CheckAnswerSerializer,
+    CheckQuery,
     CompleteInput,
+    PlanItemChangeInput,
     PlanItemSerializer,
+    QuarterlyCheckOut,
+    ServiceBoardOut,
     ServiceTaskSerializer,
     StepSerializer,
 )
@@ -68,6 +78,17 @@ class ServiceTaskViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         task = services.action_record(by=request.user, **data.validated_data)
         return Response(ServiceTaskSerializer(task).data, status=201)
+
+    @extend_schema(
+        request=None,
+        responses={200: ServiceTaskSerializer, 409: OpenApiResponse(description="done, or someone else's")},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def take(self, request, pk=None):
+        """Take an open, unassigned task (or one already yours), as on the my-tasks page."""
+        task = access.access_service_task(request.user, pk, "change")
+        task = services.task_take(task=task, by=request.user)
+        return Response(ServiceTaskSerializer(task).data)
 
     @extend_schema(request=AssignInput, responses={200: ServiceTaskSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -125,12 +146,36 @@ class PlanItemViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     filterset_class = PlanItemFilter
     pagination_class = PlannedFirstPagination
 
+    def get_permissions(self):
+        # A change asks organization.access for the item (the service-task permission, as the board).
+        if self.action == "partial_update":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
     @extend_schema(responses={201: PlanItemSerializer, 409: OpenApiResponse()})
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         item = services.plan_item_add(**data.validated_data)
         return Response(self.get_serializer(item).data, status=201)
+
+    @extend_schema(
+        request=PlanItemChangeInput,
+        responses={
+            200: PlanItemSerializer,
+            409: OpenApiResponse(
+                description="attendance already recorded, or the action is planned that day"
+            ),
+        },
+    )
+    def partial_update(self, request, pk=None):
+        """Move the item to another day or change its note, until attendance is recorded for it."""
+        item = access.access_plan_item(request.user, pk, "change")
+        data = PlanItemChangeInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {"planned_on": item.planned_on, "note": item.note, **data.validated_data}
+        item = services.plan_item_update(item=item, by=request.user, **values)
+        return Response(self.get_serializer(item).data)
 
     @extend_schema(request=AttendeesInput, responses={200: PlanItemSerializer, 409: OpenApiResponse()})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -142,3 +187,82 @@ class PlanItemViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             item=item, customers=data.validated_data["customers"], by=request.user
         )
         return Response(self.get_serializer(item).data)
+
+
+def _figures(rows) -> list[dict]:
+    return [
+        {"name": str(name), "done": done, "total": total, "percent": percent}
+        for name, done, total, percent in rows
+    ]
+
+
+def _visible_project(user, project_id: int) -> Project:
+    project = Project.objects.visible_to(user).filter(pk=project_id).first()
+    if project is None:
+        raise NotFound
+    return project
+
+
+class ServiceBoardView(APIView):
+    """A project's 6+2 board (the page's figures): done, due and overdue work per step and action."""
+
+    permission_classes = [requires("touchpoints.view_servicetask")]
+
+    @extend_schema(parameters=[BoardQuery], responses={200: ServiceBoardOut})
+    def get(self, request):
+        query = BoardQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        project = _visible_project(request.user, query.validated_data["project"])
+        steps = selectors.project_board(project=project, today=timezone.localdate())
+        return Response(
+            {
+                "project": project.pk,
+                "steps": [
+                    {
+                        "step": row.step.code,
+                        "name": row.step.name,
+                        "done": row.done,
+                        "due": row.due,
+                        "overdue": row.overdue,
+                        "done_percent": row.done_percent,
+                        "actions": [{"name": name, **counts} for name, counts in row.by_action.items()],
+                    }
+                    for row in steps
+                ],
+            }
+        )
+
+
+class QuarterlyCheckView(APIView):
+    """The quarterly execution check of a project (the page's table and CSV): per step, the coverage
+    of each standard action due in the quarter and the owners' yes/no answers, with the step's score."""
+
+    permission_classes = [requires("touchpoints.view_servicetask")]
+
+    @extend_schema(parameters=[CheckQuery], responses={200: QuarterlyCheckOut})
+    def get(self, request):
+        query = CheckQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        project = _visible_project(request.user, query.validated_data["project"])
+        quarter = (
+            selectors.Quarter.parse(query.validated_data["quarter"])
+            if query.validated_data.get("quarter")
+            else selectors.Quarter.of(timezone.localdate())
+        )
+        steps = selectors.quarterly_check(project=project, quarter=quarter)
+        return Response(
+            {
+                "project": project.pk,
+                "quarter": quarter.label,
+                "steps": [
+                    {
+                        "step": row.step.code,
+                        "name": row.step.name,
+                        "score": row.score,
+                        "actions": _figures(row.actions),
+                        "questions": _figures(row.questions),
+                    }
+                    for row in steps
+                ],
+            }
+        )

@@ -147,3 +147,67 @@ class AttendeesInput(serializers.Serializer):
         if len({customer.pk for customer in customers}) != len(customers):
             raise serializers.ValidationError(gettext_lazy("A customer is listed twice."))
         return customers
+
+
+class PlanItemChangeInput(serializers.Serializer):
+    """Only the fields sent change; the project and the action stay (plan another item instead)."""
+
+    planned_on = serializers.DateField()
+    note = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class CheckQuery(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    quarter = serializers.RegexField(
+        r"^20\d{2}Q[1-4]$",
+        required=False,
+        help_text=gettext_lazy("YYYYQn, e.g. 2026Q4; this quarter when left out."),
+        error_messages={"invalid": gettext_lazy("Give the quarter as YYYYQn, e.g. 2026Q4.")},
+    )
+
+
+class CheckFigureOut(serializers.Serializer):
+    name = serializers.CharField()
+    done = serializers.IntegerField(help_text=gettext_lazy("Actions done, or owners who answered yes."))
+    total = serializers.IntegerField(help_text=gettext_lazy("Actions due, or owners who answered."))
+    percent = serializers.FloatField(allow_null=True)
+
+
+class StepCheckOut(serializers.Serializer):
+    step = serializers.CharField(help_text=gettext_lazy("The step's code."))
+    name = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    actions = CheckFigureOut(many=True)
+    questions = CheckFigureOut(many=True)
+
+
+class QuarterlyCheckOut(serializers.Serializer):
+    project = serializers.IntegerField()
+    quarter = serializers.CharField()
+    steps = StepCheckOut(many=True)
+
+
+class BoardQuery(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class ActionCoverageOut(serializers.Serializer):
+    name = serializers.CharField()
+    done = serializers.IntegerField()
+    due = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class StepCoverageOut(serializers.Serializer):
+    step = serializers.CharField(help_text=gettext_lazy("The step's code."))
+    name = serializers.CharField()
+    done = serializers.IntegerField()
+    due = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    done_percent = serializers.FloatField(allow_null=True)
+    actions = ActionCoverageOut(many=True)
+
+
+class ServiceBoardOut(serializers.Serializer):
+    project = serializers.IntegerField()
+    steps = StepCoverageOut(many=True)

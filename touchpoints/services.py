@@ -224,6 +224,25 @@ def plan_item_add(*, project, action: ActionType, planned_on: date, note: str = 
         raise Conflict(_("This action is already planned on that day."), code="already_planned") from None
 
 
+def plan_item_update(*, item, planned_on: date, note: str, by=None):
+    """Move a planned action to another day or change its note, until something is recorded
+    against it (attendees or actions carry its day); another item of the action on that day is a
+    conflict. Locks the item row, as marking attendees does."""
+    try:
+        with transaction.atomic():
+            item = PlanItem.objects.select_for_update().select_related("action").get(pk=item.pk)
+            if ServiceTask.objects.filter(action=item.action, occasion=f"plan-{item.pk}").exists():
+                raise Conflict(
+                    _("Attendance is already recorded for this plan item; it can no longer be changed."),
+                    code="plan_item_recorded",
+                )
+            item.planned_on, item.note = planned_on, note.strip()
+            item.save(update_fields=["planned_on", "note"])
+            return item
+    except IntegrityError:
+        raise Conflict(_("This action is already planned on that day."), code="already_planned") from None
+
+
 @transaction.atomic
 def plan_item_mark_attendees(*, item, customers, by) -> int:
     """Record that these customers took part in a planned event (bulk marking); each is logged on

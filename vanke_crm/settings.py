@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS = {
         "TaskChannelInputEnum": "touchpoints.models.CHANNEL_CHOICES",
         "RiskSignalKindEnum": "complaints.models.SignalKind",
         "RiskSignalStateEnum": "complaints.models.RiskSignal.State",
+        "MemberStatusEnum": "membership.models.Member.Status",
+        "CampaignChannelEnum": "membership.models.Campaign.Channel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -15,6 +15,7 @@ from core.throttling import ThrottledLoginView
 from core.webhooks.api import WebhookDeliveryViewSet, WebhookSubscriptionViewSet
 from customers.api import CommunicationViewSet, CustomerViewSet, PurchaseViewSet
 from membership.api import (
+    CampaignViewSet,
     EventViewSet,
     GiftViewSet,
     MemberViewSet,
@@ -27,12 +28,22 @@ from organization.forms import StaffAuthenticationForm
 from surveys.api import (
     AnswerViewSet,
     ImprovementPlanViewSet,
+    IndicatorViewSet,
+    QuestionnaireViewSet,
     RespondentViewSet,
     ScorecardView,
+    ScorecardWeightsView,
     SurveyPlanViewSet,
     SurveyReportView,
 )
-from touchpoints.api import CheckAnswerViewSet, PlanItemViewSet, ServiceTaskViewSet, StepViewSet
+from touchpoints.api import (
+    CheckAnswerViewSet,
+    PlanItemViewSet,
+    QuarterlyCheckView,
+    ServiceBoardView,
+    ServiceTaskViewSet,
+    StepViewSet,
+)
 
 admin.site.site_header = _("vanke_crm administration")
 admin.site.site_title = _("vanke_crm administration")
@@ -57,12 +68,15 @@ router.register("survey-plans", SurveyPlanViewSet)
 router.register("survey-respondents", RespondentViewSet)
 router.register("survey-answers", AnswerViewSet)
 router.register("improvement-plans", ImprovementPlanViewSet)
+router.register("survey-indicators", IndicatorViewSet)
+router.register("survey-questionnaires", QuestionnaireViewSet)
 router.register("members", MemberViewSet)
 router.register("point-entries", PointEntryViewSet)
 router.register("club-events", EventViewSet)
 router.register("club-gifts", GiftViewSet)
 router.register("club-merchants", MerchantViewSet)
 router.register("club-offers", OfferViewSet)
+router.register("club-campaigns", CampaignViewSet)
 router.register("webhooks", WebhookSubscriptionViewSet)
 router.register("webhook-deliveries", WebhookDeliveryViewSet)
 
@@ -85,7 +99,14 @@ urlpatterns = [
     path("api/v1/reports/complaints/weekly/", WeeklyReportView.as_view(), name="report-weekly"),
     path("api/v1/reports/complaints/contractors/", ContractorReportView.as_view(), name="report-contractors"),
     path("api/v1/reports/surveys/", SurveyReportView.as_view(), name="report-surveys"),
+    path("api/v1/reports/service-check/", QuarterlyCheckView.as_view(), name="report-service-check"),
+    path("api/v1/reports/service-board/", ServiceBoardView.as_view(), name="report-service-board"),
     path("api/v1/reports/surveys/scorecard/", ScorecardView.as_view(), name="report-scorecard"),
+    path(
+        "api/v1/reports/surveys/scorecard/weights/",
+        ScorecardWeightsView.as_view(),
+        name="report-scorecard-weights",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",

@@ -14,6 +14,7 @@ from core.exceptions import DomainError
 from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
 from core.models import Job
 from core.outbox import Message, message_queue_many, unsubscribe_link
+from organization import access
 
 from .. import rules
 from ..models import Campaign, Member
@@ -29,6 +30,8 @@ def campaign_create(
 ) -> Campaign:
     if not subject.strip() or not body.strip():
         raise DomainError(_("Write a subject and a text."), code="empty_message")
+    # A company user's own company; a group-level user names one (the page's form and the API).
+    company = access.write_company_for(by, company)
     campaign = Campaign.objects.create(
         company=company,
         audience=audience,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +84,64 @@ def points_earn(
         "member.points_changed", member, company_id=member.company_id, extra={"points_delta": points}
     )
     return entry, True
+
+
+# A partner's key is its own: it is stored under the member's company, so that it cannot meet the
+# club's own keys ("purchase:12") nor another company's partner; the column holds 100 characters.
+PARTNER_KEY_MAX = 64
+PARTNER_POINTS_MAX = 10_000_000
+
+
+def partner_key(*, company_id: int, key: str) -> str:
+    return f"partner:{company_id}:{key}"
+
+
+def _same_earn(entry: PointEntry, *, member: Member, points: int, reason: str) -> bool:
+    return entry.member_id == member.pk and entry.delta == points and entry.reason == reason[:200]
+
+
+def points_earn_from_partner(
+    *, member: Member, points: int, reason: str, idempotency_key: str, by
+) -> tuple[PointEntry, bool]:
+    """Credit points a partner system reports (a property-fee payment, a merchant's purchase), once
+    per ``idempotency_key``: the same key with the same member, points and reason returns the first
+    entry and writes nothing (``created`` False); the same key with anything else is a conflict.
+    The unique key column decides between concurrent requests: ``points_earn`` looks the key up
+    under the member row lock, and a request for another member that inserts the same key second
+    fails inside its savepoint and answers from the winner's row. Returns (entry, created)."""
+    key = idempotency_key.strip()
+    if not key or len(key) > PARTNER_KEY_MAX or not key.isascii() or not key.isprintable():
+        raise DomainError(
+            _("The idempotency key must be 1 to %(max)s printable ASCII characters.")
+            % {"max": PARTNER_KEY_MAX},
+            code="invalid_idempotency_key",
+        )
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason the points are earned."), code="reason_required")
+    if not 0 < points <= PARTNER_POINTS_MAX:
+        raise DomainError(
+            _("Points earned must be between 1 and %(max)s.") % {"max": PARTNER_POINTS_MAX},
+            code="invalid_points",
+        )
+    stored_key = partner_key(company_id=member.company_id, key=key)
+    try:
+        with transaction.atomic():
+            entry, created = points_earn(
+                member=member,
+                points=points,
+                reason=reason,
+                source=f"partner:{by.pk}",
+                idempotency_key=stored_key,
+            )
+    except IntegrityError:  # a concurrent request with the same key (another member) committed first
+        entry, created = PointEntry.objects.get(idempotency_key=stored_key), False
+    if not created and not _same_earn(entry, member=member, points=points, reason=reason):
+        raise Conflict(
+            _("This idempotency key was already used for a different request."),
+            code="idempotency_key_reused",
+        )
+    return entry, created
 
 
 def _take(

@@ -68,6 +68,20 @@ def gift_stock_change(*, gift: Gift, delta: int, by) -> Gift:
     return gift
 
 
+@transaction.atomic
+def gift_update(*, gift: Gift, name: str, points: int, active: bool, by) -> Gift:
+    """Change a gift's name, price in points or whether it is offered (the stock changes only by
+    ``gift_stock_change``). Under the gift row lock, as redemptions take it: a redemption in between
+    pays the price it read. Redemptions already made keep the points they cost."""
+    gift = Gift.objects.select_for_update().get(pk=gift.pk)
+    access.write_company_for(by, gift.company)
+    if points < 1:
+        raise DomainError(_("A gift costs at least one point."), code="invalid_points")
+    gift.name, gift.points, gift.active = _required(name), points, active
+    gift.save(update_fields=["name", "points", "active"])
+    return gift
+
+
 # --- Redemptions ---------------------------------------------------------------------------------
 
 
@@ -143,6 +157,18 @@ def merchant_create(*, company: Company | None, name: str, category: str = "", b
 
 
 @transaction.atomic
+def merchant_update(*, merchant: Merchant, name: str, category: str, active: bool, by) -> Merchant:
+    """Rename a partner merchant, change its category, or end (``active`` False) or resume the
+    partnership: an inactive merchant's offers are no longer claimed; codes already given still work
+    at the merchant until their offer expires."""
+    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    access.write_company_for(by, merchant.company)
+    merchant.name, merchant.category, merchant.active = _required(name), category.strip(), active
+    merchant.save(update_fields=["name", "category", "active"])
+    return merchant
+
+
+@transaction.atomic
 def offer_create(*, merchant: Merchant, title: str, points: int, valid_until: date, by) -> Offer:
     """Add an offer of an active partner merchant, written under the merchant's company."""
     merchant = Merchant.objects.select_related("company").get(pk=merchant.pk)
@@ -156,6 +182,23 @@ def offer_create(*, merchant: Merchant, title: str, points: int, valid_until: da
     return Offer.objects.create(
         merchant=merchant, title=_required(title), points=points, valid_until=valid_until
     )
+
+
+@transaction.atomic
+def offer_update(*, offer: Offer, title: str, points: int, valid_until: date, by) -> Offer:
+    """Change an offer of an active merchant (its title, points or validity, which may be extended
+    or shortened to today, never set in the past). Codes already claimed keep what they cost."""
+    offer = Offer.objects.select_for_update().select_related("merchant__company").get(pk=offer.pk)
+    access.write_company_for(by, offer.merchant.company)
+    if not offer.merchant.active:
+        raise DomainError(_("This partner merchant is no longer active."), code="merchant_inactive")
+    if points < 0:
+        raise DomainError(_("The points needed cannot be negative."), code="invalid_points")
+    if valid_until < timezone.localdate():
+        raise DomainError(_("The offer must be valid until today or later."), code="valid_until_past")
+    offer.title, offer.points, offer.valid_until = _required(title), points, valid_until
+    offer.save(update_fields=["title", "points", "valid_until"])
+    return offer
 
 
 def _new_code() -> str:

@@ -114,3 +114,39 @@ def test_a_purchase_recorded_twice_at_once_earns_once(transactional_db, company_
     assert member.balance == 1000
     assert PointEntry.objects.filter(member=member).count() == 1
     assert services.ledger_mismatches() == []
+
+
+def test_a_partner_key_sent_twice_at_once_earns_once(transactional_db, company_a, integrator_a):
+    """The same member: the member row lock makes the second find the first entry."""
+    member = member_for(company_a)
+    results, errors = run_together(
+        *[
+            lambda: services.points_earn_from_partner(
+                member=member, points=50, reason="物业费", idempotency_key="k-1", by=integrator_a
+            )
+        ]
+        * 2
+    )
+    assert errors == [] and sorted(created for _entry, created in results) == [False, True]
+    member.refresh_from_db()
+    assert member.balance == 50 and PointEntry.objects.filter(member=member).count() == 1
+
+
+def test_one_partner_key_for_two_members_at_once_is_one_earn_and_a_conflict(
+    transactional_db, company_a, integrator_a
+):
+    """Two members take two row locks: the unique key column lets one insert win and the other
+    answers 409 from the winner's row."""
+    first, second = member_for(company_a), member_for(company_a)
+    results, errors = run_together(
+        *[
+            lambda member=member: services.points_earn_from_partner(
+                member=member, points=50, reason="物业费", idempotency_key="k-2", by=integrator_a
+            )
+            for member in (first, second)
+        ]
+    )
+    assert len(results) == 1 and len(errors) == 1
+    assert getattr(errors[0], "code", None) == "idempotency_key_reused"
+    assert PointEntry.objects.filter(idempotency_key__endswith=":k-2").count() == 1
+    assert services.ledger_mismatches() == []
