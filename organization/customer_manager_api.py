@@ -64,7 +64,8 @@ class CustomerManagerInput(serializers.Serializer):
         allow_null=True,
         min_value=1,
         max_value=2**63 - 1,
-        help_text="The new customer manager, one of the company's staff working on service tasks; null: nobody.",
+        help_text="The new customer manager, one of the company's staff working on service tasks; "
+        "null: nobody.",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
