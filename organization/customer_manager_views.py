@@ -24,7 +24,7 @@ WHOLE_PROJECT = "project"
 
 
 class CustomerManagerForm(forms.Form):
-    target = forms.ChoiceField(label=gettext_lazy("for"))
+    target = forms.ChoiceField(label=gettext_lazy("applies to"))
     manager = forms.ModelChoiceField(
         label=gettext_lazy("customer manager"),
         queryset=get_user_model().objects.none(),

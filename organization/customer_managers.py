@@ -27,6 +27,7 @@ from .models import Building, CustomerManagerChange, Project, Unit, User
 
 # The work a customer manager does; who may be one (with being the company's own staff).
 PERM = access.WORK_ON_SERVICE_TASKS
+CHUNK = 1000  # units looked up per query
 
 # Sent inside the transaction of a change whose effective manager differs. Arguments: ``change``
 # (the CustomerManagerChange), ``units`` (a queryset of the units concerned), ``project_id`` and
@@ -161,15 +162,16 @@ def _effective(project: Project, building: Building | None) -> User | None:
 def customer_managers_for_units(unit_ids) -> dict[int, int]:
     """``{unit id: user id}`` of the units' customer managers (the building's, else the project's)
     who may still do the work: active staff of the unit's company who may work on service tasks.
-    Units without one are left out. Two queries whatever the number of units."""
-    rows = list(
-        Unit.objects.filter(pk__in=list(unit_ids)).values_list(
+    Units without one are left out. Two queries per thousand units."""
+    unit_ids = sorted(set(unit_ids))
+    rows = []
+    for start in range(0, len(unit_ids), CHUNK):
+        rows += Unit.objects.filter(pk__in=unit_ids[start : start + CHUNK]).values_list(
             "pk",
             "building__customer_manager_id",
             "building__project__customer_manager_id",
             "building__project__company_id",
         )
-    )
     candidates = {user_id for row in rows for user_id in row[1:3] if user_id}
     if not candidates:
         return {}

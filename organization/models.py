@@ -244,7 +244,7 @@ class CustomerManagerChange(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     tasks_moved = models.PositiveIntegerField(_("tasks moved"), default=0)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
     company_lookup = "project__company"
 
     objects = ScopedManager()
