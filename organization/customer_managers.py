@@ -52,18 +52,20 @@ class Assignment:
 @dataclass(frozen=True)
 class Area:
     """The buildings whose customers a manager looks after, and the projects whose work without a unit
-    is theirs."""
+    is theirs; ``within`` every project concerned (so that a filter can use the indexes by project)."""
 
     building_ids: list[int] = field(default_factory=list)
     project_ids: list[int] = field(default_factory=list)
+    within: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.building_ids or self.project_ids)
 
     def q(self, *, unit: str = "unit", project: str = "project") -> Q:
         """A filter of rows with a ``unit`` and a ``project`` in this area."""
-        return Q(**{f"{unit}__building_id__in": self.building_ids}) | Q(
-            **{f"{unit}__isnull": True, f"{project}_id__in": self.project_ids}
+        return Q(**{f"{project}_id__in": self.within}) & (
+            Q(**{f"{unit}__building_id__in": self.building_ids})
+            | Q(**{f"{unit}__isnull": True, f"{project}_id__in": self.project_ids})
         )
 
 
@@ -197,12 +199,16 @@ def managed_area(user) -> Area:
     """The buildings ``user`` is the effective customer manager of (their own, or their project's
     without one of their own), and the projects they manage. Two small queries."""
     project_ids = list(Project.objects.filter(customer_manager=user).values_list("pk", flat=True))
-    building_ids = list(
+    buildings = list(
         Building.objects.filter(
             Q(customer_manager=user) | Q(customer_manager__isnull=True, project_id__in=project_ids)
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "project_id")
     )
-    return Area(building_ids=building_ids, project_ids=project_ids)
+    return Area(
+        building_ids=[pk for pk, _project in buildings],
+        project_ids=project_ids,
+        within=sorted({project for _pk, project in buildings} | set(project_ids)),
+    )
 
 
 def history(*, project: Project, limit: int = 20):

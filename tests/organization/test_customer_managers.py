@@ -336,6 +336,10 @@ def test_managed_area_follows_the_project(project, building, other_building, man
     customer_manager_set(project=project, manager=staff_a, by=manager_a)
     customer_manager_set(project=project, building=building, manager=staff_a2, by=manager_a)
     area = managed_area(staff_a)
-    assert (area.building_ids, area.project_ids) == ([other_building.pk], [project.pk])
+    assert (area.building_ids, area.project_ids, area.within) == (
+        [other_building.pk],
+        [project.pk],
+        [project.pk],
+    )
     assert managed_area(staff_a2).building_ids == [building.pk]
     assert not managed_area(manager_a)
