@@ -60,7 +60,7 @@ def my_buildings(user, now: datetime) -> dict:
 BLOCK = workbench.Block(
     key="my-buildings",
     title=_("My buildings' open items"),
-    order=55,
+    order=70,
     template="core/workbench_my_buildings.html",
     read=my_buildings,
     permission="touchpoints.view_servicetask",
