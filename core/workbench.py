@@ -34,9 +34,13 @@ class Block:
     permission: str
     audience: str = EVERYONE
     wide: bool = False  # spans the whole grid (tiles, tables)
+    # Optional: whether the block concerns this user at all (e.g. a customer manager's buildings).
+    applies: Callable[[Any], bool] | None = None
 
     def is_for(self, user) -> bool:
         if not user.has_perm(self.permission):
+            return False
+        if self.applies is not None and not self.applies(user):
             return False
         scope = scope_for(user)
         if self.audience == COMPANY:

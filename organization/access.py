@@ -134,6 +134,14 @@ def may_be_assigned(person, company_id: int, *, perm: str) -> bool:
     return _staff(perm).filter(_working_for(company_id), pk=person.pk).exists()
 
 
+def own_staff_among(person_ids, *, perm: str) -> dict[int, int]:
+    """Of ``person_ids``, those who are active staff-UI people of a company who may do work needing
+    ``perm`` (``company_staff``'s rule, for many people at once), with their company's id."""
+    return dict(
+        _staff(perm).filter(pk__in=list(person_ids), company__isnull=False).values_list("pk", "company_id")
+    )
+
+
 # --- The record a view or API acts on -----------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ class ProjectAdmin(ScopedAdmin):
     list_filter = ["company"]
     search_fields = ["name"]
     # Chosen on the project's page, where the service checks who may handle the company's complaints.
-    readonly_fields = ["duty_handler"]
+    readonly_fields = ["duty_handler", "customer_manager"]
 
 
 @admin.register(Building)
@@ -38,6 +38,8 @@ class BuildingAdmin(ScopedAdmin):
     list_select_related = ["project"]
     search_fields = ["name", "project__name"]
     autocomplete_fields = ["project"]
+    # Chosen on the project's customer-managers page or the API (the service moves the open tasks).
+    readonly_fields = ["customer_manager"]
 
 
 @admin.register(Unit)

@@ -89,6 +89,16 @@ class Project(models.Model):
         related_name="duty_projects",
         verbose_name=_("complaint duty handler"),
     )
+    # 客户经理制: owns the customers of the project's buildings that have no manager of their own
+    # (organization.customer_managers); their service tasks are assigned to them when created.
+    customer_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_projects",
+        verbose_name=_("customer manager"),
+    )
     company_lookup = "company"
 
     objects = ScopedManager()
@@ -97,7 +107,10 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["id"]
-        permissions = [("assign_duty_project", _("Can choose a project's complaint duty handler"))]
+        permissions = [
+            ("assign_duty_project", _("Can choose a project's complaint duty handler")),
+            ("assign_customer_manager", _("Can choose the customer managers of a project and its buildings")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["company", "name"], name="project_name_unique_per_company"),
         ]
@@ -111,6 +124,15 @@ class Building(models.Model):
         Project, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("project")
     )
     name = models.CharField(_("name"), max_length=50)
+    # The building's customer manager; empty: the project's (organization.customer_managers).
+    customer_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_buildings",
+        verbose_name=_("customer manager"),
+    )
     company_lookup = "project__company"
 
     objects = ScopedManager()
@@ -183,3 +205,55 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+
+class CustomerManagerChange(models.Model):
+    """One change of a project's or a building's customer manager (客户经理), append-only: who had it,
+    who has it now, who decided, why, and how many open service tasks moved with it."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="customer_manager_changes", verbose_name=_("project")
+    )
+    # Empty: the change was the project's (its buildings without a manager of their own follow it).
+    building = models.ForeignKey(
+        Building,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="customer_manager_changes",
+        verbose_name=_("building"),
+    )
+    from_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous customer manager"),
+    )
+    to_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer manager"),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    tasks_moved = models.PositiveIntegerField(_("tasks moved"), default=0)
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    company_lookup = "project__company"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("customer manager change")
+        verbose_name_plural = _("customer manager changes")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["project", "-at"], name="custmgr_change_project")]
+
+    def __str__(self) -> str:
+        return f"{self.building or self.project}: {self.from_manager} → {self.to_manager}"

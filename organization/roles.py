@@ -129,6 +129,7 @@ _STAFF_UI = ["organization.use_staff_ui"]
 _ALL_COMPANIES = ["organization.view_all_companies"]
 _EDIT_UNITS = ["organization.change_unit"]
 _DUTY_HANDLERS = ["organization.assign_duty_project"]  # who owns a project's complaints at intake
+_CUSTOMER_MANAGERS = ["organization.assign_customer_manager"]  # who owns a building's customers
 _EDIT_ORGANISATION = [
     "organization.add_project",
     "organization.change_project",
@@ -154,6 +155,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _CANNED_REPLIES
     + _EDIT_UNITS
     + _DUTY_HANDLERS
+    + _CUSTOMER_MANAGERS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
     + _ASSIGN_TASKS
@@ -176,6 +178,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _RISK_WORDS
     + _EDIT_UNITS
     + _DUTY_HANDLERS
+    + _CUSTOMER_MANAGERS
     + _EDIT_ORGANISATION
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS

@@ -53,12 +53,14 @@ def organisation_tree(*, user) -> list[HoldingNode]:
 
 def project_with_units(*, user, project_id: int) -> Project:
     """One project and all its buildings and units; raises Project.DoesNotExist outside the user's scope."""
-    buildings = Building.objects.order_by("name").prefetch_related(
-        Prefetch("units", queryset=Unit.objects.order_by("floor", "number"))
+    buildings = (
+        Building.objects.select_related("customer_manager")
+        .order_by("name")
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("floor", "number")))
     )
     return (
         Project.objects.visible_to(user)
-        .select_related("company__region", "duty_handler")
+        .select_related("company__region", "duty_handler", "customer_manager")
         .prefetch_related(Prefetch("buildings", queryset=buildings))
         .get(pk=project_id)
     )

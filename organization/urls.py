@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import customer_manager_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +9,9 @@ urlpatterns = [
     path("projects/<int:project_id>/units.csv", views.project_units_export, name="project-units-export"),
     path("units/<int:unit_id>/edit/", views.unit_edit, name="unit-edit"),
     path("projects/<int:project_id>/duty-handler/", views.project_duty_handler, name="project-duty-handler"),
+    path(
+        "projects/<int:project_id>/customer-managers/",
+        customer_manager_views.project_customer_managers,
+        name="project-customer-managers",
+    ),
 ]

@@ -25,6 +25,10 @@ class TouchpointsConfig(AppConfig):
         from .workbench import register_blocks
 
         register_blocks()
+        from . import customer_managers, manager_workbench
+
+        customer_managers.connect()
+        manager_workbench.register_blocks()
         from core import webhooks
 
         from .serializers import ServiceTaskSerializer

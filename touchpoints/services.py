@@ -19,6 +19,7 @@ from customers.models import CommunicationChannel, Customer, Purchase
 from organization import access
 
 from . import rules
+from .customer_managers import route_to_customer_managers
 from .models import ActionType, CheckAnswer, Holiday, PlanItem, ServiceTask
 from .selectors import Quarter
 
@@ -140,6 +141,7 @@ def _insert(tasks: list[ServiceTask]) -> int:
                 ).values_list("customer_id", "unit_id")
             )
         new += [task for task in candidates if (task.customer_id, task.unit_id) not in existing]
+    route_to_customer_managers(new)  # 客户经理制: open tasks without an assignee go to the unit's manager
     # ignore_conflicts: a concurrent run that inserted the same task first wins.
     ServiceTask.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     return len(new)

@@ -24,6 +24,7 @@ from membership.api import (
     PointEntryViewSet,
 )
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, StaffViewSet, UnitViewSet
+from organization.customer_manager_api import BuildingCustomerManagerViewSet, ProjectCustomerManagerViewSet
 from organization.forms import StaffAuthenticationForm
 from surveys.api import (
     AnswerViewSet,
@@ -53,6 +54,8 @@ router.include_root_view = False
 router.register("companies", CompanyViewSet)
 router.register("projects", ProjectViewSet)
 router.register("buildings", BuildingViewSet)
+router.register("projects", ProjectCustomerManagerViewSet, basename="project-customer-manager")
+router.register("buildings", BuildingCustomerManagerViewSet, basename="building-customer-manager")
 router.register("units", UnitViewSet)
 router.register("staff", StaffViewSet, basename="staff")
 router.register("complaints", ComplaintViewSet)

@@ -78,7 +78,25 @@ def test_the_apps_register_their_blocks_in_order():
         "risk-signals",
         "callbacks",
         "my-tasks",
+        "my-buildings",
     ]
+
+
+def test_a_block_that_does_not_apply_is_not_shown_nor_read(fresh_registry, staff_a):
+    seen = []
+    workbench.register(
+        workbench.Block(
+            key="k2",
+            title="k2",
+            order=1,
+            template="x.html",
+            read=lambda user, now: seen.append(user) or {},
+            permission="complaints.view_complaint",
+            applies=lambda user: False,
+        )
+    )
+    assert "k2" not in [shown.key for shown in workbench.blocks_for(staff_a, timezone.now())]
+    assert seen == []
 
 
 @pytest.mark.parametrize(
