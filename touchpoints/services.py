@@ -60,7 +60,9 @@ def _delivered(since: date | None, today: date):
     if since is not None:
         purchases = purchases.filter(delivery_date__gte=since)
     # A purchase carries its company (customers.Purchase.company, the unit's and the buyer's).
-    return purchases.annotate(project_id=F("unit__building__project_id")).values("id", "customer_id", "unit_id", "delivery_date", "project_id", "company_id")
+    return purchases.annotate(project_id=F("unit__building__project_id")).values(
+        "id", "customer_id", "unit_id", "delivery_date", "project_id", "company_id"
+    )
 
 
 def _task(action: ActionType, row: dict, occasion: str, due_on: date) -> ServiceTask:
