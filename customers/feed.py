@@ -76,6 +76,7 @@ def purchases_feed(*, company: Company, rows: list[dict]) -> dict:
     changed_customers: dict[int, Customer] = {}
     created_customer_keys: set[str] = set()
     new_purchases, changed_purchases = [], []
+    new_pairs: set[tuple] = set()  # (buyer's id, or phone if new; unit id) of the new purchases
     for row, result in zip(rows, results, strict=True):
         if result.result == ERROR:
             continue
@@ -130,6 +131,15 @@ def purchases_feed(*, company: Company, rows: list[dict]) -> dict:
             if purchase is not None and purchase.external_id not in ("", row["external_id"]):
                 result.fail("external_id", _("This buyer's purchase of the unit has another external id."))
                 continue
+        if purchase is None:
+            buyer = customer.pk if customer is not None and customer.pk else data["phone"]
+            pair = (buyer, unit.pk)
+            if pair in new_pairs:
+                result.fail(
+                    "unit_external_id", _("This buyer's purchase of the unit is given twice in the call.")
+                )
+                continue
+            new_pairs.add(pair)
 
         # The row is valid: apply it.
         customer_changed = False
@@ -183,13 +193,26 @@ def purchases_feed(*, company: Company, rows: list[dict]) -> dict:
         result.instance = purchase
 
     try:
+        now = timezone.now()
         for customer in changed_customers.values():
             services.apply_suggested_segment(customer, today)
             customer.version += 1
+            customer.updated_at = now
         created = Customer.objects.bulk_create(list(new_customers.values()), batch_size=500)
         Customer.objects.bulk_update(
             list(changed_customers.values()),
-            [*CUSTOMER_FIELDS, "phone", "phone_tail", "external_id", "segment", "segment_reasons", "version"],
+            [
+                *CUSTOMER_FIELDS,
+                *(
+                    "phone",
+                    "phone_tail",
+                    "external_id",
+                    "segment",
+                    "segment_reasons",
+                    "version",
+                    "updated_at",
+                ),
+            ],
             batch_size=500,
         )
         for purchase in new_purchases:

@@ -316,3 +316,10 @@ def test_group_centre_feeds_a_named_company(group_user, company_b):
 
 def test_integrator_role_may_feed():
     assert "customers.import_customers" in roles.ROLE_PERMISSIONS[roles.INTEGRATOR]
+
+
+def test_one_buyers_purchase_of_a_unit_twice_in_a_call_is_an_error_on_the_second(integrator_a, fed_units):
+    twice = purchase_row(0, external_id="C-other")
+    response = feed_purchases(integrator_a, [purchase_row(0), twice])
+    assert results(response) == ["created", "error"]
+    assert Purchase.objects.count() == 1
