@@ -2,6 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import VersionedPatchInput
 from organization.feed import MAX_ROWS
 from organization.models import Company, Unit
 
@@ -202,7 +203,7 @@ class CommunicationSerializer(serializers.ModelSerializer):
             self.fields["customer"].queryset = Customer.objects.visible_to(request.user)
 
 
-class PurchaseUpdateInput(serializers.Serializer):
+class PurchaseUpdateInput(VersionedPatchInput):
     """A correction of a purchase; the buyer and the unit never change."""
 
     contract_date = serializers.DateField(required=False)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api import ScopedRelatedField
+from core.api import ScopedRelatedField, VersionedPatchInput
 
 from .feed import MAX_ROWS
 from .models import Building, Company, Project, Unit, User
@@ -91,7 +91,7 @@ class ProjectInput(serializers.Serializer):
     )
 
 
-class ProjectUpdateInput(serializers.Serializer):
+class ProjectUpdateInput(VersionedPatchInput):
     name = serializers.CharField(max_length=100, required=False)
     address = serializers.CharField(max_length=200, allow_blank=True, required=False)
     external_id = _external_id(required=False)
@@ -104,7 +104,7 @@ class BuildingInput(serializers.Serializer):
     external_id = _external_id(default="")
 
 
-class BuildingUpdateInput(serializers.Serializer):
+class BuildingUpdateInput(VersionedPatchInput):
     name = serializers.CharField(max_length=50, required=False)
     external_id = _external_id(required=False)
     version = _version()
@@ -123,7 +123,7 @@ class UnitInput(UnitValues):
     external_id = _external_id(default="")
 
 
-class UnitUpdateInput(UnitValues):
+class UnitUpdateInput(UnitValues, VersionedPatchInput):
     external_id = _external_id(required=False)
     version = _version()
 
