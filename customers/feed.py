@@ -234,6 +234,9 @@ def purchases_feed(*, company: Company, rows: list[dict]) -> dict:
         services.refresh_stages(buyer_ids, today)
     if new_purchases:
         signals.purchases_created_in_bulk.send(sender=Purchase, purchase_ids=[p.pk for p in new_purchases])
+    if created:
+        # As stored now (the stage refreshed from the purchases), in one query.
+        created = list(Customer.objects.filter(pk__in=[c.pk for c in created]).order_by("pk"))
     for customer in created:
         webhooks.emit("customer.created", customer, company_id=company.pk)
     for purchase in touched:

@@ -206,6 +206,8 @@ def test_purchase_feed_emits_webhooks(integrator_a, company_a, fed_units, settin
         WebhookDelivery.objects.filter(subscription=subscription).values_list("event_type", flat=True)
     )
     assert sorted(kinds) == ["customer.created"] * 2 + ["purchase.recorded"] * 2
+    body = WebhookDelivery.objects.filter(event_type="customer.created").first().body
+    assert '"stage":"owner"' in body  # the buyer as stored after the purchase
     feed_purchases(integrator_a, [purchase_row(n) for n in range(2)])
     assert WebhookDelivery.objects.filter(subscription=subscription).count() == 4  # nothing new
 
