@@ -25,7 +25,15 @@ def delivered_project(company: Company, name: str, units: int) -> Project:
     project = Project.objects.create(company=company, name=name)
     building = Building.objects.create(project=project, name="1栋")
     Unit.objects.bulk_create(
-        Unit(building=building, number=str(n), floor=1, layout="三室两厅", area=100, list_price=1)
+        Unit(
+            building=building,
+            company=company,
+            number=str(n),
+            floor=1,
+            layout="三室两厅",
+            area=100,
+            list_price=1,
+        )
         for n in range(units)
     )
     customers = Customer.objects.bulk_create(
@@ -41,6 +49,7 @@ def delivered_project(company: Company, name: str, units: int) -> Project:
     Purchase.objects.bulk_create(
         Purchase(
             customer=c,
+            company=company,
             unit_id=u,
             contract_date=delivered_on - timedelta(days=300),
             price=1,

@@ -31,6 +31,20 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.visible_to(self.context["request"].user)
 
 
+class VersionedPatchInput(serializers.Serializer):
+    """The body of a PATCH carrying the ``version`` read: its fields are optional by their own
+    ``required=False``, but ``version`` stays required, in validation and in the schema
+    (drf-spectacular marks PATCH bodies partial, which would drop every ``required``)."""
+
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value) -> None:
+        pass  # never partial: ``version`` is always required
+
+
 ERROR_RESPONSES = {
     "400": _("The request is invalid; the body says which field and why."),
     "401": _("No valid credentials were sent."),

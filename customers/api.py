@@ -9,9 +9,11 @@ from rest_framework.response import Response
 from core.api import ID_PATTERN
 from core.exceptions import DomainError
 from core.pagination import NewestFirstPagination
+from core.permissions import requires
 from organization import access
+from organization.serializers import FeedAnswer, too_many_rows
 
-from . import privacy, services
+from . import feed, privacy, services
 from .filters import CommunicationFilter, CustomerFilter, PurchaseFilter
 from .models import AccessAction, Communication, Customer, Purchase
 from .serializers import (
@@ -19,9 +21,14 @@ from .serializers import (
     CustomerSerializer,
     CustomerUpdateInput,
     CustomerUpsertInput,
+    PurchaseFeedInput,
     PurchaseSerializer,
+    PurchaseUpdateInput,
     SegmentInput,
 )
+
+# The sales-system feed is an import of the company's customers and purchases.
+IMPORT_CUSTOMERS = "customers.import_customers"
 
 UNMASK = OpenApiParameter(
     "unmask",
@@ -106,7 +113,11 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
                 _("Your company already has a file for this phone and you may not change customers.")
             )
         customer, created = services.customer_upsert(
-            company=company, phone=phone, source=source, profile=values
+            company=company,
+            phone=phone,
+            source=source,
+            external_id=values.pop("external_id", None),
+            profile=values,
         )
         return self.answer(
             customer,
@@ -137,6 +148,7 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
             customer=customer,
             expected_version=values.pop("version"),
             phone=values.pop("phone", None),
+            external_id=values.pop("external_id", None),
             profile=values,
         )
         return self.answer(updated, detail="update")
@@ -159,23 +171,88 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         return self.answer(updated, detail="segment")
 
 
-class PurchaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Purchases; POST with a (customer, unit) pair that exists corrects it (200) instead of adding one."""
+class PurchaseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Purchases, with the contract date and the delivery (handover, 交付) date. POST with a
+    (customer, unit) pair that exists corrects it (200) instead of adding one; PATCH corrects one
+    with the version read; ``bulk`` is the sales system's feed."""
 
     queryset = Purchase.objects.select_related("unit__building")
     serializer_class = PurchaseSerializer
     filterset_class = PurchaseFilter
     lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
 
-    @extend_schema(responses={200: PurchaseSerializer, 201: PurchaseSerializer})
+    @extend_schema(
+        responses={
+            200: PurchaseSerializer,
+            201: PurchaseSerializer,
+            409: OpenApiResponse(description=str(_("The external id is taken by another purchase."))),
+        }
+    )
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         purchase, created = services.purchase_record(**data.validated_data)
         return Response(self.get_serializer(purchase).data, status=201 if created else 200)
+
+    @extend_schema(
+        request=PurchaseUpdateInput,
+        responses={
+            200: PurchaseSerializer,
+            409: OpenApiResponse(
+                description=str(
+                    _("Someone saved the purchase after the version you sent, or the external id is taken.")
+                )
+            ),
+        },
+    )
+    def partial_update(self, request, *args, **kwargs):
+        purchase = self.get_object()
+        data = PurchaseUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        updated = services.purchase_update(
+            purchase=purchase, expected_version=values.pop("version"), changes=values
+        )
+        return Response(self.get_serializer(updated).data)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(
+        request=PurchaseFeedInput,
+        responses={
+            200: FeedAnswer,
+            409: OpenApiResponse(
+                description=str(
+                    _("Another call wrote some of these records at the same time; send it again.")
+                )
+            ),
+        },
+    )
+    @action(detail=False, methods=["post"], permission_classes=[requires(IMPORT_CUSTOMERS)])
+    def bulk(self, request):
+        """The sales system's purchase feed: up to 1,000 purchases with their buyers per call,
+        idempotent by external id. Every row is checked first; rows with errors are reported and
+        skipped, the valid ones are written in one transaction. Each row's answer says created,
+        updated, unchanged or error (with the reasons). New buyers become club members."""
+        refused = too_many_rows(request.data)
+        if refused:
+            raise ValidationError(refused)
+        data = PurchaseFeedInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            company = access.write_company_for(request.user, values.get("company"))
+        except DomainError as refused:
+            raise ValidationError({"company": [refused.message]}) from None
+        rows = [{**row, "customer": dict(row["customer"])} for row in values["rows"]]
+        return Response(feed.purchases_feed(company=company, rows=rows))
 
 
 class CommunicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -87,6 +87,7 @@ def generate_customers(count: int, *, batch_size: int = 5000, seed: int = 2026, 
                     purchases.append(
                         Purchase(
                             customer=customer,
+                            company_id=customer.company_id,
                             unit_id=unit_id,
                             contract_date=contract,
                             price=price,

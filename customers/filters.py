@@ -23,6 +23,9 @@ class CustomerFilter(django_filters.FilterSet):
     segment = django_filters.ChoiceFilter(choices=Segment.choices, method="noop")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="noop")
     owner_phase = django_filters.ChoiceFilter(choices=OwnerPhase.choices, method="noop")
+    external_id = django_filters.CharFilter(
+        method="noop", max_length=64, help_text=_("The file's id in your sales system.")
+    )
 
     class Meta:
         model = Customer
@@ -40,16 +43,20 @@ class CustomerFilter(django_filters.FilterSet):
             stage=data.get("stage") or "",
             owner_phase=data.get("owner_phase") or "",
         )
-        return selectors.customer_list(user=self.request.user, filters=filters)
+        customers = selectors.customer_list(user=self.request.user, filters=filters)
+        if data.get("external_id"):
+            customers = customers.filter(external_id=data["external_id"])
+        return customers
 
 
 class PurchaseFilter(django_filters.FilterSet):
     customer = IdFilter(field_name="customer_id")
     project = IdFilter(field_name="unit__building__project_id")
+    external_id = django_filters.CharFilter(max_length=64)
 
     class Meta:
         model = Purchase
-        fields = ["customer", "project"]
+        fields = ["customer", "project", "external_id"]
 
 
 class CommunicationFilter(django_filters.FilterSet):

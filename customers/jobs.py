@@ -220,7 +220,9 @@ def _import_purchases(rows: list, customers: dict, units: dict) -> None:
         }
         purchase = existing.get((customer_id, unit_id))
         if purchase is None:
-            new.append(Purchase(customer_id=customer_id, unit_id=unit_id, **values))
+            new.append(
+                Purchase(customer_id=customer_id, company_id=unit.company_id, unit_id=unit_id, **values)
+            )
         elif any(getattr(purchase, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(purchase, name, value)

@@ -102,6 +102,8 @@ class Customer(models.Model):
     segment_reasons = models.JSONField(_("segment reasons"), default=list, blank=True)
     segment_overridden = models.BooleanField(_("segment set by staff"), default=False)
     segment_override_reason = models.CharField(_("reason for the segment"), max_length=200, blank=True)
+    # The person's id in the company's sales system; unique within the company when given.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -124,6 +126,11 @@ class Customer(models.Model):
                 fields=["company", "id_number"],
                 condition=~models.Q(id_number=""),
                 name="customer_company_id_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="customer_external_id_unique",
             ),
         ]
         indexes = [
@@ -174,6 +181,13 @@ class Purchase(models.Model):
     )
     layout = models.CharField(_("layout"), max_length=50)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    # The customer's (and so the unit's) company, copied on save: the external id is unique per company.
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("company")
+    )
+    # The contract's id in the company's sales system; unique within the company when given.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic concurrency of edits
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     company_lookup = "unit__building__project__company"
 
@@ -190,10 +204,20 @@ class Purchase(models.Model):
                 | models.Q(delivery_date__gte=models.F("contract_date")),
                 name="purchase_delivery_after_contract",
             ),
+            models.UniqueConstraint(
+                fields=["company", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="purchase_external_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.unit}"
+
+    def save(self, *args, **kwargs):
+        if self.company_id is None and self.customer_id is not None:
+            self.company_id = self.customer.company_id
+        super().save(*args, **kwargs)
 
 
 class CommunicationChannel(models.TextChoices):

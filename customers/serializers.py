@@ -2,10 +2,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import VersionedPatchInput
+from organization.feed import MAX_ROWS
 from organization.models import Company, Unit
 
 from . import privacy, rules
-from .models import Communication, Customer, Purchase, Segment, SourceChannel
+from .models import Communication, Customer, Gender, Purchase, Segment, SourceChannel
 from .services import PROFILE_FIELDS
 
 
@@ -46,6 +48,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "segment_overridden",
             "segment_override_reason",
             "segment_reasons",
+            "external_id",
             "version",
             "created_at",
             "updated_at",
@@ -103,23 +106,30 @@ def validate_phone(value: str) -> str:
         ) from None
 
 
+EXTERNAL_ID_HELP = _("The record's id in your sales system; unique within the company when given.")
+
+
 class CustomerUpsertInput(CustomerProfileInput):
     phone = serializers.CharField(max_length=20, validators=[validate_phone])
+    external_id = serializers.CharField(max_length=64, required=False, help_text=EXTERNAL_ID_HELP)
     source = serializers.ChoiceField(choices=SourceChannel.choices, default=SourceChannel.SALES)
     company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.all(), required=False)
 
     class Meta(CustomerProfileInput.Meta):
-        fields = [*CustomerProfileInput.Meta.fields, "phone", "source", "company"]
+        fields = [*CustomerProfileInput.Meta.fields, "phone", "source", "company", "external_id"]
 
 
 class CustomerUpdateInput(CustomerProfileInput):
     phone = serializers.CharField(max_length=20, validators=[validate_phone], required=False)
+    external_id = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text=EXTERNAL_ID_HELP
+    )
     version = serializers.IntegerField(
         min_value=1, help_text=_("The version you read; a newer save in between answers 409.")
     )
 
     class Meta(CustomerProfileInput.Meta):
-        fields = [*CustomerProfileInput.Meta.fields, "phone", "version"]
+        fields = [*CustomerProfileInput.Meta.fields, "phone", "version", "external_id"]
 
 
 class SegmentInput(serializers.Serializer):
@@ -142,10 +152,19 @@ class PurchaseSerializer(serializers.ModelSerializer):
             "area",
             "layout",
             "delivery_date",
+            "external_id",
+            "version",
             "created_at",
         ]
-        read_only_fields = ["id", "project", "created_at"]
-        extra_kwargs = {"area": {"required": False}, "layout": {"required": False}}
+        read_only_fields = ["id", "project", "version", "created_at"]
+        extra_kwargs = {
+            "area": {"required": False},
+            "layout": {"required": False},
+            "delivery_date": {
+                "help_text": _("The handover (交付) of the unit to the buyer, once it happened.")
+            },
+            "external_id": {"validators": [], "help_text": EXTERNAL_ID_HELP},
+        }
         validators = []  # the (customer, unit) pair is an upsert key, not an error
 
     def __init__(self, *args, **kwargs):
@@ -182,3 +201,63 @@ class CommunicationSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["customer"].queryset = Customer.objects.visible_to(request.user)
+
+
+class PurchaseUpdateInput(VersionedPatchInput):
+    """A correction of a purchase; the buyer and the unit never change."""
+
+    contract_date = serializers.DateField(required=False)
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    area = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=1, required=False)
+    layout = serializers.CharField(max_length=50, required=False)
+    delivery_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("The handover (交付) of the unit to the buyer, once it happened."),
+    )
+    external_id = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text=EXTERNAL_ID_HELP
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("The version you read; a newer save in between answers 409."),
+    )
+
+
+class FeedCustomer(serializers.Serializer):
+    """The buyer of a fed purchase: found by external id, else by phone in the company, else created."""
+
+    external_id = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text=EXTERNAL_ID_HELP
+    )
+    name = serializers.CharField(max_length=50)
+    phone = serializers.CharField(max_length=20, validators=[validate_phone])
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+
+
+class PurchaseFeedRow(serializers.Serializer):
+    """One purchase of the sales system's feed."""
+
+    external_id = serializers.CharField(max_length=64, help_text=_("The purchase's external id."))
+    unit_external_id = serializers.CharField(max_length=64, help_text=_("The unit's external id."))
+    customer = FeedCustomer()
+    contract_date = serializers.DateField()
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    area = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=1, required=False)
+    layout = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    delivery_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_("The handover (交付) of the unit to the buyer, once it happened."),
+    )
+
+
+class PurchaseFeedInput(serializers.Serializer):
+    company = serializers.PrimaryKeyRelatedField(
+        queryset=Company.objects.all(),
+        required=False,
+        help_text=_("Group-level callers name the company; company callers may give only their own."),
+    )
+    rows = PurchaseFeedRow(many=True, max_length=MAX_ROWS, allow_empty=False)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core import webhooks
 from core.exceptions import Conflict, DomainError
 from organization.models import Company, Unit
+from organization.services import refuse_taken_external_id
 
 from . import rules, signals
 from .models import (
@@ -82,13 +83,16 @@ def _refuse_taken_id_number(*, company: Company, id_number: str, other_than: int
 
 
 @transaction.atomic
-def customer_upsert(*, company: Company, phone: str, source: str, profile: dict) -> tuple[Customer, bool]:
+def customer_upsert(
+    *, company: Company, phone: str, source: str, profile: dict, external_id: str | None = None
+) -> tuple[Customer, bool]:
     """Create the company's file for this phone, or update the file it already has (the same person).
 
     Only ``company``'s own files are looked at: another company's file on the same person is never
     read, changed or linked, and whether it exists changes nothing in the answer. Only the given,
     non-empty profile values overwrite, so a second source that knows less does not erase what the
-    first one recorded. Returns (customer, created).
+    first one recorded. A given ``external_id`` (the sales system's key, unique per company) is set.
+    Returns (customer, created).
     """
     phone = rules.normalise_phone(phone)
     values = {field: value for field, value in profile.items() if field in PROFILE_FIELDS}
@@ -97,7 +101,11 @@ def customer_upsert(*, company: Company, phone: str, source: str, profile: dict)
     created = customer is None
     if created:
         _refuse_taken_id_number(company=company, id_number=values.get("id_number", ""), other_than=None)
+        refuse_taken_external_id(
+            Customer, company_id=company.pk, external_id=external_id or "", other_than=None
+        )
         customer = Customer(company=company, phone=phone, phone_tail=rules.phone_tail(phone), **values)
+        customer.external_id = external_id or ""
         apply_suggested_segment(customer)
         try:
             # Two requests with one new phone at the same moment: the second insert waits on the
@@ -111,6 +119,11 @@ def customer_upsert(*, company: Company, phone: str, source: str, profile: dict)
         _refuse_taken_id_number(
             company=company, id_number=values.get("id_number", ""), other_than=customer.pk
         )
+        if external_id:
+            refuse_taken_external_id(
+                Customer, company_id=company.pk, external_id=external_id, other_than=customer.pk
+            )
+            customer.external_id = external_id
         for field, value in values.items():
             setattr(customer, field, value)
         apply_suggested_segment(customer)
@@ -124,7 +137,12 @@ def customer_upsert(*, company: Company, phone: str, source: str, profile: dict)
 
 @transaction.atomic
 def customer_update(
-    *, customer: Customer, expected_version: int, profile: dict, phone: str | None = None
+    *,
+    customer: Customer,
+    expected_version: int,
+    profile: dict,
+    phone: str | None = None,
+    external_id: str | None = None,
 ) -> Customer:
     """Save an edit made on a copy loaded at ``expected_version``; a newer save in between is a conflict."""
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -148,6 +166,11 @@ def customer_update(
         _refuse_taken_id_number(
             company=locked.company, id_number=profile["id_number"] or "", other_than=locked.pk
         )
+    if external_id is not None:
+        refuse_taken_external_id(
+            Customer, company_id=locked.company_id, external_id=external_id, other_than=locked.pk
+        )
+        locked.external_id = external_id
     for field in PROFILE_FIELDS:
         if field in profile:
             setattr(locked, field, profile[field])
@@ -211,6 +234,18 @@ def check_purchase_dates(*, contract_date: date, delivery_date: date | None, tod
             )
 
 
+PURCHASE_FIELDS = ("contract_date", "price", "area", "layout", "delivery_date")
+
+
+def _purchase_recorded(purchase: Purchase) -> None:
+    """What follows a purchase recorded or corrected one at a time: the buyer's source and stage,
+    membership (``signals.purchase_recorded``) and the ``purchase.recorded`` webhook."""
+    source_record(customer=purchase.customer, source="sales")
+    refresh_stages([purchase.customer_id])
+    signals.purchase_recorded.send(sender=Purchase, purchase=purchase)
+    webhooks.emit("purchase.recorded", purchase, company_id=purchase.company_id)
+
+
 @transaction.atomic
 def purchase_record(
     *,
@@ -221,8 +256,10 @@ def purchase_record(
     area: Decimal | None = None,
     layout: str = "",
     delivery_date: date | None = None,
+    external_id: str | None = None,
 ) -> tuple[Purchase, bool]:
     """Record (or correct) the customer's purchase of the unit; the same pair twice updates it.
+    ``delivery_date`` is the handover (交付) of the unit to the buyer, recorded once it happened.
 
     The buyer must be a file of the unit's company: a company records its own sales on its own file."""
     if customer.company_id != unit.building.project.company_id:
@@ -230,22 +267,53 @@ def purchase_record(
             _("The customer is not a customer of this unit's company."), code="customer_other_company"
         )
     check_purchase_dates(contract_date=contract_date, delivery_date=delivery_date, today=timezone.localdate())
-    purchase, created = Purchase.objects.update_or_create(
-        customer=customer,
-        unit=unit,
-        defaults={
-            "contract_date": contract_date,
-            "price": price,
-            "area": area or unit.area,
-            "layout": layout or unit.layout,
-            "delivery_date": delivery_date,
-        },
-    )
-    source_record(customer=customer, source="sales")
-    refresh_stages([customer.pk])
-    signals.purchase_recorded.send(sender=Purchase, purchase=purchase)
-    webhooks.emit("purchase.recorded", purchase, company_id=customer.company_id)
+    purchase = Purchase.objects.select_for_update().filter(customer=customer, unit=unit).first()
+    created = purchase is None
+    if external_id:
+        refuse_taken_external_id(
+            Purchase,
+            company_id=customer.company_id,
+            external_id=external_id,
+            other_than=None if created else purchase.pk,
+        )
+    if created:
+        purchase = Purchase(customer=customer, unit=unit, company_id=customer.company_id)
+    else:
+        purchase.version += 1
+    purchase.contract_date, purchase.price, purchase.delivery_date = contract_date, price, delivery_date
+    purchase.area, purchase.layout = area or unit.area, layout or unit.layout
+    if external_id is not None:
+        purchase.external_id = external_id
+    purchase.save()
+    _purchase_recorded(purchase)
     return purchase, created
+
+
+@transaction.atomic
+def purchase_update(*, purchase: Purchase, expected_version: int, changes: dict) -> Purchase:
+    """Correct a purchase's contract, price, area, layout, delivery (handover) date or external id,
+    from a copy read at ``expected_version``; the buyer and unit never change."""
+    locked = Purchase.objects.select_for_update().select_related("customer").get(pk=purchase.pk)
+    if locked.version != expected_version:
+        raise Conflict(
+            _("Someone else changed this purchase after the version you sent. Reload it and try again."),
+            code="stale_version",
+        )
+    for field in PURCHASE_FIELDS:
+        if field in changes:
+            setattr(locked, field, changes[field])
+    check_purchase_dates(
+        contract_date=locked.contract_date, delivery_date=locked.delivery_date, today=timezone.localdate()
+    )
+    if "external_id" in changes:
+        refuse_taken_external_id(
+            Purchase, company_id=locked.company_id, external_id=changes["external_id"], other_than=locked.pk
+        )
+        locked.external_id = changes["external_id"]
+    locked.version += 1
+    locked.save()
+    _purchase_recorded(locked)
+    return locked
 
 
 def communication_log(

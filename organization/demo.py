@@ -81,7 +81,8 @@ def seed_organisation() -> None:
 
 def _seed_buildings(project: Project, price_per_m2: Decimal) -> None:
     buildings = Building.objects.bulk_create(
-        Building(project=project, name=f"{number}栋") for number in range(1, BUILDINGS_PER_PROJECT + 1)
+        Building(project=project, company_id=project.company_id, name=f"{number}栋")
+        for number in range(1, BUILDINGS_PER_PROJECT + 1)
     )
     units = []
     for building in buildings:
@@ -92,6 +93,7 @@ def _seed_buildings(project: Project, price_per_m2: Decimal) -> None:
                 units.append(
                     Unit(
                         building=building,
+                        company_id=building.company_id,
                         number=f"{floor}{position:02d}",
                         floor=floor,
                         layout=layout,

@@ -99,6 +99,10 @@ class Project(models.Model):
         related_name="managed_projects",
         verbose_name=_("customer manager"),
     )
+    # The record's id in the company's sales system; unique within the company when given (the bulk
+    # feed's idempotency key, docs/ARCHITECTURE.md "The sales-system feed").
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic concurrency of edits
     company_lookup = "company"
 
     objects = ScopedManager()
@@ -113,6 +117,11 @@ class Project(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["company", "name"], name="project_name_unique_per_company"),
+            models.UniqueConstraint(
+                fields=["company", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="project_external_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,6 +142,15 @@ class Building(models.Model):
         related_name="managed_buildings",
         verbose_name=_("customer manager"),
     )
+    # The project's company, copied on save (a project never changes company): external ids are unique
+    # per company, and a database constraint can only name the row's own columns.
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("company")
+    )
+    # The record's id in the company's sales system; unique within the company when given (the bulk
+    # feed's idempotency key, docs/ARCHITECTURE.md "The sales-system feed").
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic concurrency of edits
     company_lookup = "project__company"
 
     objects = ScopedManager()
@@ -143,10 +161,20 @@ class Building(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="building_name_unique_per_project"),
+            models.UniqueConstraint(
+                fields=["company", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="building_external_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.project.name} {self.name}"
+
+    def save(self, *args, **kwargs):
+        if self.company_id is None and self.project_id is not None:
+            self.company_id = self.project.company_id
+        super().save(*args, **kwargs)
 
 
 class Unit(models.Model):
@@ -166,6 +194,13 @@ class Unit(models.Model):
     list_price = models.DecimalField(
         _("list price (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
+    # The building's company, copied on save, for the per-company external id (see Building.company).
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("company")
+    )
+    # The record's id in the company's sales system; unique within the company when given (the bulk
+    # feed's idempotency key, docs/ARCHITECTURE.md "The sales-system feed").
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic concurrency of edits
     company_lookup = "building__project__company"
 
@@ -179,10 +214,20 @@ class Unit(models.Model):
             models.UniqueConstraint(fields=["building", "number"], name="unit_number_unique_per_building"),
             models.CheckConstraint(condition=models.Q(area__gt=0), name="unit_area_positive"),
             models.CheckConstraint(condition=models.Q(list_price__gte=0), name="unit_price_not_negative"),
+            models.UniqueConstraint(
+                fields=["company", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unit_external_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.building} {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.company_id is None and self.building_id is not None:
+            self.company_id = self.building.company_id
+        super().save(*args, **kwargs)
 
 
 class User(AbstractUser):

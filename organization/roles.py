@@ -45,6 +45,7 @@ _WORK_WITH_CUSTOMERS = [
     "customers.add_customer",
     "customers.change_customer",
     "customers.add_purchase",
+    "customers.change_purchase",  # a correction (PATCH), as POST of the same pair already does
     "customers.add_communication",
 ]
 _PERSONAL_DATA = ["customers.view_personal_data"]
@@ -137,6 +138,8 @@ _EDIT_ORGANISATION = [
     "organization.change_building",
     "organization.add_unit",
 ]
+# The sales-system feed (POST /api/v1/purchases/bulk/) is an import of customers and purchases.
+_SALES_FEED = ["customers.import_customers"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FRONTLINE_STAFF: _STAFF_UI
@@ -205,8 +208,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _AUDIT
     + _SURVEY_READ
     + _VIEW_CLUB,
-    # Integrators push and pull records; personal data in their responses is masked.
+    # Integrators push and pull records (the sales system's organisation and purchases feed too);
+    # personal data in their responses is masked.
     INTEGRATOR: _VIEW_ORGANISATION
+    + _EDIT_ORGANISATION
+    + _EDIT_UNITS
+    + _SALES_FEED
     + _HANDLE_COMPLAINTS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS

@@ -60,9 +60,10 @@ def _delivered(since: date | None, today: date):
     purchases = Purchase.objects.filter(delivery_date__isnull=False, delivery_date__lte=today)
     if since is not None:
         purchases = purchases.filter(delivery_date__gte=since)
-    return purchases.annotate(
-        project_id=F("unit__building__project_id"), company_id=F("unit__building__project__company_id")
-    ).values("id", "customer_id", "unit_id", "delivery_date", "project_id", "company_id")
+    # A purchase carries its company (customers.Purchase.company, the unit's and the buyer's).
+    return purchases.annotate(project_id=F("unit__building__project_id")).values(
+        "id", "customer_id", "unit_id", "delivery_date", "project_id", "company_id"
+    )
 
 
 def _task(action: ActionType, row: dict, occasion: str, due_on: date) -> ServiceTask:
@@ -466,7 +467,6 @@ def _greet(action: ActionType, purchases, *, occasion: str, text: Callable[[dict
         purchases.order_by("id")
         .annotate(
             project_id=F("unit__building__project_id"),
-            company_id=F("unit__building__project__company_id"),
             company_name=F("unit__building__project__company__name"),
             name=F("customer__name"),
             phone=F("customer__phone"),

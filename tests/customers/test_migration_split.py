@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("customers", "0002_alter_customer_birth_date")]
+# Organisation models as they were then too (later ones copy the company onto units and purchases).
+BEFORE = [("customers", "0002_alter_customer_birth_date"), ("organization", "0004_project_duty_handler")]
 AFTER = [("customers", "0004_per_company_files")]
 
 
@@ -66,3 +67,13 @@ def test_a_shared_file_becomes_one_file_per_company():
     assert Customer.objects.get(pk=only_beijing.pk).company_id == beijing.pk
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+    # The later migrations copy the company onto buildings, units and purchases.
+    from customers.models import Purchase as CurrentPurchase
+    from organization.models import Unit as CurrentUnit
+
+    assert {(p.company_id, p.customer.company_id) for p in CurrentPurchase.objects.all()} == {
+        (shenzhen.pk, shenzhen.pk),
+        (beijing.pk, beijing.pk),
+    }
+    assert all(u.company_id == u.building.project.company_id for u in CurrentUnit.objects.all())

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organization', '0004_project_duty_handler'),
+        ('organization', '0005_external_ids_versions_company'),
     ]
 
     operations = [
