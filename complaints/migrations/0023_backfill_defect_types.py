@@ -18,17 +18,17 @@ def install_and_backfill(apps, schema_editor):
         for order, (code, name) in enumerate(leaves, 1):
             DefectType.objects.get_or_create(code=code, defaults={"name": name, "parent": parent, "order": order})
     ids = dict(DefectType.objects.filter(parent__isnull=False).values_list("code", "pk"))
-    # One UPDATE per (sub-category, title words) rule: the database does the matching, batch-free.
+    # One UPDATE per rule, in rules.defect_code_for's order: title rules, leaf names, generic words.
     typed = Complaint.objects.filter(
         category__in=defect_rules.DEFECT_CATEGORIES, defect_type__isnull=True
     ).exclude(sub_category="")
-    for leaf_code, leaf_name in ((c, n) for _p, _n, leaves in defect_rules.DEFAULT_DEFECT_TYPES for c, n in leaves):
-        typed.filter(defect_type__isnull=True, sub_category=leaf_name).update(defect_type_id=ids[leaf_code])
     for text, words, code in defect_rules.SUB_CATEGORY_TITLE_TYPES:
         matching = typed.filter(defect_type__isnull=True, sub_category=text)
         for word in words:
             matching = matching.filter(title__contains=word)
         matching.update(defect_type_id=ids[code])
+    for leaf_code, leaf_name in ((c, n) for _p, _n, leaves in defect_rules.DEFAULT_DEFECT_TYPES for c, n in leaves):
+        typed.filter(defect_type__isnull=True, sub_category=leaf_name).update(defect_type_id=ids[leaf_code])
     for text, code in defect_rules.SUB_CATEGORY_TYPES.items():
         typed.filter(defect_type__isnull=True, sub_category=text).update(defect_type_id=ids[code])
 

@@ -138,18 +138,19 @@ SUB_CATEGORY_TYPES: dict[str, str] = {
 
 
 def defect_code_for(sub_category: str, title: str = "") -> str | None:
-    """The defect type's code an older complaint's sub-category (and title) stands for, or None.
-    A sub-category that is itself a leaf type's name maps to that type."""
+    """The defect type's code an older complaint's sub-category (and title) stands for, or None: the
+    title rules first (渗漏水 + 卫生间 is 卫生间渗水), then a leaf type's own name, then the generic
+    words (渗漏水 alone is 其他渗漏)."""
     sub_category = (sub_category or "").strip()
     if not sub_category:
         return None
+    for text, words, code in SUB_CATEGORY_TITLE_TYPES:
+        if sub_category == text and all(word in (title or "") for word in words):
+            return code
     for _parent_code, _name, leaves in DEFAULT_DEFECT_TYPES:
         for code, name in leaves:
             if sub_category == name:
                 return code
-    for text, words, code in SUB_CATEGORY_TITLE_TYPES:
-        if sub_category == text and all(word in (title or "") for word in words):
-            return code
     return SUB_CATEGORY_TYPES.get(sub_category)
 
 
