@@ -456,7 +456,7 @@ def aged(company_a):
     for project, delivered in ((young, date(2026, 1, 10)), (old, date(2019, 5, 1))):
         unit = UnitFactory(building=BuildingFactory(project=project))
         PurchaseFactory(unit=unit, contract_date=delivered - timedelta(days=300), delivery_date=delivered)
-    at = timezone.make_aware(datetime(2026, 8, 15, 10))
+    at = datetime(2026, 8, 15, 10, tzinfo=timezone.get_current_timezone())
     for code in ("WP-02", "WP-02", "ST-01"):
         ComplaintFactory(project=young, defect_type=t(code), received_at=at)
     ComplaintFactory(project=old, defect_type=t("WP-01"), received_at=at)
