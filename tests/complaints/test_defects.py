@@ -500,3 +500,34 @@ def test_top_defects_xlsx(aged, client, staff_a):
     assert len(workbook.sheetnames) == 5
     rows = list(workbook[workbook.sheetnames[0]].iter_rows(values_only=True))
     assert ("WP-02", "卫生间渗水", "防水", 2, 0, 1, 66.7) in rows
+
+
+# --- the quarterly handbook (a job per person of the group centre) ---------------------------------
+
+
+def test_quarterly_handbook_jobs(aged, group_user, staff_a, django_capture_on_commit_callbacks):
+    from complaints.reports import defects_export
+    from core.models import Job, OutboundMessage
+
+    group_user.email = "centre@example.com"
+    group_user.save()
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert defects_export.send_quarterly_handbook(today=date(2026, 10, 1)) == 1
+    assert len(callbacks) == 1  # the job's task, after the commit
+    # A second run (beat twice, a redelivered task) makes none.
+    assert defects_export.send_quarterly_handbook(today=date(2026, 10, 2)) == 0
+    job = Job.objects.get(kind=Job.Kind.DEFECT_HANDBOOK)
+    assert job.created_by == group_user and job.params["quarter"] == "2026-Q3"
+    defects_export.handbook_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result_file
+    assert job.params["download_fallback"] == "defect-handbook-2026-Q3.xlsx"
+    message = OutboundMessage.objects.get(dedupe_key=f"defect-handbook:{job.pk}")
+    assert message.recipient == "centre@example.com" and f"/jobs/{job.pk}/" in message.body
+    defects_export.handbook_run(job.pk)  # a duplicate task finds nothing to claim
+    assert OutboundMessage.objects.filter(dedupe_key__startswith="defect-handbook:").count() == 1
+
+
+def test_the_quarterly_handbook_is_scheduled(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["quarterly-defect-handbook"]
+    assert entry["task"] == "complaints.tasks.send_defect_handbook"
