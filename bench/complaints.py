@@ -229,12 +229,15 @@ def report(figures: dict, sizes: Sizes) -> list[str]:
     for size, cases in zip((sizes.small, sizes.large), figures["defects"], strict=True):
         for case, (orm_ms, raw_ms) in cases.items():
             ratio = orm_ms / raw_ms if raw_ms else 0.0
-            flag = "" if ratio <= DEFECT_RATIO_TARGET else f"  (target {DEFECT_RATIO_TARGET})"
+            # The goal is set at the large size (issue 17: "on 1M ... within 2x"); at the small one
+            # the ORM's fixed cost of building the query (a few ms) weighs on a few-ms query.
+            checked = size == sizes.large
+            flag = "" if ratio <= DEFECT_RATIO_TARGET or not checked else f"  (target {DEFECT_RATIO_TARGET})"
             print(
                 f"  {size:>10,} complaints, {case:<24}{orm_ms:8.1f} ms; hand-written SQL {raw_ms:8.1f} ms; "
                 f"ratio {ratio:.2f}{flag}"
             )
-            if ratio > DEFECT_RATIO_TARGET:
+            if checked and ratio > DEFECT_RATIO_TARGET:
                 failures.append(f"{case} at {size:,} complaints is {ratio:.2f}x the hand-written SQL")
     sweep_small, sweep_large = figures["sweep"]
     print(

@@ -12,7 +12,6 @@ from core.api import ScopedRelatedField
 from core.permissions import requires
 from organization.models import Building, Project
 
-from . import rules
 from .models import DefectType
 from .reports import defects as queries
 
@@ -139,16 +138,6 @@ class TopOut(serializers.Serializer):
     bands = TopBandOut(many=True)
 
 
-def quarter_bounds(text: str | None):
-    """(since, until) of "2026-Q3", or of the last full quarter."""
-    if not text:
-        return rules.previous_quarter(timezone.localdate())
-    from datetime import date
-
-    year, number = int(text[:4]), int(text[-1])
-    return rules.quarter_of(date(year, 3 * number - 2, 1))
-
-
 class TopDefectsView(APIView):
     """The top defect types of a quarter across the caller's companies, per project age (years since
     the project's first handover: 0-1, 1-2, 2-5, 5+, or not delivered yet): the 客户缺陷手册's figures."""
@@ -159,7 +148,7 @@ class TopDefectsView(APIView):
     def get(self, request):
         query = TopQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        since, until = quarter_bounds(query.validated_data.get("quarter"))
+        since, until = queries.quarter_bounds(query.validated_data.get("quarter"))
         bands = queries.top_defects(user=request.user, since=since, until=until)
         return Response(
             TopOut(

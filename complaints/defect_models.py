@@ -3,6 +3,7 @@ construction and design categories carry, and that the defect register counts. I
 ``complaints.models``; the default catalogue is installed after every migrate
 (``services.defects.install_default_defect_types``); the group centre edits it in the admin."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +44,6 @@ class DefectType(models.Model):
         return self.parent_id is not None
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.parent_id is not None:
             if self.parent.parent_id is not None:
                 raise ValidationError({"parent": _("A defect type's parent must be a top-level type.")})

@@ -86,11 +86,9 @@ class QuarterForm(forms.Form):
 
 
 def _quarter(request) -> tuple[str, tuple]:
-    from .defect_api import quarter_bounds
-
     form = QuarterForm(request.GET or None)
     text = form.cleaned_data["quarter"] if form.is_bound and form.is_valid() else ""
-    since, until = quarter_bounds(text or None)
+    since, until = queries.quarter_bounds(text or None)
     return f"{since.year}-Q{(since.month - 1) // 3 + 1}", (since, until)
 
 
