@@ -17,7 +17,7 @@ from .reports import defects as queries
 
 
 class DefectTypeSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = DefectType
