@@ -5,6 +5,8 @@
 - the monthly complaint report, and its ratio to the same aggregations written by hand in SQL
   (bench/report_sql.py);
 - complaint intake through the API as a ratio to a bare Django view doing the same INSERT;
+- the defect register (one project, the group) and the top defects by project age, against the same
+  aggregations written by hand in SQL (bench/defects_sql.py; ratio goal 2 at most);
 - the work queue page (/complaints/): mine, at risk, sorted by next escalation, for a company user and
   a group-level user, with the ratio (target 1.5 at most) and the queries per page (must not grow).
 """
@@ -21,7 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bench import report_sql
+from bench import defects_sql, report_sql
 from bench.common import (
     COMPLAINT_LIST_URL,
     Sizes,
@@ -52,6 +54,7 @@ QUEUE_PAGES = {
     "group_cr by tier": ("group_cr", "/complaints/?sort=tier"),
 }
 QUEUE_RATIO_TARGET = 1.5
+DEFECT_RATIO_TARGET = 2.0
 MINE_EVERY = 10  # staff_sz handles one complaint in this many of the company's (a full page at both sizes)
 
 
@@ -181,17 +184,20 @@ def measure(sizes: Sizes) -> dict:
     list_small = list_ms(sizes.repeats)
     page_queries = queries_per_page(COMPLAINT_LIST_URL)
     report_small = report_ms(REPORT_REPEATS)
+    defects_small = defects_sql.measure()
     queue_small = queue_ms(sizes.repeats)
     sweep_small = sweep_ms()
     grow_complaints_to(sizes.large)
     list_large = list_ms(sizes.repeats)
     report_large = report_ms(REPORT_REPEATS)
+    defects_large = defects_sql.measure()
     queue_large = queue_ms(sizes.repeats)
     sweep_large = sweep_ms()
     return {
         "list": (list_small, list_large),
         "page_queries": page_queries,
         "report": (report_small, report_large),
+        "defects": (defects_small, defects_large),
         "sweep": (sweep_small, sweep_large),
         "queue": (queue_small, queue_large),
         "intake": intake_ratio(INTAKE_REQUESTS),
@@ -215,6 +221,24 @@ def report(figures: dict, sizes: Sizes) -> list[str]:
             f"  {size:>10,} complaints: {orm_ms:8.0f} ms; hand-written SQL {raw_ms:8.0f} ms; "
             f"ratio {orm_ms / raw_ms:.2f}"
         )
+    failures = []
+    print(
+        f"\nDefect register and top defects (group centre), median of {defects_sql.REPEATS} "
+        f"({connection.vendor}):"
+    )
+    for size, cases in zip((sizes.small, sizes.large), figures["defects"], strict=True):
+        for case, (orm_ms, raw_ms) in cases.items():
+            ratio = orm_ms / raw_ms if raw_ms else 0.0
+            # The goal is set at the large size (issue 17: "on 1M ... within 2x"); at the small one
+            # the ORM's fixed cost of building the query (a few ms) weighs on a few-ms query.
+            checked = size == sizes.large
+            flag = "" if ratio <= DEFECT_RATIO_TARGET or not checked else f"  (target {DEFECT_RATIO_TARGET})"
+            print(
+                f"  {size:>10,} complaints, {case:<24}{orm_ms:8.1f} ms; hand-written SQL {raw_ms:8.1f} ms; "
+                f"ratio {ratio:.2f}{flag}"
+            )
+            if checked and ratio > DEFECT_RATIO_TARGET:
+                failures.append(f"{case} at {size:,} complaints is {ratio:.2f}x the hand-written SQL")
     sweep_small, sweep_large = figures["sweep"]
     print(
         f"\nEscalation sweep, 1,000 due: {sweep_small:.0f} ms among {sizes.small:,} open, "
@@ -225,7 +249,7 @@ def report(figures: dict, sizes: Sizes) -> list[str]:
         f"Complaint intake, median of {INTAKE_REQUESTS}: API {api_ms:.1f} ms, "
         f"bare INSERT view {bare_ms:.1f} ms, ratio {api_ms / bare_ms:.1f}; {intake_queries} queries"
     )
-    failures = page_size_failures("complaint", figures["page_queries"])
+    failures += page_size_failures("complaint", figures["page_queries"])
     queue_small, queue_large = figures["queue"]
     print(f"\nWork queue page (/complaints/), median of {sizes.repeats} requests (ms; queries; rows shown)")
     print(f"  {'case':<34}{sizes.small:>16,}{sizes.large:>18,}{'ratio':>9}")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ScopedAdmin
 from customers.rules import mask_phone
 
-from .models import CannedReply, Complaint, Contractor, RiskWord
+from .models import CannedReply, Complaint, Contractor, DefectType, RiskWord
 
 
 @admin.register(Complaint)
@@ -45,6 +45,23 @@ class ContractorAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "specialty", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]
+
+
+@admin.register(DefectType)
+class DefectTypeAdmin(admin.ModelAdmin):
+    """The defect catalogue (缺陷分类, DOMAIN.md "Defect feedback"): the group centre holds its add and
+    change permissions (``organization.roles``). Two levels: a leaf's parent is a top-level type.
+    Deactivate a type rather than delete it: past complaints keep it and the register counts them."""
+
+    list_display = ["code", "name", "parent", "active", "order"]
+    list_filter = ["active", "parent"]
+    list_editable = ["active", "order"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+    ordering = ["parent__order", "parent__code", "order", "code"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RiskWord)

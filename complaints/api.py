@@ -29,6 +29,7 @@ from .serializers import (
     ComplaintDetailSerializer,
     ComplaintEventSerializer,
     ComplaintSerializer,
+    DefectTypeInput,
     HandoverInput,
     LinkInput,
     LowerTierInput,
@@ -154,6 +155,23 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         values = self._input(RepairInput, complaint)
         repair = services.repair_record(complaint=complaint, by=request.user, **values)
         return Response(RepairSerializer(repair).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DefectTypeInput, responses={200: ComplaintSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="defect-type",
+        url_name="defect-type",
+        permission_classes=[IsAuthenticated],
+        parser_classes=[JSONParser],
+    )
+    def defect_type(self, request, pk=None):
+        """Set, change or clear (null) the defect type of a construction or design complaint, with an
+        event; the same type again is 400 `nothing_changed`."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(DefectTypeInput, complaint)
+        updated = services.complaint_set_defect_type(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintSerializer(updated).data)
 
     @extend_schema(request=LowerTierInput, responses={200: ComplaintSerializer})
     @action(

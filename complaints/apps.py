@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 def install_risk_words_after_migrate(sender, app_config=None, **kwargs) -> None:
     if app_config is not None and app_config.label == "complaints":
-        from .services import install_default_risk_words
+        from .services import install_default_defect_types, install_default_risk_words
 
         install_default_risk_words()
+        install_default_defect_types()
 
 
 class ComplaintsConfig(AppConfig):

@@ -42,6 +42,7 @@ from .models import (
     Complaint,
     ComplaintEvent,
     Contractor,
+    DefectType,
     NumberSequence,
     Repair,
     Status,
@@ -337,6 +338,8 @@ def generate_complaints(
     pick_channel = _weighted(rng, CHANNEL_WEIGHTS)
     pick_litigation = _weighted(rng, LITIGATION_WEIGHTS)
     pick_media = _weighted(rng, MEDIA_WEIGHTS)
+    # Construction and design complaints carry the defect type their topic stands for (the register).
+    defect_ids = dict(DefectType.objects.filter(parent__isnull=False).values_list("code", "pk"))
 
     while made < count:
         batch = []
@@ -384,6 +387,9 @@ def generate_complaints(
                 channel=pick_channel(),
                 category=category,
                 sub_category=sub_category,
+                defect_type_id=defect_ids.get(complaint_rules.defect_code_for(sub_category, title) or "")
+                if category in complaint_rules.DEFECT_CATEGORIES
+                else None,
                 status=status,
                 tier=tier,
                 tier_reasons=reasons,

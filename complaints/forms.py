@@ -17,6 +17,7 @@ from .models import (
     Channel,
     Complaint,
     Contractor,
+    DefectType,
     Department,
     Litigation,
     Media,
@@ -66,6 +67,28 @@ class UnitByNumberMixin:
         return unit
 
 
+class DefectTypeField(forms.ModelChoiceField):
+    """A leaf type of the active catalogue, shown as "防水 › 外墙渗水 (WP-01)"; the service checks that
+    the complaint's category may carry it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("defect type"))
+        kwargs.setdefault("required", False)
+        super().__init__(
+            queryset=DefectType.objects.filter(active=True, parent__isnull=False)
+            .select_related("parent")
+            .order_by("parent__order", "parent__code", "order", "code"),
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.parent.name} › {obj.name} ({obj.code})"
+
+
+class DefectTypeForm(forms.Form):
+    defect_type = DefectTypeField(help_text=_("Construction and design complaints only; empty clears it."))
+
+
 class IntakeForm(UnitByNumberMixin, forms.Form):
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
     building = forms.CharField(label=_("building"), max_length=50, required=False)
@@ -73,6 +96,7 @@ class IntakeForm(UnitByNumberMixin, forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)
     sub_category = forms.CharField(label=_("sub-category"), max_length=30, required=False)
+    defect_type = DefectTypeField(help_text=_("For construction and design complaints."))
     title = forms.CharField(label=_("title"), max_length=200)
     description = forms.CharField(
         label=_("description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000

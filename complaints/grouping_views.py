@@ -22,8 +22,15 @@ from .views import _action
 def complaint_clusters(request):
     """Complaints that look like one issue (same building or project, same category, a month, three
     or more complainants) and are not linked yet; one GROUP BY, scoped to the user's companies."""
+    building = request.GET.get("building", "")
+    building_id = int(building) if building.isdigit() and len(building) < 19 else None
     return render(
-        request, "complaints/clusters.html", {"clusters": services.complaint_clusters(user=request.user)}
+        request,
+        "complaints/clusters.html",
+        {
+            "clusters": services.complaint_clusters(user=request.user, building_id=building_id),
+            "building_filtered": building_id is not None,
+        },
     )
 
 

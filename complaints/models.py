@@ -54,6 +54,15 @@ class Complaint(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     sub_category = models.CharField(_("sub-category"), max_length=30, blank=True)
+    # Construction and design complaints: a leaf of the defect catalogue (services.defects checks it).
+    defect_type = models.ForeignKey(
+        "complaints.DefectType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("defect type"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.NORMAL)
     tier_reasons = models.JSONField(_("tier reasons"), default=list, blank=True)
@@ -230,6 +239,14 @@ class Complaint(models.Model):
             ),
             # Reports count what was resolved or closed in a period.
             models.Index(fields=["resolved_at"], name="complaint_resolved"),
+            # The defect register (reports.defects): a project's typed complaints of a period, read
+            # from the index alone (type and unit ride along; the building is the unit's).
+            models.Index(
+                fields=["project", "received_at"],
+                include=["defect_type", "unit"],
+                condition=models.Q(defect_type__isnull=False),
+                name="complaint_defect_register",
+            ),
             models.Index(fields=["closed_at"], name="complaint_closed"),
         ]
         constraints = [
@@ -265,6 +282,7 @@ class ComplaintEvent(models.Model):
         FACTS = "facts", _("Risk facts changed")
         RISK_SIGNAL = "risk_signal", _("Risk signal decided")
         CONFIRMED = "confirmed", _("Complainant confirmed the solution")
+        DEFECT_TYPE = "defect_type", _("Defect type changed")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -500,4 +518,5 @@ class ReportSnapshot(models.Model):
 # Risk words and signals, and canned replies, live in their own modules; importing them here registers
 # them with the app.
 from .canned_models import CannedReply  # noqa: E402, F401
+from .defect_models import DefectType  # noqa: E402, F401
 from .risk_models import RiskSignal, RiskWord, SignalKind  # noqa: E402, F401

@@ -184,6 +184,7 @@ def complaint_detail(*, user, complaint_id: int) -> Complaint:
             "first_responder",
             "follows",
             "issue_root",
+            "defect_type__parent",
         )
         .prefetch_related("events__by", "repairs__contractor", "attachments__added_by")
         .get(pk=complaint_id)

@@ -18,6 +18,7 @@ from .models import (
     Complaint,
     ComplaintEvent,
     Contractor,
+    DefectType,
     Department,
     Repair,
     Status,
@@ -25,6 +26,10 @@ from .models import (
 )
 from .risk_serializers import RiskSignalSerializer
 
+DEFECT_TYPE_HELP = (
+    "A leaf type of `GET /api/v1/defect-types/` (one with a parent), active, on a construction or design "
+    "complaint only; otherwise 400 `defect_type_not_leaf`, `defect_type_inactive` or `defect_type_category`."
+)
 REASONS_HELP = "; ".join(f"`{code}`: {label}" for code, label in TIER_REASON_LABELS.items())
 
 
@@ -81,6 +86,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "channel",
             "category",
             "sub_category",
+            "defect_type",
             "status",
             "tier",
             "tier_reasons",
@@ -142,6 +148,12 @@ class ComplaintCreateInput(serializers.ModelSerializer):
         max_length=20, required=False, allow_blank=True, validators=[validate_phone]
     )
     received_at = serializers.DateTimeField(required=False, validators=[validate_received_at])
+    defect_type = serializers.PrimaryKeyRelatedField(
+        queryset=DefectType.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=DEFECT_TYPE_HELP,
+    )
 
     class Meta:
         model = Complaint
@@ -152,6 +164,7 @@ class ComplaintCreateInput(serializers.ModelSerializer):
             "channel",
             "category",
             "sub_category",
+            "defect_type",
             "title",
             "description",
             "received_at",
@@ -220,6 +233,12 @@ class TransitionInput(serializers.Serializer):
         elif "handler" not in data and ("department" in data or "deadline" in data):
             raise serializers.ValidationError({"handler": [_("Choose a handler.")]})
         return data
+
+
+class DefectTypeInput(serializers.Serializer):
+    defect_type = serializers.PrimaryKeyRelatedField(
+        queryset=DefectType.objects.all(), allow_null=True, help_text=DEFECT_TYPE_HELP + " null clears it."
+    )
 
 
 class TransitionConflict(serializers.Serializer):

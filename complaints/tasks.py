@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from . import services
+from .reports import defects_export
 from .reports import jobs as report_jobs
 from .reports import snapshots as report_snapshots
 
@@ -26,6 +27,18 @@ def generate_report_snapshots(kind: str) -> int:
 @shared_task(name="complaints.tasks.run_custom_report")
 def run_custom_report(job_id: int) -> None:
     report_jobs.custom_report_run(job_id)
+
+
+@shared_task(name="complaints.tasks.send_defect_handbook")
+def send_defect_handbook() -> int:
+    """1 January, April, July and October, 08:30 Asia/Shanghai, from beat: the last quarter's
+    customer defect handbook (XLSX) for the group centre, as jobs."""
+    return defects_export.send_quarterly_handbook()
+
+
+@shared_task(name="complaints.tasks.run_defect_handbook")
+def run_defect_handbook(job_id: int) -> None:
+    defects_export.handbook_run(job_id)
 
 
 @shared_task(name="complaints.tasks.remind_due")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import canned_views, grouping_views, public_views, queue_views, risk_views, views
+from . import canned_views, defect_views, grouping_views, public_views, queue_views, risk_views, views
 from .reports import views as report_views
 
 urlpatterns = [
@@ -41,6 +41,11 @@ urlpatterns = [
         "complaints/<int:complaint_id>/lower-tier/", views.complaint_lower_tier, name="complaint-lower-tier"
     ),
     path("complaints/<int:complaint_id>/link/", views.complaint_link, name="complaint-link"),
+    path(
+        "complaints/<int:complaint_id>/defect-type/",
+        views.complaint_defect_type,
+        name="complaint-defect-type",
+    ),
     path("complaints/<int:complaint_id>/repairs/", views.complaint_repair, name="complaint-repair"),
     path("complaints/<int:complaint_id>/callback/", views.complaint_callback, name="complaint-callback"),
     path("complaints/<int:complaint_id>/files/", views.complaint_add_files, name="complaint-add-files"),
@@ -60,6 +65,9 @@ urlpatterns = [
         views.complaint_attachment,
         name="complaint-attachment",
     ),
+    path("defects/", defect_views.defect_register, name="defect-register"),
+    path("defects/top/", defect_views.top_defects, name="defect-top"),
+    path("defects/top/export.xlsx", defect_views.top_defects_export, name="defect-top-export"),
     path("notifications/", views.notification_list, name="notifications"),
     path("reports/", report_views.dashboard, name="reports"),
     path("reports/print/", report_views.dashboard_print, name="reports-print"),

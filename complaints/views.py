@@ -23,6 +23,7 @@ from .forms import (
     AssignForm,
     AttachmentForm,
     CallbackForm,
+    DefectTypeForm,
     HandoverForm,
     IntakeForm,
     LowerTierForm,
@@ -56,6 +57,7 @@ def complaint_create(request):
                 "channel",
                 "category",
                 "sub_category",
+                "defect_type",
                 "title",
                 "description",
                 "contact_name",
@@ -93,6 +95,7 @@ FORM_IDS = {
     "callback_form": "id_callback_%s",
     "attachment_form": "id_files_%s",
     "unlink_form": "id_unlink_%s",
+    "defect_form": "id_defect_%s",
 }
 
 
@@ -124,6 +127,9 @@ def _detail_page(request, complaint: Complaint, *, status: int = 200, phone_reve
         "callback_form": lambda ids: CallbackForm(auto_id=ids),
         "attachment_form": lambda ids: AttachmentForm(auto_id=ids),
         "unlink_form": lambda ids: UnlinkFollowsForm(auto_id=ids),
+        "defect_form": lambda ids: DefectTypeForm(
+            auto_id=ids, initial={"defect_type": complaint.defect_type_id}
+        ),
     }
     context = {
         name: bound.get(name) or make(FORM_IDS[name]) if can_change else None for name, make in forms.items()
@@ -245,6 +251,10 @@ def _form_action(form_class, service, success, *, form_needs_complaint: bool = F
 
     return view
 
+
+complaint_defect_type = _form_action(
+    DefectTypeForm, services.complaint_set_defect_type, gettext_lazy("Defect type saved.")
+)
 
 complaint_assign = _form_action(
     AssignForm, services.complaint_assign, gettext_lazy("Assigned."), form_needs_complaint=True

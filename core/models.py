@@ -28,6 +28,7 @@ class Job(models.Model):
         CUSTOMER_EXPORT = "customer_export", _("Customer export")
         COMPLAINT_REPORT = "complaint_report", _("Complaint report for a period")
         CLUB_CAMPAIGN = "club_campaign", _("Club campaign")
+        DEFECT_HANDBOOK = "defect_handbook", _("Customer defect handbook")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

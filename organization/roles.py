@@ -32,13 +32,20 @@ _VIEW_ORGANISATION = [
     "organization.view_building",
     "organization.view_unit",
 ]
-_VIEW_COMPLAINTS = ["complaints.view_complaint"]
-_HANDLE_COMPLAINTS = ["complaints.view_complaint", "complaints.add_complaint", "complaints.change_complaint"]
+_VIEW_COMPLAINTS = ["complaints.view_complaint", "complaints.view_defecttype"]
+_HANDLE_COMPLAINTS = [
+    "complaints.view_complaint",
+    "complaints.view_defecttype",
+    "complaints.add_complaint",
+    "complaints.change_complaint",
+]
 _LOWER_TIERS = ["complaints.lower_tier"]
 # The company's canned replies (短语): everyone who handles complaints inserts them; managers keep them.
 _CANNED_REPLIES = ["complaints.manage_cannedreply"]
 # The word lists risk signals are read with (complaints.RiskWord, edited in the admin).
 _RISK_WORDS = ["complaints.view_riskword", "complaints.add_riskword", "complaints.change_riskword"]
+# The defect catalogue (complaints.DefectType, edited in the admin): the group centre keeps it.
+_DEFECT_TYPES = ["complaints.add_defecttype", "complaints.change_defecttype"]
 _VIEW_CUSTOMERS = ["customers.view_customer", "customers.view_purchase", "customers.view_communication"]
 _WORK_WITH_CUSTOMERS = [
     *_VIEW_CUSTOMERS,
@@ -179,6 +186,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _LOWER_TIERS
     + _CANNED_REPLIES
     + _RISK_WORDS
+    + _DEFECT_TYPES
     + _EDIT_UNITS
     + _DUTY_HANDLERS
     + _CUSTOMER_MANAGERS

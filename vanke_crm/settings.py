@@ -350,6 +350,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=8, day_of_week=1),
         "args": ("weekly",),
     },
+    "quarterly-defect-handbook": {
+        "task": "complaints.tasks.send_defect_handbook",
+        "schedule": crontab(minute=30, hour=8, day_of_month=1, month_of_year="1,4,7,10"),
+    },
 }
 # Webhook targets on private, loopback or link-local networks are refused (SSRF) unless their host
 # is listed here (names or addresses, comma-separated), e.g. an integrator inside the company network.

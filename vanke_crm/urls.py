@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
+from complaints.defect_api import DefectRegisterView, DefectTypeViewSet, TopDefectsView
 from complaints.reports.api import ContractorReportView, MonthlyReportView, WeeklyReportView
 from complaints.risk_api import ComplaintRiskViewSet
 from core.exceptions import api_not_found
@@ -60,6 +61,7 @@ router.register("units", UnitViewSet)
 router.register("staff", StaffViewSet, basename="staff")
 router.register("complaints", ComplaintViewSet)
 router.register("complaints", ComplaintRiskViewSet, basename="complaint-risk")
+router.register("defect-types", DefectTypeViewSet)
 router.register("customers", CustomerViewSet)
 router.register("purchases", PurchaseViewSet)
 router.register("communications", CommunicationViewSet)
@@ -104,6 +106,8 @@ urlpatterns = [
     path("api/v1/reports/surveys/", SurveyReportView.as_view(), name="report-surveys"),
     path("api/v1/reports/service-check/", QuarterlyCheckView.as_view(), name="report-service-check"),
     path("api/v1/reports/service-board/", ServiceBoardView.as_view(), name="report-service-board"),
+    path("api/v1/defects/register/", DefectRegisterView.as_view(), name="defect-register-api"),
+    path("api/v1/defects/top/", TopDefectsView.as_view(), name="defect-top-api"),
     path("api/v1/reports/surveys/scorecard/", ScorecardView.as_view(), name="report-scorecard"),
     path(
         "api/v1/reports/surveys/scorecard/weights/",

@@ -17,6 +17,7 @@ for the intake's evaluation).
 
 from .callbacks import complaint_callback, complaint_confirm_solved
 from .canned import canned_reply_create, canned_reply_set_active, canned_reply_update
+from .defects import check_defect_type, complaint_set_defect_type, install_default_defect_types
 from .escalation import escalate_due, evaluate, facts_for, issue_group_complainants
 from .grouping import (
     Cluster,
@@ -62,6 +63,7 @@ __all__ = [
     "canned_reply_create",
     "canned_reply_set_active",
     "canned_reply_update",
+    "check_defect_type",
     "complaint_add_plan",
     "complaint_add_progress",
     "complaint_assign",
@@ -75,6 +77,7 @@ __all__ = [
     "complaint_owner_reply",
     "complaint_rate",
     "complaint_reopen",
+    "complaint_set_defect_type",
     "complaint_set_facts",
     "complaint_transition",
     "complaint_unlink_follows",
@@ -82,6 +85,7 @@ __all__ = [
     "evaluate",
     "facts_for",
     "follows_text",
+    "install_default_defect_types",
     "install_default_risk_words",
     "issue_group_complainants",
     "issue_group_link",

@@ -114,15 +114,20 @@ class Cluster:
         return [pk for pk, _number in self.complaints]
 
 
-def complaint_clusters(*, user, now: datetime | None = None, limit: int = CLUSTERS_SHOWN) -> list[Cluster]:
+def complaint_clusters(
+    *, user, now: datetime | None = None, limit: int = CLUSTERS_SHOWN, building_id: int | None = None
+) -> list[Cluster]:
     """Suggested issue groups among the complaints ``user`` sees, in one query: complaints received in
     the last CLUSTER_WINDOW, grouped by project, building and category, from CLUSTER_MIN_COMPLAINANTS
     or more complainants, in two or more issue groups (a complaint on its own is its own group), at
-    least one still open. It reads the complaints through the (company, received_at) index."""
+    least one still open. It reads the complaints through the (company, received_at) index. With
+    ``building_id``, only that building's (the defect register's hotspots link here)."""
     now = now or timezone.now()
+    complaints = Complaint.objects.visible_to(user)
+    if building_id is not None:
+        complaints = complaints.filter(unit__building_id=building_id)
     rows = (
-        Complaint.objects.visible_to(user)
-        .filter(received_at__gt=now - rules.CLUSTER_WINDOW, received_at__lte=now)
+        complaints.filter(received_at__gt=now - rules.CLUSTER_WINDOW, received_at__lte=now)
         .values("project_id", "project__name", "unit__building_id", "unit__building__name", "category")
         .annotate(
             complainants=Count(_complainant(), distinct=True),

@@ -24,8 +24,9 @@ from customers.models import Customer
 from organization.models import Project, Unit
 
 from .. import attachments, rules
-from ..models import Complaint, ComplaintEvent, NumberSequence, RiskSignal, Status
+from ..models import Complaint, ComplaintEvent, DefectType, NumberSequence, RiskSignal, Status
 from . import grouping, ownership
+from .defects import check_defect_type
 from .escalation import _group_members, _issue_root, evaluate
 from .notifications import _text_complainant
 from .risk import risk_signals_read
@@ -47,6 +48,7 @@ class Intake:
     contact_name: str = ""
     contact_phone: str = ""
     sub_category: str = ""
+    defect_type: DefectType | None = None
     complainant_count: int = 1
     litigation: str = "none"
     media: str = "none"
@@ -82,6 +84,7 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         raise DomainError(_("The received time is in the future."), code="received_in_future")
     if intake.unit is not None and intake.unit.building.project_id != intake.project.pk:
         raise DomainError(_("The unit is not in the chosen project."), code="unit_not_in_project")
+    check_defect_type(intake.defect_type, category=intake.category)
     for related in (intake.same_issue_as, intake.follows):
         if related is not None and related.company_id != intake.project.company_id:
             raise DomainError(_("Only complaints of the same company can be linked."), code="other_company")
@@ -129,6 +132,7 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         channel=intake.channel,
         category=intake.category,
         sub_category=intake.sub_category,
+        defect_type=intake.defect_type,
         title=intake.title,
         description=intake.description,
         received_at=received_at,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from complaints import services as complaints
-from complaints.models import Complaint, Contractor
+from complaints.models import Complaint, Contractor, DefectType
 from core import outbox
 from core.models import Job, OutboundMessage
 from customers import services as customers
@@ -70,6 +70,7 @@ def complaint_story(*, project, unit, staff, manager, customer) -> dict[str, Com
             channel="hotline",
             category="construction",
             sub_category="渗漏水",
+            defect_type=DefectType.objects.get(code="WP-02"),
             title="卫生间天花板渗漏水",
             description="业主反映卫生间天花板渗漏水，楼上住户装修后开始出现，希望尽快处理。",
             received_at=now - timedelta(days=3),
@@ -120,6 +121,7 @@ def complaint_story(*, project, unit, staff, manager, customer) -> dict[str, Com
                 project=project,
                 channel="hotline",
                 category="construction",
+                defect_type=DefectType.objects.get(code="WP-05"),
                 title="地下车库顶板渗漏水",
                 description="地下车库B区顶板多处渗水，车辆被污水弄脏。",
                 contact_name=name,
@@ -352,6 +354,8 @@ def seed_site() -> Site:
         "canned-reply-new": "/complaints/replies/new/",
         "reports-print": "/reports/print/",
         "webhooks": "/webhooks/",
+        "defects": f"/defects/?project={project.pk}",
+        "defects-top": "/defects/top/",
         # public pages
         "login": "/login/",
         "public-complaint": "/complain/",
@@ -402,6 +406,8 @@ def seed_site() -> Site:
                 "canned-reply-new",
                 "reports-print",
                 "webhooks",
+                "defects",
+                "defects-top",
             ],
             "group_cr": [
                 *STAFF_PAGES,
@@ -412,6 +418,8 @@ def seed_site() -> Site:
                 "merge",
                 "clusters",
                 "canned-replies",
+                "defects",
+                "defects-top",
             ],
             "auditor": [*STAFF_PAGES, "customer", "audit", "survey-report", "member"],
         },
