@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from organization import roles
@@ -13,6 +15,13 @@ def fresh_cache():
     its database rows are rolled back, and the cache must not outlive them."""
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def site_language_afterwards():
+    """A request in English leaves English active in this thread; the next test expects the site's."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

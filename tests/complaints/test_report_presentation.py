@@ -10,7 +10,6 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
@@ -70,13 +69,6 @@ def october(company_a, company_b, staff_a):
             recorded_by=staff_a,
         )
     return made
-
-
-@pytest.fixture(autouse=True)
-def site_language_afterwards():
-    """A request in English leaves English active in this thread; the next test expects the site's."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
