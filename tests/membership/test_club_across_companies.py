@@ -137,6 +137,23 @@ def test_staff_pages_show_the_companys_own_file_and_entries(bought_from_both, st
     assert f"/customers/{bought_from_both['file_b']}/" in html
     assert f"/customers/{bought_from_both['file_a']}/" not in html
     assert "0808" in html and "1201" not in html
+    file_page = client.get(f"/customers/{bought_from_both['file_b']}/").content.decode()
+    assert 'id="customer-membership"' in file_page and member.number in file_page
+
+
+def test_the_members_own_page_offers_both_companies_events(bought_from_both, company_a, company_b):
+    member = Member.objects.get()
+    for company, title in ((company_a, "深圳中秋晚会"), (company_b, "北京亲子运动会")):
+        Event.objects.create(
+            company=company,
+            title=title,
+            kind="festival",
+            starts_at=timezone.now() + timedelta(days=3),
+            place="会所",
+            capacity=5,
+        )
+    html = Client().get(f"/m/{member.token}/").content.decode()
+    assert "深圳中秋晚会" in html and "北京亲子运动会" in html
 
 
 def test_an_import_joins_the_same_membership(company_a, company_b):
