@@ -381,7 +381,11 @@ class Redemption(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    company_lookup = "member__company"
+    # The company whose gift or property fee it is (a member may be served by several companies).
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("company")
+    )
+    company_lookup = "company"
 
     objects = ScopedManager()
 

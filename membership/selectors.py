@@ -115,8 +115,12 @@ def history(
     return list(entries[:limit])
 
 
-def signups_of(*, member: Member, limit: int = PAGE_SIZE) -> list[EventSignup]:
-    return list(EventSignup.objects.filter(member=member).select_related("event").order_by("-id")[:limit])
+def signups_of(*, member: Member, limit: int = PAGE_SIZE, user=None) -> list[EventSignup]:
+    """The member's sign-ups; for staff (``user``) those for the events of the companies they see."""
+    signups = EventSignup.objects.filter(member=member)
+    if user is not None:
+        signups = signups.visible_to(user)
+    return list(signups.select_related("event").order_by("-id")[:limit])
 
 
 def upcoming_events(*, company_ids, limit: int = PAGE_SIZE) -> list[Event]:
@@ -201,14 +205,20 @@ def offers_for(*, company_ids) -> list[Offer]:
     )
 
 
-def redemptions_of(*, member: Member, limit: int = 20) -> list[Redemption]:
-    return list(Redemption.objects.filter(member=member).select_related("gift").order_by("-id")[:limit])
+def redemptions_of(*, member: Member, limit: int = 20, user=None) -> list[Redemption]:
+    """The member's redemptions; for staff (``user``) those of the companies they see."""
+    redemptions = Redemption.objects.filter(member=member)
+    if user is not None:
+        redemptions = redemptions.visible_to(user)
+    return list(redemptions.select_related("gift").order_by("-id")[:limit])
 
 
-def codes_of(*, member: Member) -> list[OfferCode]:
-    return list(
-        OfferCode.objects.filter(member=member).select_related("offer__merchant").order_by("-id")[:PAGE_SIZE]
-    )
+def codes_of(*, member: Member, user=None) -> list[OfferCode]:
+    """The member's offer codes; for staff (``user``) those of the companies they see."""
+    codes = OfferCode.objects.filter(member=member)
+    if user is not None:
+        codes = codes.visible_to(user)
+    return list(codes.select_related("offer__merchant").order_by("-id")[:PAGE_SIZE])
 
 
 def merchant_usage(*, user) -> list[Merchant]:

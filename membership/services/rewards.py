@@ -86,7 +86,12 @@ def gift_redeem(*, member: Member, gift: Gift, by=None) -> Redemption:
             % {"needed": gift.points, "balance": member.balance}
         )
     redemption = Redemption.objects.create(
-        member=member, kind=Redemption.Kind.GIFT, gift=gift, points=gift.points, by=by
+        member=member,
+        kind=Redemption.Kind.GIFT,
+        gift=gift,
+        points=gift.points,
+        by=by,
+        company_id=gift.company_id,
     )
     _take(
         member,
@@ -119,8 +124,15 @@ def fee_offset_redeem(*, member: Member, amount: Decimal, by=None) -> Redemption
             _("Not enough points: %(needed)s needed, the balance is %(balance)s.")
             % {"needed": points, "balance": member.balance}
         )
+    # The serving company's staff offset its property fee; the member on their own page: the joining one's.
+    company_id = getattr(by, "company_id", None) or member.company_id
     redemption = Redemption.objects.create(
-        member=member, kind=Redemption.Kind.FEE_OFFSET, points=points, amount=amount, by=by
+        member=member,
+        kind=Redemption.Kind.FEE_OFFSET,
+        points=points,
+        amount=amount,
+        by=by,
+        company_id=company_id,
     )
     _take(
         member,
@@ -129,7 +141,7 @@ def fee_offset_redeem(*, member: Member, amount: Decimal, by=None) -> Redemption
         reason=str(_("Property-fee offset: %(amount)s yuan") % {"amount": amount}),
         source=f"redemption:{redemption.pk}",
         idempotency_key=f"redemption:{redemption.pk}",
-        company_id=getattr(by, "company_id", None),  # the serving company's staff; else the member's
+        company_id=company_id,
     )
     return redemption
 

@@ -61,9 +61,9 @@ def member_detail(request, member_id: int):
             "member": member,
             "entries": entries,
             "older": entries[-1].pk if len(entries) == selectors.PAGE_SIZE else None,
-            "signups": selectors.signups_of(member=member),
-            "codes": selectors.codes_of(member=member),
-            "redemptions": selectors.redemptions_of(member=member),
+            "signups": selectors.signups_of(member=member, user=request.user),
+            "codes": selectors.codes_of(member=member, user=request.user),
+            "redemptions": selectors.redemptions_of(member=member, user=request.user),
             # A bearer key to the member's page: only for staff who hand it to the member.
             "private_link": request.build_absolute_uri(reverse("member-page", args=[member.token]))
             if request.user.has_perm(VIEW_LINK)

@@ -119,6 +119,31 @@ def test_company_b_signs_the_member_up_for_its_event_and_awards_its_points(
     assert services.ledger_mismatches() == []
 
 
+def test_redemptions_belong_to_the_company_whose_gift_or_fee_it_is(
+    bought_from_both, staff_a, staff_b, company_b
+):
+    from membership.models import Gift, Redemption
+
+    member = Member.objects.get()
+    gift = Gift.objects.create(company=company_b, name="北京烤鸭券", points=500, stock=3)
+    assert (
+        api_as(staff_a).post(f"/api/v1/members/{member.pk}/redeem-gift/", {"gift": gift.pk}).status_code
+        == 400
+    )
+    redeemed = api_as(staff_b).post(f"/api/v1/members/{member.pk}/redeem-gift/", {"gift": gift.pk})
+    assert redeemed.status_code == 201, redeemed.content
+    offset = api_as(staff_b).post(f"/api/v1/members/{member.pk}/fee-offset/", {"amount": "1.00"})
+    assert offset.status_code == 201
+    assert set(Redemption.objects.values_list("company_id", flat=True)) == {company_b.pk}
+    assert set(PointEntry.objects.filter(kind="spend").values_list("company_id", flat=True)) == {company_b.pk}
+    member.refresh_from_db()
+    assert member.balance == 2000 - 500 - 100
+    client = Client()
+    client.force_login(staff_a)
+    assert "北京烤鸭券" not in client.get(f"/club/members/{member.pk}/").content.decode()
+    assert services.ledger_mismatches() == []
+
+
 def test_a_third_company_does_not_see_the_member(bought_from_both):
     company_c = CompanyFactory(name="上海万科", city="上海")
     staff_c = UserFactory(username="staff_c", company=company_c, role=roles.FRONTLINE_STAFF)
