@@ -323,3 +323,36 @@ def test_periodic_callbacks_follow_a_corrected_move_in(company_a, integrator):
     assert task.due_on == rules.add_months(corrected, 3)
     services.generate_periodic_callbacks()
     assert ServiceTask.objects.filter(action__code="periodic_callback").count() == 1
+
+
+def test_the_migration_keeps_one_delivery_callback_per_unit(company_a, staff_a):
+    """Before: keyed by date and co-owner. The earliest done one becomes the unit's call-back, the
+    open duplicates go, other done ones stay as history under their old occasion."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "touchpoints.migrations.0007_one_delivery_callback_per_unit_and_periodic_callbacks"
+    )
+    unit = UnitFactory(building__project=ProjectFactory(company=company_a))
+    owners = [PurchaseFactory(unit=unit, delivery_date=timezone.localdate()).customer for _ in range(2)]
+    action = ActionType.objects.get(code="delivery_callback")
+    common = {"action": action, "company": company_a, "project": unit.building.project, "unit": unit}
+    common["needs_outcome"] = True
+    day = timezone.localdate()
+    open_first = ServiceTask.objects.create(
+        customer=owners[0], occasion="delivery-2026-01-01", due_on=day, **common
+    )
+    corrected = ServiceTask.objects.create(
+        customer=owners[0], occasion="delivery-2026-01-03", due_on=day, **common
+    )
+    co_owner = ServiceTask.objects.create(
+        customer=owners[1], occasion="delivery-2026-01-01", due_on=day, **common
+    )
+    services.task_complete(task=corrected, note="满意", by=staff_a, outcome="satisfied", channel="phone")
+    migration.one_delivery_callback_per_unit(apps, None)
+    assert list(ServiceTask.objects.filter(unit=unit).values_list("pk", "occasion")) == [
+        (corrected.pk, "delivery")
+    ]
+    assert not ServiceTask.objects.filter(pk__in=[open_first.pk, co_owner.pk]).exists()
