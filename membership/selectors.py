@@ -64,10 +64,37 @@ def seen_by(members: list[Member], user, *, homes: bool = True) -> list[Member]:
     Two queries (one without ``homes``) for any number of members; the instances are for reading,
     not for saving."""
     scope = scope_for(user)
+    for member in members:  # the same instance may be rendered for several viewers (webhooks)
+        if not hasattr(member, "joining_customer"):
+            member.joining_customer = member.customer
+        member.customer = member.joining_customer
+        member.seen_by = getattr(user, "pk", None)
     if scope.all_companies or scope.company_id is None:
         for member in members:
             member.seen_homes = member.homes
         return members
+    files = {
+        link.member_id: link.customer
+        for link in MemberCompany.objects.filter(
+            member__in=members, company_id=scope.company_id
+        ).select_related("customer")
+    }
+    counts = (
+        dict(
+            Purchase.objects.filter(customer_id__in=[c.pk for c in files.values()])
+            .values("customer_id")
+            .annotate(n=Count("id"))
+            .values_list("customer_id", "n")
+        )
+        if homes
+        else {}
+    )
+    for member in members:
+        customer = files.get(member.pk)
+        if customer is not None:
+            member.customer = customer
+        member.seen_homes = counts.get(customer.pk, 0) if customer is not None else 0
+    return members
     files = {
         link.member_id: link.customer
         for link in MemberCompany.objects.filter(

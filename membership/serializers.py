@@ -54,9 +54,12 @@ class MemberSerializer(serializers.ModelSerializer):
         list_serializer_class = MemberListSerializer
 
     def to_representation(self, member):
-        if not hasattr(member, "seen_homes"):
-            request = self.context.get("request")
-            selectors.seen_by([member], request.user if request is not None else None)
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        if getattr(member, "seen_by", False) != getattr(user, "pk", None) or not hasattr(
+            member, "seen_homes"
+        ):
+            selectors.seen_by([member], user)
         return super().to_representation(member)
 
     def get_homes(self, member) -> int:

@@ -204,3 +204,21 @@ def test_an_import_joins_the_same_membership(company_a, company_b):
     }
     assert (member.homes, member.balance, member.level) == (2, 2000, "silver")
     assert services.ledger_mismatches() == []
+
+
+def test_one_instance_rendered_for_each_company_shows_each_its_own_file(
+    bought_from_both, staff_a, staff_b, group_user
+):
+    """Webhooks render one member for several subscribers in turn: no viewer's file leaks to the next."""
+    from core.webhooks.registry import RenderRequest
+    from membership.serializers import MemberSerializer
+
+    member = Member.objects.select_related("customer").get()
+
+    def render(user):
+        return MemberSerializer(member, context={"request": RenderRequest(user)}).data
+
+    assert render(group_user)["homes"] == 2
+    assert (render(staff_b)["customer"], render(staff_b)["homes"]) == (bought_from_both["file_b"], 1)
+    assert render(staff_a)["customer"] == bought_from_both["file_a"]
+    assert render(group_user)["customer"] == bought_from_both["file_a"]  # the file they joined with
