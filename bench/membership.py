@@ -15,7 +15,7 @@ from django.utils import timezone
 from bench.common import Sizes, client_for, median_ms, queries_of_request, vacuum
 from customers.models import Customer
 from membership import services as club
-from membership.models import Member, PointEntry
+from membership.models import Member, MemberCompany, PointEntry
 from organization.models import Company, User
 
 MEMBERS = 1_000
@@ -72,7 +72,12 @@ def seed_members(company: Company, count: int) -> list[int]:
         )
         for c in customers
     )
-    return list(Member.objects.filter(customer__in=customers).values_list("id", flat=True))
+    members = list(Member.objects.filter(customer__in=customers).values_list("id", "customer_id"))
+    MemberCompany.objects.bulk_create(
+        MemberCompany(member_id=member_id, company=company, customer_id=customer_id)
+        for member_id, customer_id in members
+    )
+    return [member_id for member_id, _customer_id in members]
 
 
 def measure(sizes: Sizes) -> dict:

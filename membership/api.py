@@ -114,7 +114,9 @@ class MemberViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["get"], filterset_class=None, serializer_class=PointEntrySerializer)
     def ledger(self, request, pk=None):
         member = self.get_object()
-        page = self.paginate_queryset(PointEntry.objects.filter(member=member).order_by("-id"))
+        # Only the entries of the caller's companies: another company's purchases and gifts are its own.
+        entries = PointEntry.objects.filter(member=member).visible_to(request.user).order_by("-id")
+        page = self.paginate_queryset(entries)
         return self.get_paginated_response(PointEntrySerializer(page, many=True).data)
 
     @extend_schema(request=GiftInput, responses={201: RedemptionSerializer, **REFUSED})

@@ -23,9 +23,11 @@ class MemberSearchForm(forms.Form):
 class GiftRedeemForm(forms.Form):
     gift = forms.ModelChoiceField(label=_("gift"), queryset=Gift.objects.none())
 
-    def __init__(self, *args, member: Member, **kwargs):
+    def __init__(self, *args, member: Member, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gift"].queryset = Gift.objects.filter(company_id=member.company_id, active=True)
+        gifts = Gift.objects.filter(company__in=member.companies.values("company_id"), active=True)
+        # Staff redeem their own company's gifts for the member (a group-level user any of them).
+        self.fields["gift"].queryset = gifts.visible_to(user) if user is not None else gifts
 
 
 class FeeOffsetForm(forms.Form):

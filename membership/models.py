@@ -44,11 +44,16 @@ class Member(models.Model):
     customer = models.OneToOneField(
         Customer, on_delete=models.CASCADE, related_name="membership", verbose_name=_("customer")
     )
-    # The company of the purchase that made the customer a member; staff of that company serve them.
+    # The company of the purchase that made the customer a member (its file is ``customer``). Every
+    # company the member bought from serves them: one ``MemberCompany`` row each, with its own file.
     company = models.ForeignKey(
         Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company")
     )
     number = models.CharField(_("member number"), max_length=20, unique=True)
+    # The person across the group's companies (each company keeps its own file of them): a buyer
+    # whose phone is a member's joins that membership in their company, not a second one. Empty on
+    # memberships that were split before (two companies, two members) and are kept as they were.
+    phone = models.CharField(max_length=11, unique=True, null=True, blank=True, editable=False)
     joined_via = models.CharField(_("joined by"), max_length=20, choices=JoinedVia.choices)
     referred_by = models.ForeignKey(
         "self",
@@ -92,9 +97,48 @@ class Member(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.customer.name}"
 
+    @staticmethod
+    def scope_condition(company_id: int):
+        """A member is seen by the staff of every company that serves them (core.scoping)."""
+        return models.Exists(
+            MemberCompany.objects.filter(member=models.OuterRef("pk"), company_id=company_id)
+        )
+
+    def served_by(self, company_id: int) -> bool:
+        """Whether the company serves this member (they bought from it): its events, gifts and
+        offers are open to them."""
+        return MemberCompany.objects.filter(member=self, company_id=company_id).exists()
+
     @property
     def benefits(self) -> list[str]:
         return [Benefit(code).label for code in benefits_for(self.level)]
+
+
+class MemberCompany(models.Model):
+    """A company that serves the member (万客会 across companies): the member bought a home from it,
+    and it keeps its own customer file of them. Its staff see the member with that file and its
+    homes, sign them up for its events and award its points; one ledger stays with the member."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="companies")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company")
+    )
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="club_membership", verbose_name=_("customer")
+    )
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    company_lookup = "company"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("company serving a member")
+        verbose_name_plural = _("companies serving members")
+        constraints = [models.UniqueConstraint(fields=["member", "company"], name="member_company_once")]
+        indexes = [models.Index(fields=["company", "member"], name="member_company_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.company_id}"
 
 
 class PointEntry(models.Model):
@@ -115,7 +159,12 @@ class PointEntry(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     remaining = models.PositiveIntegerField(default=0, editable=False)
-    company_lookup = "member__company"
+    # The company whose business event it records (its purchase, event, gift): each company's staff
+    # see the entries it wrote; the balance is the member's, over all of them.
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("company")
+    )
+    company_lookup = "company"
 
     objects = ScopedManager()
 
@@ -132,6 +181,7 @@ class PointEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["member", "-id"], name="point_entry_history"),
+            models.Index(fields=["company", "-id"], name="point_entry_company"),
             # Open lots of a member, oldest expiry first (spends consume them in this order).
             models.Index(
                 fields=["member", "expires_at", "id"],
@@ -334,7 +384,11 @@ class Redemption(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    company_lookup = "member__company"
+    # The company whose gift or property fee it is (a member may be served by several companies).
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("company")
+    )
+    company_lookup = "company"
 
     objects = ScopedManager()
 

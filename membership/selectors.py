@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.scoping import scope_for
 from customers import rules as customer_rules
+from customers.models import Purchase
 
 from .models import (
     Campaign,
@@ -13,6 +15,7 @@ from .models import (
     EventSignup,
     Gift,
     Member,
+    MemberCompany,
     Merchant,
     Offer,
     OfferCode,
@@ -28,28 +31,92 @@ def member_list(*, user, q: str = "", level: str = "", after: int | None = None,
     members = Member.objects.visible_to(user).select_related("customer").order_by("-id")
     q = q.strip()
     if q:
+        files = MemberCompany.objects.visible_to(user).filter(member=OuterRef("pk"))
         if q.upper().startswith("WK"):
             members = members.filter(number=q.upper())
         elif q.isdigit() and len(q) == 4:
-            members = members.filter(customer__phone_tail=q)
+            members = members.filter(Exists(files.filter(customer__phone_tail=q)))
         elif q.isdigit() and len(q) == 11:
-            members = members.filter(customer__phone=q)
+            members = members.filter(Exists(files.filter(customer__phone=q)))
         else:
-            members = members.filter(customer__name=q)
+            members = members.filter(Exists(files.filter(customer__name=q)))
     if level:
         members = members.filter(level=level)
     if after:
         members = members.filter(id__lt=after)
-    return list(members[: limit + 1])
+    return seen_by(list(members[: limit + 1]), user, homes=False)
 
 
 def member_get(*, user, member_id: int) -> Member | None:
-    return (
+    member = (
         Member.objects.visible_to(user)
         .select_related("customer", "company", "referred_by")
         .filter(pk=member_id)
         .first()
     )
+    return seen_by([member], user)[0] if member is not None else None
+
+
+def seen_by(members: list[Member], user, *, homes: bool = True) -> list[Member]:
+    """The members as the user's company sees them (万客会 across companies): ``customer`` becomes
+    that company's own file of the person and ``seen_homes`` the homes bought from it, so nothing
+    another company recorded shows. A group-level user sees the file they joined with and all homes.
+    Two queries (one without ``homes``) for any number of members; the instances are for reading,
+    not for saving."""
+    scope = scope_for(user)
+    for member in members:  # the same instance may be rendered for several viewers (webhooks)
+        if not hasattr(member, "joining_customer"):
+            member.joining_customer = member.customer
+        member.customer = member.joining_customer
+        member.seen_by = getattr(user, "pk", None)
+    if scope.all_companies or scope.company_id is None:
+        for member in members:
+            member.seen_homes = member.homes
+        return members
+    files = {
+        link.member_id: link.customer
+        for link in MemberCompany.objects.filter(
+            member__in=members, company_id=scope.company_id
+        ).select_related("customer")
+    }
+    counts = (
+        dict(
+            Purchase.objects.filter(customer_id__in=[c.pk for c in files.values()])
+            .values("customer_id")
+            .annotate(n=Count("id"))
+            .values_list("customer_id", "n")
+        )
+        if homes
+        else {}
+    )
+    for member in members:
+        customer = files.get(member.pk)
+        if customer is not None:
+            member.customer = customer
+        member.seen_homes = counts.get(customer.pk, 0) if customer is not None else 0
+    return members
+    files = {
+        link.member_id: link.customer
+        for link in MemberCompany.objects.filter(
+            member__in=members, company_id=scope.company_id
+        ).select_related("customer")
+    }
+    counts = (
+        dict(
+            Purchase.objects.filter(customer_id__in=[c.pk for c in files.values()])
+            .values("customer_id")
+            .annotate(n=Count("id"))
+            .values_list("customer_id", "n")
+        )
+        if homes
+        else {}
+    )
+    for member in members:
+        customer = files.get(member.pk)
+        if customer is not None:
+            member.customer = customer
+        member.seen_homes = counts.get(customer.pk, 0) if customer is not None else 0
+    return members
 
 
 def member_visible(*, user, member: Member) -> bool:
@@ -62,22 +129,31 @@ def member_by_token(token: str) -> Member | None:
     return Member.objects.select_related("customer", "company").filter(token=token).first()
 
 
-def history(*, member: Member, limit: int = PAGE_SIZE, before: int | None = None) -> list[PointEntry]:
-    """The member's ledger, newest first, one index range (member, -id)."""
+def history(
+    *, member: Member, limit: int = PAGE_SIZE, before: int | None = None, user=None
+) -> list[PointEntry]:
+    """The member's ledger, newest first, one index range (member, -id); for staff (``user``) only
+    the entries of the companies they see (the member's own page shows them all)."""
     entries = PointEntry.objects.filter(member=member).order_by("-id")
+    if user is not None:
+        entries = entries.visible_to(user)
     if before:
         entries = entries.filter(id__lt=before)
     return list(entries[:limit])
 
 
-def signups_of(*, member: Member, limit: int = PAGE_SIZE) -> list[EventSignup]:
-    return list(EventSignup.objects.filter(member=member).select_related("event").order_by("-id")[:limit])
+def signups_of(*, member: Member, limit: int = PAGE_SIZE, user=None) -> list[EventSignup]:
+    """The member's sign-ups; for staff (``user``) those for the events of the companies they see."""
+    signups = EventSignup.objects.filter(member=member)
+    if user is not None:
+        signups = signups.visible_to(user)
+    return list(signups.select_related("event").order_by("-id")[:limit])
 
 
-def upcoming_events(*, company_id: int, limit: int = PAGE_SIZE) -> list[Event]:
+def upcoming_events(*, company_ids, limit: int = PAGE_SIZE) -> list[Event]:
     return list(
         Event.objects.filter(
-            company_id=company_id, starts_at__gt=timezone.now(), called_off_at__isnull=True
+            company_id__in=company_ids, starts_at__gt=timezone.now(), called_off_at__isnull=True
         ).order_by("starts_at", "id")[:limit]
     )
 
@@ -119,11 +195,17 @@ def campaign_list(*, user, limit: int = 100) -> list[Campaign]:
     return list(Campaign.objects.visible_to(user).select_related("created_by")[:limit])
 
 
+def serving_companies(member: Member) -> list[int]:
+    """The companies that serve the member (万客会 across companies): their events, gifts and offers
+    are the member's."""
+    return list(MemberCompany.objects.filter(member=member).values_list("company_id", flat=True))
+
+
 # --- What a member reaches from their own page (the token is the key, the company the scope) -----
 
 
 def member_event(*, member: Member, event_id: int) -> Event | None:
-    return Event.objects.filter(pk=event_id, company_id=member.company_id).first()
+    return Event.objects.filter(pk=event_id, company_id__in=serving_companies(member)).first()
 
 
 def member_signup(*, member: Member, event_id: int) -> EventSignup | None:
@@ -131,33 +213,39 @@ def member_signup(*, member: Member, event_id: int) -> EventSignup | None:
 
 
 def member_gift(*, member: Member, gift_id: int) -> Gift | None:
-    return Gift.objects.filter(pk=gift_id, company_id=member.company_id).first()
+    return Gift.objects.filter(pk=gift_id, company_id__in=serving_companies(member)).first()
 
 
 def member_offer(*, member: Member, offer_id: int) -> Offer | None:
-    return Offer.objects.filter(pk=offer_id, merchant__company_id=member.company_id).first()
+    return Offer.objects.filter(pk=offer_id, merchant__company_id__in=serving_companies(member)).first()
 
 
-def gifts_for(*, company_id: int) -> list[Gift]:
-    return list(Gift.objects.filter(company_id=company_id, active=True).order_by("points", "id"))
+def gifts_for(*, company_ids) -> list[Gift]:
+    return list(Gift.objects.filter(company_id__in=company_ids, active=True).order_by("points", "id"))
 
 
-def offers_for(*, company_id: int) -> list[Offer]:
+def offers_for(*, company_ids) -> list[Offer]:
     return list(
         Offer.objects.filter(
-            merchant__company_id=company_id, merchant__active=True, valid_until__gte=timezone.localdate()
+            merchant__company_id__in=company_ids, merchant__active=True, valid_until__gte=timezone.localdate()
         ).select_related("merchant")
     )
 
 
-def redemptions_of(*, member: Member, limit: int = 20) -> list[Redemption]:
-    return list(Redemption.objects.filter(member=member).select_related("gift").order_by("-id")[:limit])
+def redemptions_of(*, member: Member, limit: int = 20, user=None) -> list[Redemption]:
+    """The member's redemptions; for staff (``user``) those of the companies they see."""
+    redemptions = Redemption.objects.filter(member=member)
+    if user is not None:
+        redemptions = redemptions.visible_to(user)
+    return list(redemptions.select_related("gift").order_by("-id")[:limit])
 
 
-def codes_of(*, member: Member) -> list[OfferCode]:
-    return list(
-        OfferCode.objects.filter(member=member).select_related("offer__merchant").order_by("-id")[:PAGE_SIZE]
-    )
+def codes_of(*, member: Member, user=None) -> list[OfferCode]:
+    """The member's offer codes; for staff (``user``) those of the companies they see."""
+    codes = OfferCode.objects.filter(member=member)
+    if user is not None:
+        codes = codes.visible_to(user)
+    return list(codes.select_related("offer__merchant").order_by("-id")[:PAGE_SIZE])
 
 
 def merchant_usage(*, user) -> list[Merchant]:

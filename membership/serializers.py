@@ -9,7 +9,7 @@ from customers import rules as customer_rules
 from customers.models import Customer
 from organization.models import Company, Project
 
-from . import rules
+from . import rules, selectors
 from .forms import MAX_CAPACITY, MAX_POINTS, MAX_STOCK
 from .models import (
     Campaign,
@@ -26,12 +26,23 @@ from .models import (
 )
 
 
+class MemberListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        members = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        selectors.seen_by(members, request.user if request is not None else None)
+        return super().to_representation(members)
+
+
 class MemberSerializer(serializers.ModelSerializer):
-    """A member as the API shows it; the phone is always masked here."""
+    """A member as the API shows it to the caller's company (万客会 across companies): its own file
+    of the person (``customer``, name, phone, always masked) and the homes bought from it; level,
+    balance and number are the member's, one ledger for every company that serves them."""
 
     name = serializers.CharField(source="customer.name", read_only=True)
     phone = serializers.SerializerMethodField()
     benefits = serializers.SerializerMethodField()
+    homes = serializers.SerializerMethodField()
 
     class Meta:
         model = Member
@@ -53,6 +64,20 @@ class MemberSerializer(serializers.ModelSerializer):
             "joined_at",
         ]
         read_only_fields = fields
+        list_serializer_class = MemberListSerializer
+
+    def to_representation(self, member):
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        if getattr(member, "seen_by", False) != getattr(user, "pk", None) or not hasattr(
+            member, "seen_homes"
+        ):
+            selectors.seen_by([member], user)
+        return super().to_representation(member)
+
+    def get_homes(self, member) -> int:
+        """Homes the member bought from the caller's company (all of them for group-level callers)."""
+        return member.seen_homes
 
     def get_phone(self, member) -> str:
         return customer_rules.mask_phone(member.customer.phone)

@@ -9,7 +9,7 @@ def club_entries_of(customer, user, limit):
     """Club activity on the customer timeline: events attended and points earned or spent."""
     attended = (
         EventSignup.objects.visible_to(user)
-        .filter(member__customer=customer, attended_at__isnull=False)
+        .filter(member__companies__customer=customer, attended_at__isnull=False)
         .select_related("event")
         .order_by("-attended_at")[:limit]
     )
@@ -21,7 +21,9 @@ def club_entries_of(customer, user, limit):
             body=signup.event.place,
         )
     for entry in (
-        PointEntry.objects.visible_to(user).filter(member__customer=customer).order_by("-id")[:limit]
+        PointEntry.objects.visible_to(user)
+        .filter(member__companies__customer=customer)
+        .order_by("-id")[:limit]
     ):
         yield TimelineEntry(
             at=entry.created_at,

@@ -22,6 +22,7 @@ class TouchpointsConfig(AppConfig):
         from .timeline import actions_of
 
         timeline.register(actions_of)
+        from . import receivers  # noqa: F401  (connects the purchase receivers)
         from .workbench import register_blocks
 
         register_blocks()

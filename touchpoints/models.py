@@ -107,6 +107,19 @@ class ServiceTask(models.Model):
             models.UniqueConstraint(
                 fields=["action", "customer", "unit", "occasion"], name="one_task_per_occasion"
             ),
+            # A unit is delivered once: one delivery call-back per unit, whoever of its co-owners
+            # it reaches and however often the delivery date is corrected (occasion "delivery").
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(occasion="delivery"),
+                name="one_delivery_callback_per_unit",
+            ),
+            # 嘘寒问暖: one periodic call-back per owner and period ("periodic-q2", "periodic-y3").
+            models.UniqueConstraint(
+                fields=["customer", "occasion"],
+                condition=models.Q(occasion__startswith="periodic-"),
+                name="one_periodic_callback_per_period",
+            ),
             # An open task or any other action has no outcome; a done call-back or visit has both.
             models.CheckConstraint(
                 condition=(

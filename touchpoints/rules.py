@@ -7,10 +7,12 @@ import hashlib
 import math
 from datetime import date, timedelta
 
+from customers.rules import RUN_IN_YEARS, owner_phase
+
 DELIVERY_CALLBACK_WITHIN = timedelta(days=30)  # every delivered unit gets a satisfaction call-back
 HOME_VISIT_SHARE = 0.10  # home visits to at least 10% of delivered units …
 HOME_VISIT_MAX = 60  # … and at most 60 households …
-HOME_VISIT_WITHIN = timedelta(days=183)  # … within six months of delivery
+HOME_VISIT_MONTHS = 6  # … within six calendar months of delivery (not 183 days: February is short)
 FOUR_YEAR_INTERVAL_YEARS = 4  # 四年之约: visit every owner again every four years
 FOUR_YEAR_LEAD = timedelta(days=30)  # the visit is planned a month ahead
 
@@ -34,6 +36,25 @@ def outcome_problem(action_code: str, *, outcome: str, channel: str) -> str | No
     if needs_outcome(action_code):
         return None if outcome in OUTCOMES and channel in CHANNELS else "outcome_required"
     return None if not outcome and not channel else "outcome_not_expected"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later (or earlier); a day the month lacks becomes its
+    last day: 31 August + 6 months is 28 February, or 29 in a leap year."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def home_visit_due(delivered_on: date) -> date:
+    return add_months(delivered_on, HOME_VISIT_MONTHS)
+
+
+def delivered_since(today: date, months: int = HOME_VISIT_MONTHS) -> date:
+    """The earliest delivery date whose ``months``-month date is not yet past on ``today``
+    (deliveries from then on still have their six months running)."""
+    since = add_months(today, -months)
+    return since if add_months(since, months) >= today else since + timedelta(days=1)
 
 
 def home_visit_target(delivered_units: int) -> int:
@@ -73,6 +94,75 @@ def four_year_rounds_due(delivered_on: date, today: date) -> list[tuple[int, dat
             return rounds
         rounds.append((number, due))
         number += 1
+
+
+# 嘘寒问暖: owners in 磨合期 (customers.rules.owner_phase "run_in") get a call-back every three
+# months after moving in, the others one a year on the anniversary of moving in. The phase is read on
+# the call-back's due date, so a change of customers.rules.RUN_IN_YEARS changes the schedule with it.
+PERIODIC_RUN_IN_MONTHS = 3
+PERIODIC_SETTLED_MONTHS = 12
+PERIODIC_LEAD = timedelta(days=14)  # generated two weeks before it is due …
+PERIODIC_CATCH_UP = timedelta(days=14)  # … and still generated when beat missed a fortnight
+PERIODIC_PREFIX = "periodic-"
+
+
+def _periodic_occasion(moved_in_on: date, months: int) -> tuple[str, date] | None:
+    due = add_months(moved_in_on, months)
+    if owner_phase(moved_in_on, due) == "run_in":
+        if months % PERIODIC_RUN_IN_MONTHS == 0:
+            return f"{PERIODIC_PREFIX}q{months // PERIODIC_RUN_IN_MONTHS}", due
+        return None
+    if months % PERIODIC_SETTLED_MONTHS == 0:
+        return f"{PERIODIC_PREFIX}y{months // PERIODIC_SETTLED_MONTHS}", due
+    return None
+
+
+def periodic_months(up_to: int) -> list[int]:
+    """Month counts after moving in at which a periodic call-back may fall (quarterly in the
+    run-in years, yearly after)."""
+    run_in = RUN_IN_YEARS * 12
+    return [
+        m
+        for m in range(PERIODIC_RUN_IN_MONTHS, up_to + 1, PERIODIC_RUN_IN_MONTHS)
+        if m <= run_in or m % PERIODIC_SETTLED_MONTHS == 0
+    ]
+
+
+def periodic_callbacks_due(moved_in_on: date | None, start: date, end: date) -> list[tuple[str, date]]:
+    """(occasion, due date) of the owner's periodic call-backs due from ``start`` to ``end``: the
+    occasion names the period ("periodic-q2": the second quarter in 磨合期, "periodic-y3": the
+    third year), so each period has one call-back."""
+    if moved_in_on is None:
+        return []
+    up_to = (end.year - moved_in_on.year) * 12 + end.month - moved_in_on.month + 1
+    found = []
+    for months in periodic_months(up_to):
+        occasion = _periodic_occasion(moved_in_on, months)
+        if occasion is not None and start <= occasion[1] <= end:
+            found.append(occasion)
+    return found
+
+
+def periodic_due_on(moved_in_on: date, occasion: str) -> date | None:
+    """The due date of a periodic call-back's occasion for this move-in date (after a correction)."""
+    period = occasion.removeprefix(PERIODIC_PREFIX)
+    kind, number = period[:1], period[1:]
+    if not number.isdigit():
+        return None
+    step = {"q": PERIODIC_RUN_IN_MONTHS, "y": PERIODIC_SETTLED_MONTHS}.get(kind)
+    return add_months(moved_in_on, step * int(number)) if step else None
+
+
+def moved_in_ranges(start: date, end: date, earliest: date) -> list[tuple[date, date]]:
+    """Ranges of move-in dates that may have a periodic call-back due from ``start`` to ``end``
+    (a few days wider, as month ends clamp): the sweep reads them over the indexed move-in date,
+    then ``periodic_callbacks_due`` decides exactly."""
+    slack = timedelta(days=3)
+    up_to = (end.year - earliest.year) * 12 + end.month - earliest.month + 1
+    return [
+        (add_months(start, -months) - slack, add_months(end, -months) + slack)
+        for months in periodic_months(up_to)
+    ]
 
 
 def birth_dates_celebrated_on(today: date, oldest_year: int = 1900) -> list[date]:

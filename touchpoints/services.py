@@ -8,7 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,11 @@ from .selectors import Quarter
 DELIVERY_CALLBACK = "delivery_callback"
 HOME_VISIT = "home_visit"
 FOUR_YEAR_VISIT = "four_year_visit"
+PERIODIC_CALLBACK = "periodic_callback"
+# A unit is delivered once: its call-back and visit are keyed by the unit, not by the date (a
+# corrected date would otherwise be a new occasion, and a second call-back).
+DELIVERY_OCCASION = "delivery"
+HOME_VISIT_OCCASION = "home-visit"
 CHANNEL_FOR_ACTION = {HOME_VISIT: CommunicationChannel.VISIT, FOUR_YEAR_VISIT: CommunicationChannel.VISIT}
 # How a call-back or visit reached the owner, as an entry of the communication log.
 LOG_CHANNEL = {
@@ -80,36 +85,154 @@ def _task(action: ActionType, row: dict, occasion: str, due_on: date) -> Service
 
 
 def generate_delivery_work(today: date | None = None) -> int:
-    """A satisfaction call-back for every unit delivered in the last six months, and each project's
-    home-visit sample (10% of its delivered units, at most 60)."""
+    """One satisfaction call-back for every unit delivered in the last six months (to its first
+    buyer; co-owners share it), and each project's home-visit sample (10% of its delivered units, at
+    most 60). A unit's call-back is keyed by the unit alone (occasion ``delivery``): a corrected
+    delivery date moves it (``delivery_work_follow``), it never adds a second one."""
     today = today or timezone.localdate()
     callback = ActionType.objects.get(code=DELIVERY_CALLBACK)
     visit = ActionType.objects.get(code=HOME_VISIT)
-    delivered = list(_delivered(today - rules.HOME_VISIT_WITHIN, today))
-    tasks = [
-        _task(
-            callback,
-            row,
-            f"delivery-{row['delivery_date']}",
-            row["delivery_date"] + rules.DELIVERY_CALLBACK_WITHIN,
+    delivered = list(_delivered(rules.delivered_since(today), today))
+    first_owner: dict[int, dict] = {}
+    for row in sorted(delivered, key=lambda r: (r["delivery_date"], r["id"])):
+        first_owner.setdefault(row["unit_id"], row)
+    called = set()
+    unit_ids = list(first_owner)
+    for start in range(0, len(unit_ids), 1000):
+        called.update(
+            ServiceTask.objects.filter(
+                action=callback, occasion=DELIVERY_OCCASION, unit_id__in=unit_ids[start : start + 1000]
+            ).values_list("unit_id", flat=True)
         )
-        for row in delivered
+    tasks = [
+        _task(callback, row, DELIVERY_OCCASION, row["delivery_date"] + rules.DELIVERY_CALLBACK_WITHIN)
+        for unit_id, row in first_owner.items()
+        if unit_id not in called
     ]
 
     by_project: dict[int, list[dict]] = {}
-    for row in delivered:
+    for row in first_owner.values():
         by_project.setdefault(row["project_id"], []).append(row)
     sampled = set(
         ServiceTask.objects.filter(action=visit, project_id__in=by_project).values_list("unit_id", flat=True)
     )
     for rows in by_project.values():
-        first_owner = {}
-        for row in sorted(rows, key=lambda r: r["id"]):
-            first_owner.setdefault(row["unit_id"], row)
-        for unit_id in rules.home_visit_sample(list(first_owner), sampled & set(first_owner)):
-            row = first_owner[unit_id]
-            tasks.append(_task(visit, row, "home-visit", row["delivery_date"] + rules.HOME_VISIT_WITHIN))
+        units = {row["unit_id"]: row for row in rows}
+        for unit_id in rules.home_visit_sample(list(units), sampled & set(units)):
+            row = units[unit_id]
+            tasks.append(_task(visit, row, HOME_VISIT_OCCASION, rules.home_visit_due(row["delivery_date"])))
     return _insert(tasks)
+
+
+@transaction.atomic
+def delivery_work_follow(*, unit_id: int, customer_id: int | None = None) -> int:
+    """A purchase of the unit was recorded or corrected: its open delivery call-back, home visit and
+    four-year visits follow the unit's delivery date (the earliest of its purchases), and the buyer's
+    open periodic call-backs follow their move-in date. A correction is not a new delivery: nothing
+    is added here. Work whose delivery was withdrawn (no delivery date left) is removed while open.
+    Done work stays as it was. Returns how many open tasks moved or went."""
+    delivered_on = Purchase.objects.filter(unit_id=unit_id, delivery_date__isnull=False).aggregate(
+        first=Min("delivery_date")
+    )["first"]
+    codes = (DELIVERY_CALLBACK, HOME_VISIT, FOUR_YEAR_VISIT)
+    tasks = list(
+        ServiceTask.objects.select_for_update()
+        .filter(unit_id=unit_id, status=ServiceTask.Status.OPEN, action__code__in=codes)
+        .select_related("action")
+        .order_by("pk")
+    )
+    if customer_id is not None:
+        moved_in_on = Customer.objects.filter(pk=customer_id).values_list("moved_in_on", flat=True).first()
+        periodic = list(
+            ServiceTask.objects.select_for_update()
+            .filter(
+                customer_id=customer_id,
+                status=ServiceTask.Status.OPEN,
+                action__code=PERIODIC_CALLBACK,
+                occasion__startswith=rules.PERIODIC_PREFIX,
+            )
+            .order_by("pk")
+        )
+    else:
+        moved_in_on, periodic = None, []
+    gone, moved = [], []
+    for task in tasks:
+        if delivered_on is None:
+            gone.append(task.pk)
+            continue
+        if task.action.code == DELIVERY_CALLBACK:
+            due = delivered_on + rules.DELIVERY_CALLBACK_WITHIN
+        elif task.action.code == HOME_VISIT:
+            due = rules.home_visit_due(delivered_on)
+        else:
+            number = task.occasion.removeprefix("four-year-")
+            if not number.isdigit():
+                continue
+            due = rules.add_years(delivered_on, rules.FOUR_YEAR_INTERVAL_YEARS * int(number))
+        if due != task.due_on:
+            task.due_on = due
+            moved.append(task)
+    for task in periodic:
+        due = rules.periodic_due_on(moved_in_on, task.occasion) if moved_in_on else None
+        if due is None:
+            gone.append(task.pk)
+        elif due != task.due_on:
+            task.due_on = due
+            moved.append(task)
+    ServiceTask.objects.filter(pk__in=gone).delete()
+    ServiceTask.objects.bulk_update(moved, ["due_on"])
+    return len(gone) + len(moved)
+
+
+PERIODIC_CHUNK = 2000
+
+
+def generate_periodic_callbacks(today: date | None = None) -> int:
+    """嘘寒问暖: a call-back each quarter for owners in 磨合期 and each year for the others, from
+    two weeks before it is due (``rules.periodic_callbacks_due``). A sweep over the indexed move-in
+    date (one range per possible period), in chunks of owners, each chunk one transaction; the
+    occasion names the period and a unique constraint keeps one call-back per owner and period,
+    so running it again adds nothing."""
+    today = today or timezone.localdate()
+    start, end = today - rules.PERIODIC_CATCH_UP, today + rules.PERIODIC_LEAD
+    earliest = Customer.objects.filter(moved_in_on__isnull=False).aggregate(first=Min("moved_in_on"))["first"]
+    if earliest is None:
+        return 0
+    action = ActionType.objects.get(code=PERIODIC_CALLBACK)
+    in_ranges = Q()
+    for low, high in rules.moved_in_ranges(start, end, earliest):
+        in_ranges |= Q(moved_in_on__range=(low, high))
+    owners = Customer.objects.filter(in_ranges).order_by("id").values("id", "moved_in_on")
+    created, last_id = 0, 0
+    while True:
+        chunk = list(owners.filter(id__gt=last_id)[:PERIODIC_CHUNK])
+        if not chunk:
+            return created
+        last_id = chunk[-1]["id"]
+        due = {
+            row["id"]: calls
+            for row in chunk
+            if (calls := rules.periodic_callbacks_due(row["moved_in_on"], start, end))
+        }
+        homes: dict[int, dict] = {}
+        for row in (
+            Purchase.objects.filter(customer_id__in=list(due), delivery_date__isnull=False)
+            .order_by("customer_id", "delivery_date", "id")
+            .annotate(
+                project_id=F("unit__building__project_id"),
+                company_id=F("unit__building__project__company_id"),
+            )
+            .values("customer_id", "unit_id", "project_id", "company_id")
+        ):
+            homes.setdefault(row["customer_id"], row)
+        tasks = [
+            _task(action, homes[customer_id], occasion, due_on)
+            for customer_id, calls in due.items()
+            if customer_id in homes
+            for occasion, due_on in calls
+        ]
+        with transaction.atomic():
+            created += _insert(tasks)
 
 
 def generate_four_year_visits(today: date | None = None) -> int:

@@ -13,3 +13,9 @@ def generate_service_tasks() -> int:
 def send_greetings() -> int:
     """Daily from beat at 09:00 (a decent hour for an SMS); a second run sends nothing twice."""
     return services.generate_greetings()
+
+
+@shared_task(name="touchpoints.tasks.generate_periodic_callbacks")
+def generate_periodic_callbacks() -> int:
+    """Daily from beat: 嘘寒问暖 call-backs coming due (one per owner and period, safe to rerun)."""
+    return services.generate_periodic_callbacks()

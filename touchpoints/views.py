@@ -141,6 +141,7 @@ def project_board(request, project_id: int):
         {
             "project": project,
             "board": selectors.project_board(project=project, today=timezone.localdate()),
+            "periodic": selectors.periodic_callbacks(project=project, today=timezone.localdate()),
             "plan": PlanItem.objects.filter(project=project).select_related("action__step"),
             "plan_form": PlanItemForm(),
             "attendees_form": AttendeesForm(user=request.user),

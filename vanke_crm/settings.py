@@ -339,6 +339,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=6),
     },
     "send-greetings": {"task": "touchpoints.tasks.send_greetings", "schedule": crontab(minute=0, hour=9)},
+    "generate-periodic-callbacks": {
+        "task": "touchpoints.tasks.generate_periodic_callbacks",
+        "schedule": crontab(minute=45, hour=6),
+    },
     "expire-club-points": {"task": "membership.tasks.expire_points", "schedule": crontab(minute=15, hour=2)},
     "monthly-complaint-report": {
         "task": "complaints.tasks.generate_report_snapshots",

@@ -142,7 +142,7 @@ def event_signup(*, event: Event, member: Member, channel: str, by=None) -> Even
     staff user who did it (None when the member signed up on their own page)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     _check_active(member)
-    if member.company_id != event.company_id:
+    if not member.served_by(event.company_id):
         raise DomainError(_("This event is for members of another company."), code="other_company")
     if event.called_off_at is not None:
         raise DomainError(_("This event was called off."), code="event_called_off")
@@ -256,5 +256,6 @@ def event_mark_attendance(*, event: Event, member: Member, by) -> EventSignup:
             reason=str(_("Attended %(event)s") % {"event": event.title}),
             source=f"event:{event.pk}",
             idempotency_key=f"event:{event.pk}:{member.pk}",
+            company_id=event.company_id,
         )
     return signup

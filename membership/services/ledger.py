@@ -53,9 +53,11 @@ def points_earn(
     idempotency_key: str,
     expires: bool = True,
     at: datetime | None = None,
+    company_id: int | None = None,
 ) -> tuple[PointEntry, bool]:
     """Credit points for a business event; the same key a second time returns the first entry and
-    changes nothing. Returns (entry, created)."""
+    changes nothing. ``company_id`` is the company whose event it is (by default the member's own).
+    Returns (entry, created)."""
     if points <= 0:
         raise DomainError(_("Points earned must be a positive number."), code="invalid_points")
     member = _locked(member)
@@ -73,6 +75,7 @@ def points_earn(
         idempotency_key=idempotency_key,
         expires_at=rules.expires_at_for(at) if expires else None,
         remaining=points,
+        company_id=company_id or member.company_id,
     )
     if backdated:  # imports of earlier events keep their own time (and expiry)
         PointEntry.objects.filter(pk=entry.pk).update(created_at=at)
@@ -81,7 +84,7 @@ def points_earn(
     _refresh_level(member)
     member.save(update_fields=["balance", "earned_total", "level"])
     webhooks.emit(
-        "member.points_changed", member, company_id=member.company_id, extra={"points_delta": points}
+        "member.points_changed", member, company_id=entry.company_id, extra={"points_delta": points}
     )
     return entry, True
 
@@ -145,7 +148,14 @@ def points_earn_from_partner(
 
 
 def _take(
-    member: Member, points: int, *, kind: str, reason: str, source: str, idempotency_key: str
+    member: Member,
+    points: int,
+    *,
+    kind: str,
+    reason: str,
+    source: str,
+    idempotency_key: str,
+    company_id: int | None = None,
 ) -> PointEntry:
     """Debit ``points`` from a locked member: oldest-expiring lots first. Caller holds the lock."""
     if PointEntry.objects.filter(idempotency_key=idempotency_key).exists():
@@ -181,18 +191,25 @@ def _take(
         reason=reason[:200],
         source=source[:60],
         idempotency_key=idempotency_key,
+        company_id=company_id or member.company_id,
     )
     member.balance -= points
     member.save(update_fields=["balance"])
     webhooks.emit(
-        "member.points_changed", member, company_id=member.company_id, extra={"points_delta": -points}
+        "member.points_changed", member, company_id=entry.company_id, extra={"points_delta": -points}
     )
     return entry
 
 
 @transaction.atomic
 def points_spend(
-    *, member: Member, points: int, reason: str, source: str, idempotency_key: str
+    *,
+    member: Member,
+    points: int,
+    reason: str,
+    source: str,
+    idempotency_key: str,
+    company_id: int | None = None,
 ) -> PointEntry:
     if points <= 0:
         raise DomainError(_("Points spent must be a positive number."), code="invalid_points")
@@ -205,6 +222,7 @@ def points_spend(
         reason=reason,
         source=source,
         idempotency_key=idempotency_key,
+        company_id=company_id,
     )
 
 
@@ -217,6 +235,7 @@ def points_correct(*, member: Member, delta: int, reason: str, by) -> PointEntry
         raise DomainError(_("A correction must change the balance."), code="invalid_points")
     member = _locked(member)
     key = f"correct:{member.pk}:{secrets.token_hex(8)}"
+    company_id = by.company_id or member.company_id  # the manager's company; the group's: the member's
     if delta < 0:
         return _take(
             member,
@@ -225,6 +244,7 @@ def points_correct(*, member: Member, delta: int, reason: str, by) -> PointEntry
             reason=reason.strip(),
             source=f"user:{by.pk}",
             idempotency_key=key,
+            company_id=company_id,
         )
     entry = PointEntry.objects.create(
         member=member,
@@ -234,12 +254,11 @@ def points_correct(*, member: Member, delta: int, reason: str, by) -> PointEntry
         source=f"user:{by.pk}",
         idempotency_key=key,
         remaining=delta,
+        company_id=company_id,
     )
     member.balance += delta
     member.save(update_fields=["balance"])
-    webhooks.emit(
-        "member.points_changed", member, company_id=member.company_id, extra={"points_delta": delta}
-    )
+    webhooks.emit("member.points_changed", member, company_id=entry.company_id, extra={"points_delta": delta})
     return entry
 
 
@@ -278,6 +297,7 @@ def _expire_member(member_id: int, as_of: datetime) -> int:
                 "reason": str(_("Points earned on %(day)s expired"))
                 % {"day": timezone.localdate(lot.created_at)},
                 "source": f"entry:{lot.pk}",
+                "company_id": lot.company_id,
             },
         )
         if created:

@@ -16,7 +16,7 @@ from core.exceptions import Conflict, DomainError
 from customers.models import Customer, Purchase
 
 from .. import rules
-from ..models import Member, PointEntry, Referral
+from ..models import Member, MemberCompany, PointEntry, Referral
 from .ledger import _check_active, _locked, _refresh_level, points_earn
 
 
@@ -27,24 +27,55 @@ def _new_token() -> str:
 # --- Joining -------------------------------------------------------------------------------------
 
 
+def _member_of_file(customer: Customer) -> Member | None:
+    """The membership this company's file belongs to: its own, or the person's membership from
+    another company (by the phone, the key of a person across the group)."""
+    link = MemberCompany.objects.filter(customer=customer).select_related("member").first()
+    if link is not None:
+        return link.member
+    return Member.objects.filter(phone=customer.phone).first()
+
+
+def _serve(member: Member, customer: Customer) -> None:
+    """The file's company serves the member from now on (once: the unique pair holds it)."""
+    MemberCompany.objects.get_or_create(
+        member=member, company_id=customer.company_id, defaults={"customer": customer}
+    )
+
+
 @transaction.atomic
 def member_join(
     *, customer: Customer, company, via: str, referred_by: Member | None = None
 ) -> tuple[Member, bool]:
-    """Make the customer a member (once); returns (member, created)."""
+    """Make the customer a member (once per person): a buyer who is a member through another
+    company joins that membership, served by this company too. Returns (member, created)."""
     Customer.objects.select_for_update().filter(pk=customer.pk).first()
-    existing = Member.objects.filter(customer=customer).first()
+    existing = _member_of_file(customer)
     if existing is not None:
+        _serve(existing, customer)
         return existing, False
-    member = Member.objects.create(
-        customer=customer,
-        company=company,
-        number=f"WK{customer.pk:010d}",
-        joined_via=via,
-        referred_by=referred_by,
-        token=_new_token(),
-    )
+    try:
+        with transaction.atomic():  # a concurrent join of the same phone inserts first: join it
+            member = Member.objects.create(
+                customer=customer,
+                company=company,
+                number=f"WK{customer.pk:010d}",
+                phone=customer.phone,
+                joined_via=via,
+                referred_by=referred_by,
+                token=_new_token(),
+            )
+    except IntegrityError:
+        member = Member.objects.get(phone=customer.phone)
+        _serve(member, customer)
+        return member, False
+    _serve(member, customer)
     return member, True
+
+
+def _homes_of(member: Member) -> int:
+    """The homes the member bought from every company that serves them (the level counts them all)."""
+    return Purchase.objects.filter(customer__club_membership__member=member).count()
 
 
 @transaction.atomic
@@ -63,7 +94,7 @@ def member_join_on_purchase(*, purchase: Purchase) -> Member:
         referred_by=referral.referrer if referral else None,
     )
     member = _locked(member)
-    homes = Purchase.objects.filter(customer=customer).count()
+    homes = _homes_of(member)
     if member.homes != homes:
         member.homes = homes
         member.save(update_fields=["homes"])
@@ -73,9 +104,11 @@ def member_join_on_purchase(*, purchase: Purchase) -> Member:
         reason=str(_("Bought a home: %(unit)s") % {"unit": purchase.unit}),
         source=f"purchase:{purchase.pk}",
         idempotency_key=f"purchase:{purchase.pk}",
+        company_id=customer.company_id,
     )
     if referral is not None and referral.rewarded_at is None:
         points_earn(
+            company_id=customer.company_id,
             member=referral.referrer,
             points=rules.REFERRAL_POINTS,
             reason=str(_("Referred %(name)s, who signed") % {"name": customer.name}),
@@ -108,6 +141,7 @@ def members_join_for_purchases(*, purchase_ids: list[int]) -> int:
     if not purchases:
         return 0
     customer_ids = {p.customer_id for p in purchases}
+    customers = {c.pk: c for c in Customer.objects.filter(pk__in=customer_ids).only("id", "name", "phone")}
     referrals = {
         r.customer_id: r for r in Referral.objects.select_for_update().filter(customer_id__in=customer_ids)
     }
@@ -115,78 +149,97 @@ def members_join_for_purchases(*, purchase_ids: list[int]) -> int:
     done = set(
         PointEntry.objects.filter(idempotency_key__in=list(keys)).values_list("idempotency_key", flat=True)
     )
-    earning = {key: p for key, p in keys.items() if key not in done}
-    earned: dict[int, int] = {}
-    for purchase in earning.values():
-        earned[purchase.customer_id] = earned.get(purchase.customer_id, 0) + rules.PURCHASE_POINTS
-    homes = dict(
-        Purchase.objects.filter(customer_id__in=customer_ids)
-        .values("customer_id")
-        .annotate(n=Count("id"))
-        .values_list("customer_id", "n")
+    company_of = {p.customer_id: p.unit.building.project.company_id for p in purchases}
+    # Files not yet serving a membership join the person's membership (by phone) or a new one, one
+    # per phone; a row a concurrent request created first is joined like any existing member.
+    linked = dict(
+        MemberCompany.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "member_id")
     )
-    joined = set(Member.objects.filter(customer_id__in=customer_ids).values_list("customer_id", flat=True))
-    first = {}
-    for purchase in purchases:
-        first.setdefault(purchase.customer_id, purchase)
-    # New members are written with the balance of the entries below already in it (the common case
-    # of an import: no second write). The random token tells which rows this call created; a row a
-    # concurrent request created first is updated under its lock like an existing member.
-    created_tokens = {}
-    new_members = []
-    for customer_id in sorted(customer_ids - joined):
+    unlinked = sorted(customer_ids - set(linked))
+    phones = {customers[c].phone for c in unlinked}
+    members_by_phone = dict(Member.objects.filter(phone__in=phones).values_list("phone", "id"))
+    new_members, planned = [], set()
+    for customer_id in unlinked:
+        phone = customers[customer_id].phone
+        if phone in members_by_phone or phone in planned:
+            continue
+        planned.add(phone)
         referral = referrals.get(customer_id)
-        created_tokens[customer_id] = _new_token()
-        points = earned.get(customer_id, 0)
         new_members.append(
             Member(
                 customer_id=customer_id,
-                company_id=first[customer_id].unit.building.project.company_id,
+                company_id=company_of[customer_id],
                 number=f"WK{customer_id:010d}",
+                phone=phone,
                 joined_via=Member.JoinedVia.REFERRAL if referral else Member.JoinedVia.PURCHASE,
                 referred_by_id=referral.referrer_id if referral else None,
-                token=created_tokens[customer_id],
-                homes=homes.get(customer_id, 0),
-                balance=points,
-                earned_total=points,
-                level=rules.level_for(homes=homes.get(customer_id, 0), earned_total=points),
+                token=_new_token(),
             )
         )
     Member.objects.bulk_create(new_members, batch_size=1000, ignore_conflicts=True)
+    members_by_phone = dict(Member.objects.filter(phone__in=phones).values_list("phone", "id"))
+    MemberCompany.objects.bulk_create(
+        (
+            MemberCompany(
+                member_id=members_by_phone[customers[c].phone], company_id=company_of[c], customer_id=c
+            )
+            for c in unlinked
+            if customers[c].phone in members_by_phone
+        ),
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    linked = dict(
+        MemberCompany.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "member_id")
+    )
     members = {
-        m.customer_id: m
-        for m in Member.objects.select_for_update().filter(customer_id__in=customer_ids).order_by("id")
+        m.pk: m for m in Member.objects.select_for_update().filter(pk__in=set(linked.values())).order_by("id")
     }
+    homes = dict(
+        Purchase.objects.filter(customer__club_membership__member_id__in=list(members))
+        .values("customer__club_membership__member_id")
+        .annotate(n=Count("id"))
+        .values_list("customer__club_membership__member_id", "n")
+    )
     expires_at = rules.expires_at_for(timezone.now())
-    entries = [
-        PointEntry(
-            member=members[purchase.customer_id],
-            delta=rules.PURCHASE_POINTS,
-            kind=PointEntry.Kind.EARN,
-            reason=str(_("Bought a home: %(unit)s") % {"unit": purchase.unit})[:200],
-            source=key,
-            idempotency_key=key,
-            expires_at=expires_at,
-            remaining=rules.PURCHASE_POINTS,
+    earned: dict[int, int] = {}
+    entries = []
+    for key, purchase in keys.items():
+        member_id = linked.get(purchase.customer_id)
+        if key in done or member_id is None:
+            continue
+        earned[member_id] = earned.get(member_id, 0) + rules.PURCHASE_POINTS
+        entries.append(
+            PointEntry(
+                member_id=member_id,
+                company_id=company_of[purchase.customer_id],
+                delta=rules.PURCHASE_POINTS,
+                kind=PointEntry.Kind.EARN,
+                reason=str(_("Bought a home: %(unit)s") % {"unit": purchase.unit})[:200],
+                source=key,
+                idempotency_key=key,
+                expires_at=expires_at,
+                remaining=rules.PURCHASE_POINTS,
+            )
         )
-        for key, purchase in earning.items()
-    ]
     PointEntry.objects.bulk_create(entries, batch_size=1000)
-    existing = [m for c, m in members.items() if created_tokens.get(c) != m.token]
-    for member in existing:
-        member.balance += earned.get(member.customer_id, 0)
-        member.earned_total += earned.get(member.customer_id, 0)
-        member.homes = homes.get(member.customer_id, 0)
+    for member in members.values():
+        member.balance += earned.get(member.pk, 0)
+        member.earned_total += earned.get(member.pk, 0)
+        member.homes = homes.get(member.pk, 0)
         _refresh_level(member)
-    Member.objects.bulk_update(existing, ["balance", "earned_total", "homes", "level"], batch_size=1000)
+    Member.objects.bulk_update(
+        list(members.values()), ["balance", "earned_total", "homes", "level"], batch_size=1000
+    )
     for customer_id, referral in referrals.items():  # rare: one by one, through the same service
         if referral.rewarded_at is None:
             points_earn(
                 member=referral.referrer,
                 points=rules.REFERRAL_POINTS,
-                reason=str(_("Referred %(name)s, who signed") % {"name": members[customer_id].customer.name}),
+                reason=str(_("Referred %(name)s, who signed") % {"name": customers[customer_id].name}),
                 source=f"referral:{referral.pk}",
                 idempotency_key=f"referral:{referral.pk}",
+                company_id=company_of[customer_id],
             )
             referral.rewarded_at = timezone.now()
             referral.save(update_fields=["rewarded_at"])
@@ -199,10 +252,7 @@ def referral_create(*, referrer: Member, customer: Customer) -> Referral:
     _check_active(referrer)
     if referrer.customer_id == customer.pk:
         raise DomainError(_("A member cannot refer themselves."), code="self_referral")
-    if (
-        Purchase.objects.filter(customer=customer).exists()
-        or Member.objects.filter(customer=customer).exists()
-    ):
+    if Purchase.objects.filter(customer=customer).exists() or _member_of_file(customer) is not None:
         raise Conflict(
             _("This customer has already bought a home; only new customers can be referred."),
             code="not_new_customer",

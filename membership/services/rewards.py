@@ -90,7 +90,7 @@ def gift_redeem(*, member: Member, gift: Gift, by=None) -> Redemption:
     member = _locked(member)
     _check_active(member)
     gift = Gift.objects.select_for_update().get(pk=gift.pk)
-    if not gift.active or gift.company_id != member.company_id:
+    if not gift.active or not member.served_by(gift.company_id):
         raise DomainError(_("This gift is not offered."), code="gift_not_offered")
     if gift.stock <= 0:
         raise Conflict(_("%(gift)s is out of stock.") % {"gift": gift.name}, code="out_of_stock")
@@ -100,7 +100,12 @@ def gift_redeem(*, member: Member, gift: Gift, by=None) -> Redemption:
             % {"needed": gift.points, "balance": member.balance}
         )
     redemption = Redemption.objects.create(
-        member=member, kind=Redemption.Kind.GIFT, gift=gift, points=gift.points, by=by
+        member=member,
+        kind=Redemption.Kind.GIFT,
+        gift=gift,
+        points=gift.points,
+        by=by,
+        company_id=gift.company_id,
     )
     _take(
         member,
@@ -109,6 +114,7 @@ def gift_redeem(*, member: Member, gift: Gift, by=None) -> Redemption:
         reason=str(_("Gift: %(gift)s") % {"gift": gift.name}),
         source=f"redemption:{redemption.pk}",
         idempotency_key=f"redemption:{redemption.pk}",
+        company_id=gift.company_id,
     )
     gift.stock -= 1
     gift.save(update_fields=["stock"])
@@ -132,8 +138,15 @@ def fee_offset_redeem(*, member: Member, amount: Decimal, by=None) -> Redemption
             _("Not enough points: %(needed)s needed, the balance is %(balance)s.")
             % {"needed": points, "balance": member.balance}
         )
+    # The serving company's staff offset its property fee; the member on their own page: the joining one's.
+    company_id = getattr(by, "company_id", None) or member.company_id
     redemption = Redemption.objects.create(
-        member=member, kind=Redemption.Kind.FEE_OFFSET, points=points, amount=amount, by=by
+        member=member,
+        kind=Redemption.Kind.FEE_OFFSET,
+        points=points,
+        amount=amount,
+        by=by,
+        company_id=company_id,
     )
     _take(
         member,
@@ -142,6 +155,7 @@ def fee_offset_redeem(*, member: Member, amount: Decimal, by=None) -> Redemption
         reason=str(_("Property-fee offset: %(amount)s yuan") % {"amount": amount}),
         source=f"redemption:{redemption.pk}",
         idempotency_key=f"redemption:{redemption.pk}",
+        company_id=company_id,
     )
     return redemption
 
@@ -212,7 +226,7 @@ def offer_claim(*, member: Member, offer: Offer, by=None) -> OfferCode:
     member = _locked(member)
     _check_active(member)
     offer = Offer.objects.select_related("merchant").get(pk=offer.pk)
-    if offer.merchant.company_id != member.company_id or not offer.merchant.active:
+    if not offer.merchant.active or not member.served_by(offer.merchant.company_id):
         raise DomainError(_("This offer is not available."), code="offer_unavailable")
     if offer.valid_until < timezone.localdate():
         raise DomainError(_("This offer has expired."), code="offer_expired")
@@ -227,6 +241,7 @@ def offer_claim(*, member: Member, offer: Offer, by=None) -> OfferCode:
             reason=str(_("Offer: %(offer)s") % {"offer": offer}),
             source=f"offer:{offer.pk}",
             idempotency_key=f"offer:{offer.pk}:{member.pk}",
+            company_id=offer.merchant.company_id,
         )
     return code
 

@@ -58,6 +58,7 @@ def member_page(request, member):
             request, [member.customer], AccessAction.VIEW, full_data=False, detail="member page"
         )
     signups = selectors.signups_of(member=member)
+    companies = selectors.serving_companies(member)
     mine = {s.event_id: s for s in signups if s.status != EventSignup.Status.CANCELLED}
     return render(
         request,
@@ -66,12 +67,11 @@ def member_page(request, member):
             "member": member,
             "entries": selectors.history(member=member, limit=30),
             "events": [
-                (event, mine.get(event.pk))
-                for event in selectors.upcoming_events(company_id=member.company_id)
+                (event, mine.get(event.pk)) for event in selectors.upcoming_events(company_ids=companies)
             ],
             "signups": signups,
-            "gifts": selectors.gifts_for(company_id=member.company_id),
-            "offers": selectors.offers_for(company_id=member.company_id),
+            "gifts": selectors.gifts_for(company_ids=companies),
+            "offers": selectors.offers_for(company_ids=companies),
             "codes": selectors.codes_of(member=member),
             "staff": _staff(request),
         },

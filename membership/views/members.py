@@ -50,7 +50,9 @@ def member_detail(request, member_id: int):
     member = member_or_404(request, member_id)
     before = request.GET.get("before", "")
     entries = selectors.history(
-        member=member, before=int(before) if before.isdigit() and len(before) < 19 else None
+        member=member,
+        before=int(before) if before.isdigit() and len(before) < 19 else None,
+        user=request.user,
     )
     return render(
         request,
@@ -59,14 +61,14 @@ def member_detail(request, member_id: int):
             "member": member,
             "entries": entries,
             "older": entries[-1].pk if len(entries) == selectors.PAGE_SIZE else None,
-            "signups": selectors.signups_of(member=member),
-            "codes": selectors.codes_of(member=member),
-            "redemptions": selectors.redemptions_of(member=member),
+            "signups": selectors.signups_of(member=member, user=request.user),
+            "codes": selectors.codes_of(member=member, user=request.user),
+            "redemptions": selectors.redemptions_of(member=member, user=request.user),
             # A bearer key to the member's page: only for staff who hand it to the member.
             "private_link": request.build_absolute_uri(reverse("member-page", args=[member.token]))
             if request.user.has_perm(VIEW_LINK)
             else "",
-            "gift_form": GiftRedeemForm(member=member),
+            "gift_form": GiftRedeemForm(member=member, user=request.user),
             "fee_form": FeeOffsetForm(),
             "correction_form": CorrectionForm(),
             "referral_form": ReferralForm(user=request.user),
@@ -79,7 +81,7 @@ def member_detail(request, member_id: int):
 @require_POST
 def member_redeem_gift(request, member_id: int):
     member = member_or_404(request, member_id)
-    form = GiftRedeemForm(request.POST, member=member)
+    form = GiftRedeemForm(request.POST, member=member, user=request.user)
     if form.is_valid():
         gift = form.cleaned_data["gift"]
         run(

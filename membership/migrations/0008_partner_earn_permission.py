@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('membership', '0005_event_version'),
+        ('membership', '0007_redemption_company'),
     ]
 
     operations = [
