@@ -234,6 +234,10 @@ def purchases_feed(*, company: Company, rows: list[dict]) -> dict:
         services.refresh_stages(buyer_ids, today)
     if new_purchases:
         signals.purchases_created_in_bulk.send(sender=Purchase, purchase_ids=[p.pk for p in new_purchases])
+    for purchase in changed_purchases:
+        # A corrected delivery date moves the delivery's open work (touchpoints), as a single
+        # correction through the API or the page does.
+        signals.purchase_recorded.send(sender=Purchase, purchase=purchase)
     if created:
         # As stored now (the stage refreshed from the purchases), in one query.
         created = list(Customer.objects.filter(pk__in=[c.pk for c in created]).order_by("pk"))

@@ -193,6 +193,22 @@ def test_purchases_create_buyers_members_and_events(integrator_a, company_a, fed
     assert Purchase.objects.get(external_id="C-0").version == 2
 
 
+def test_a_delivery_date_corrected_by_the_feed_moves_the_open_call_back(integrator_a, company_a, fed_units):
+    from touchpoints import rules as touchpoint_rules
+    from touchpoints import services as touchpoint_services
+    from touchpoints.models import ServiceTask
+
+    rows = [purchase_row(0)]
+    feed_purchases(integrator_a, rows)
+    touchpoint_services.generate_delivery_work()
+    corrected = timezone.localdate() - timedelta(days=20)
+    rows[0]["delivery_date"] = str(corrected)
+    assert results(feed_purchases(integrator_a, rows)) == ["updated"]
+    touchpoint_services.generate_delivery_work()
+    callback = ServiceTask.objects.get(action__code="delivery_callback", unit=fed_units[0])
+    assert callback.due_on == corrected + touchpoint_rules.DELIVERY_CALLBACK_WITHIN
+
+
 def test_purchase_feed_emits_webhooks(integrator_a, company_a, fed_units, settings):
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     subscription = webhooks.subscription_create(
