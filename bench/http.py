@@ -157,7 +157,11 @@ def measure(sizes: Sizes) -> dict:
             },
         },
         "bare INSERT": {"method": "POST", "url": "/api/v1/bench/insert/", "status": 201},
-        "list first page (GET)": {"method": "GET", "url": f"{COMPLAINT_LIST_URL}?page_size=50", "status": 200},
+        "list first page (GET)": {
+            "method": "GET",
+            "url": f"{COMPLAINT_LIST_URL}?page_size=50",
+            "status": 200,
+        },
         "bare SELECT": {"method": "GET", "url": f"/api/v1/bench/select/{row.pk}/", "status": 200},
     }
     quiet_httpx()
@@ -195,7 +199,9 @@ def count_intake_queries(body: dict) -> int:
 
 
 def report(figures: dict, sizes: Sizes) -> list[str]:
-    print(f"\nHTTP: gunicorn ({WORKERS} workers, DEBUG off), {CLIENTS} concurrent clients, {SECONDS:.0f} s each")
+    print(
+        f"\nHTTP: gunicorn ({WORKERS} workers, DEBUG off), {CLIENTS} concurrent clients, {SECONDS:.0f} s each"
+    )
     if "skipped" in figures:
         print(f"  skipped: {figures['skipped']}")
         return []

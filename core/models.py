@@ -226,5 +226,8 @@ class BenchRow(models.Model):
     label = models.CharField(max_length=40)
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"{self.label} {self.pk}"
+
 
 from .webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401  (webhooks)
