@@ -43,6 +43,7 @@ quick: install
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL $(PY) -m pytest -q -m "not browser"
 
 # make bench ONLY=complaints runs one app's bench (complaints, customers, touchpoints, surveys, membership).
+# make bench ONLY=http: throughput over HTTP against gunicorn (PostgreSQL only; bench/http.py).
 bench: install
 	$(PY) bench/run.py $(ONLY)
 

@@ -3,6 +3,7 @@
 Runs on its own database (var/bench.sqlite3 unless DATABASE_URL is set; it is wiped first, so never
 point it at real data), measures every app's bench in turn (bench/<app>.py says what it measures)
 and then prints all their figures. Name one app to run only its bench (make bench ONLY=complaints);
+bench/http.py runs last, over HTTP against gunicorn, on PostgreSQL only (on SQLite it says so and skips);
 it then starts from the demo organisation alone, without what the benches before it would seed.
 """
 
@@ -33,7 +34,7 @@ from bench.common import Sizes, reset_database  # noqa: E402
 from organization import demo  # noqa: E402
 
 # In the order they run: each bench measures on top of the data the ones before it seeded.
-BENCHES = ("complaints", "home", "customers", "touchpoints", "surveys", "membership")
+BENCHES = ("complaints", "home", "customers", "touchpoints", "surveys", "membership", "http")
 
 
 def main() -> int:

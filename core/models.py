@@ -220,4 +220,15 @@ class SavedView(models.Model):
         return self.name
 
 
+class BenchRow(models.Model):
+    """A tiny table for the HTTP bench's reference endpoints (core.bench_api, mounted only with
+    BENCH_ENDPOINTS=1): one INSERT and one SELECT by primary key through the full API stack."""
+
+    label = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.pk}"
+
+
 from .webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401  (webhooks)

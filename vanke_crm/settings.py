@@ -362,6 +362,9 @@ CELERY_BEAT_SCHEDULE = {
 # Webhook targets on private, loopback or link-local networks are refused (SSRF) unless their host
 # is listed here (names or addresses, comma-separated), e.g. an integrator inside the company network.
 WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "")
+
+# The HTTP bench's bare reference endpoints under /api/v1/bench/ (core.bench_api): never in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Finished webhook deliveries (their bodies hold personal data) are deleted after this many days.
 WEBHOOK_DELIVERY_RETENTION_DAYS = int(os.environ.get("WEBHOOK_DELIVERY_RETENTION_DAYS", "30"))
 # How old the last heartbeat may be before /healthz and the home page call the workers stale.

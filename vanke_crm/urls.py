@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -85,6 +86,16 @@ router.register("club-campaigns", CampaignViewSet)
 router.register("webhooks", WebhookSubscriptionViewSet)
 router.register("webhook-deliveries", WebhookDeliveryViewSet)
 
+# The HTTP bench's bare reference endpoints (core.bench_api): only when BENCH_ENDPOINTS is on.
+bench_urls = []
+if settings.BENCH_ENDPOINTS:
+    from core.bench_api import BenchInsertView, BenchSelectView
+
+    bench_urls = [
+        path("api/v1/bench/insert/", BenchInsertView.as_view()),
+        path("api/v1/bench/select/<int:pk>/", BenchSelectView.as_view()),
+    ]
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(
@@ -120,6 +131,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
         name="swagger-ui",
     ),
+    *bench_urls,
     re_path(r"^api/", api_not_found),
     path("", include("core.urls")),
     path("", include("customers.urls")),
