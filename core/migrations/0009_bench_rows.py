@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_webhooks'),
+        ('core', '0008_defect_handbook_jobs'),
     ]
 
     operations = [
