@@ -218,10 +218,7 @@ def generate_periodic_callbacks(today: date | None = None) -> int:
         for row in (
             Purchase.objects.filter(customer_id__in=list(due), delivery_date__isnull=False)
             .order_by("customer_id", "delivery_date", "id")
-            .annotate(
-                project_id=F("unit__building__project_id"),
-                company_id=F("unit__building__project__company_id"),
-            )
+            .annotate(project_id=F("unit__building__project_id"))
             .values("customer_id", "unit_id", "project_id", "company_id")
         ):
             homes.setdefault(row["customer_id"], row)
