@@ -52,9 +52,11 @@ def fits_the_width(page) -> bool:
 
 
 def image_loaded(page, selector: str) -> bool:
-    """The image has arrived and decoded (waits for it: the page renders before its images load)."""
+    """The image has arrived and decoded (waits for it: the page renders before its images load).
+    Thumbnails load lazily, so it is scrolled into view first, as the user would."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    page.locator(selector).scroll_into_view_if_needed()
     image = page.locator(selector).element_handle()
     try:
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image, timeout=5_000)
