@@ -95,28 +95,6 @@ def seen_by(members: list[Member], user, *, homes: bool = True) -> list[Member]:
             member.customer = customer
         member.seen_homes = counts.get(customer.pk, 0) if customer is not None else 0
     return members
-    files = {
-        link.member_id: link.customer
-        for link in MemberCompany.objects.filter(
-            member__in=members, company_id=scope.company_id
-        ).select_related("customer")
-    }
-    counts = (
-        dict(
-            Purchase.objects.filter(customer_id__in=[c.pk for c in files.values()])
-            .values("customer_id")
-            .annotate(n=Count("id"))
-            .values_list("customer_id", "n")
-        )
-        if homes
-        else {}
-    )
-    for member in members:
-        customer = files.get(member.pk)
-        if customer is not None:
-            member.customer = customer
-        member.seen_homes = counts.get(customer.pk, 0) if customer is not None else 0
-    return members
 
 
 def member_visible(*, user, member: Member) -> bool:
