@@ -53,23 +53,31 @@ def project_create(*, company: Company, name: str, address: str = "", external_i
 @transaction.atomic
 def project_update(*, project: Project, expected_version: int, changes: dict) -> Project:
     """Change a project's name, address or external id; the company never changes."""
-    locked = Project.objects.select_for_update().get(pk=project.pk)
+    return _named_update(
+        Project,
+        pk=project.pk,
+        expected_version=expected_version,
+        changes=changes,
+        fields=PROJECT_FIELDS,
+        siblings=lambda locked: Project.objects.filter(company_id=locked.company_id),
+        stale=_("Someone else changed this project after the version you sent. Reload it and try again."),
+        name_taken=_("Your company already has a project of this name."),
+    )
+
+
+def _named_update(model, *, pk, expected_version, changes, fields, siblings, stale, name_taken):
+    """A project's or building's edit under its row lock: the version read, a name free among its
+    ``siblings``, an external id free in its company; then the version moves on."""
+    locked = model.objects.select_for_update().get(pk=pk)
     if locked.version != expected_version:
-        raise _stale(
-            _("Someone else changed this project after the version you sent. Reload it and try again.")
-        )
+        raise _stale(stale)
     if "name" in changes:
-        _refuse_taken_name(
-            Project.objects.filter(company_id=locked.company_id),
-            changes["name"],
-            locked.pk,
-            _("Your company already has a project of this name."),
-        )
+        _refuse_taken_name(siblings(locked), changes["name"], locked.pk, name_taken)
     if "external_id" in changes:
         refuse_taken_external_id(
-            Project, company_id=locked.company_id, external_id=changes["external_id"], other_than=locked.pk
+            model, company_id=locked.company_id, external_id=changes["external_id"], other_than=locked.pk
         )
-    for field in PROJECT_FIELDS:
+    for field in fields:
         if field in changes:
             setattr(locked, field, changes[field])
     locked.version += 1
@@ -103,29 +111,16 @@ def building_create(*, project: Project, name: str, external_id: str = "") -> Bu
 @transaction.atomic
 def building_update(*, building: Building, expected_version: int, changes: dict) -> Building:
     """Rename a building or change its external id; it never moves to another project."""
-    locked = Building.objects.select_for_update().get(pk=building.pk)
-    if locked.version != expected_version:
-        raise _stale(
-            _("Someone else changed this building after the version you sent. Reload it and try again.")
-        )
-    if "name" in changes:
-        _refuse_taken_name(
-            Building.objects.filter(project_id=locked.project_id),
-            changes["name"],
-            locked.pk,
-            _("The project already has a building of this name."),
-        )
-    if "external_id" in changes:
-        refuse_taken_external_id(
-            Building, company_id=locked.company_id, external_id=changes["external_id"], other_than=locked.pk
-        )
-    for field in BUILDING_FIELDS:
-        if field in changes:
-            setattr(locked, field, changes[field])
-    locked.version += 1
-    locked.full_clean()
-    locked.save()
-    return locked
+    return _named_update(
+        Building,
+        pk=building.pk,
+        expected_version=expected_version,
+        changes=changes,
+        fields=BUILDING_FIELDS,
+        siblings=lambda locked: Building.objects.filter(project_id=locked.project_id),
+        stale=_("Someone else changed this building after the version you sent. Reload it and try again."),
+        name_taken=_("The project already has a building of this name."),
+    )
 
 
 # --- Units --------------------------------------------------------------------------------------
