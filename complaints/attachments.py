@@ -86,8 +86,9 @@ def check_files(
 def store(*, complaint: Complaint, files: Sequence[CheckedFile], by=None) -> list[Attachment]:
     """Write the files and their rows, and one timeline event, in the caller's transaction.
 
-    Call it as the last step of that transaction: the files written here are deleted again if
-    anything in here fails, and nothing after it can roll the rows back while the files stay."""
+    The files written here are deleted again if anything in here fails. Call it as the last step of
+    that transaction, or hand what it returns to ``discard`` if a later step fails, so that no file
+    outlives the rows a rollback removes."""
     if not files:
         return []
     attachments: list[Attachment] = []
@@ -114,10 +115,15 @@ def store(*, complaint: Complaint, files: Sequence[CheckedFile], by=None) -> lis
             visible_to_complainant=by is None,
         )
     except BaseException:
-        for attachment in attachments:
-            attachment.file.storage.delete(attachment.file.name)
+        discard(attachments)
         raise
     return attachments
+
+
+def discard(attachments: Sequence[Attachment]) -> None:
+    """Delete the stored files of attachments whose rows are being rolled back."""
+    for attachment in attachments:
+        attachment.file.storage.delete(attachment.file.name)
 
 
 def attachment_add(*, complaint: Complaint, files: Sequence[File], by=None) -> list[Attachment]:

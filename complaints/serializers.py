@@ -185,7 +185,8 @@ class ComplaintCreateInput(serializers.ModelSerializer):
         if request is None:
             return
         user = request.user
-        self.fields["project"].queryset = Project.objects.visible_to(user)
+        # The duty handler comes along: intake routes to them (complaints.services.ownership).
+        self.fields["project"].queryset = Project.objects.visible_to(user).select_related("duty_handler")
         self.fields["unit"].queryset = Unit.objects.visible_to(user).select_related("building")
         self.fields["customer"].queryset = Customer.objects.visible_to(user)
         self.fields["same_issue_as"].queryset = Complaint.objects.visible_to(user)

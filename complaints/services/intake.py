@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,7 @@ from organization.models import Project, Unit
 
 from .. import attachments, rules
 from ..models import Complaint, ComplaintEvent, DefectType, NumberSequence, RiskSignal, Status
-from . import grouping, ownership
+from . import grouping, notifications, ownership
 from .defects import check_defect_type
 from .escalation import _group_members, _issue_root, evaluate
 from .notifications import _text_complainant
@@ -62,6 +62,23 @@ class Intake:
     route_to_duty_handler: bool = False
 
 
+def _provisional_number() -> str:
+    """A unique stand-in that nobody outside the intake's transaction ever sees (numbers are taken
+    last, in ``_announce_then_number``); 19 characters, and no real number starts with "~"."""
+    return f"~{secrets.token_hex(9)}"
+
+
+def _check_foreign_keys_now() -> None:
+    """Run PostgreSQL's foreign-key checks of this transaction now rather than at commit.
+
+    Django's foreign keys are deferred to the commit, where each takes a share lock on the row it
+    points to. Under the counter that lock could wait for another intake that locked the same
+    customer file and now waits for the counter: checked here, before the counter, it cannot."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def _next_number(received_at: datetime) -> str:
     month = timezone.localtime(received_at).strftime("%Y%m")
     sequence, _created = NumberSequence.objects.select_for_update().get_or_create(month=month)
@@ -93,9 +110,6 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
             _("A second complaint follows a complaint that was already handled."), code="follows_unhandled"
         )
 
-    # The month's number first: every intake locks the counter before any customer row, so two
-    # intakes for one caller cannot each hold what the other waits for.
-    number = _next_number(received_at)
     customer = intake.customer
     if customer is not None and customer.company_id != intake.project.company_id:
         raise DomainError(
@@ -124,7 +138,7 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
             received_at=received_at,
         ) or (None, "")
     complaint = Complaint.objects.create(
-        number=number,
+        number=_provisional_number(),
         company_id=intake.project.company_id,
         project=intake.project,
         unit=intake.unit,
@@ -158,12 +172,8 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         to_value=Status.RECEIVED,
         visible_to_complainant=True,
     )
-    webhooks.emit("complaint.created", complaint, company_id=complaint.company_id)
     if follows_reason:
         grouping.record_follows(complaint)
-    ownership.intake_route(complaint, to_duty_handler=intake.route_to_duty_handler)
-    _text_complainant(complaint, _("Your complaint %(number)s is received. Follow it here: %(link)s"))
-    evaluate(complaint, now=now)
     if complaint.issue_root_id is not None:  # a new complaint is nobody's root: only a group it joined
         for member in (
             _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES)
@@ -175,5 +185,31 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         source=RiskSignal.Source.INTAKE,
         now=now,
     )
-    attachments.store(complaint=complaint, files=checked_files, by=received_by)
+    stored = attachments.store(complaint=complaint, files=checked_files, by=received_by)
+    try:
+        _announce_then_number(complaint, intake=intake, now=now)
+    except BaseException:
+        attachments.discard(stored)
+        raise
     return complaint
+
+
+def _announce_then_number(complaint: Complaint, *, intake: Intake, now: datetime) -> None:
+    """Route, text and judge the new complaint, then take the month's number last.
+
+    Numbers are gap-free per month group-wide, so the month's counter row is held from the moment it
+    is taken to the commit, one intake at a time. Everything that reads (the duty handler's rights,
+    the team, the tier's facts) runs before it; what carries the number (notifications, their
+    e-mails, the text to the complainant, the webhook bodies) is rendered with the stand-in and
+    written after it with the number in its place, so the counter is held for a few inserts. Nothing
+    after the counter locks a row another intake may hold, so intakes never wait in a cycle."""
+    with notifications.held() as messages, webhooks.held() as deliveries:
+        webhooks.emit("complaint.created", complaint, company_id=complaint.company_id)
+        ownership.intake_route(complaint, to_duty_handler=intake.route_to_duty_handler)
+        _text_complainant(complaint, _("Your complaint %(number)s is received. Follow it here: %(link)s"))
+        evaluate(complaint, now=now)
+    _check_foreign_keys_now()
+    stand_in, complaint.number = complaint.number, _next_number(complaint.received_at)
+    Complaint.objects.filter(pk=complaint.pk).update(number=complaint.number)
+    notifications.release(messages, replace=(stand_in, complaint.number))
+    webhooks.release(deliveries, replace=(stand_in, complaint.number))

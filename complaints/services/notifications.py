@@ -6,6 +6,10 @@ modules import these helpers; this one imports none of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.utils.translation import gettext_lazy as _
 
 from core import outbox
@@ -48,8 +52,38 @@ def _notify(complaint: Complaint, tier: str, message: str) -> None:
     _notify_people(complaint, _recipients(complaint, tier), message)
 
 
+# What intake sends is written after its number is taken (``services.intake``): inside ``held()``
+# the notifications and texts wait in memory, rendered with the stand-in number, for ``release``.
+HeldWrite = tuple[Callable[..., None], Complaint, str, tuple]  # (write, complaint, text, more arguments)
+_held: ContextVar[list[HeldWrite] | None] = ContextVar("complaint_messages_held", default=None)
+
+
+@contextmanager
+def held() -> Iterator[list[HeldWrite]]:
+    writes: list[HeldWrite] = []
+    token = _held.set(writes)
+    try:
+        yield writes
+    finally:
+        _held.reset(token)
+
+
+def release(writes: list[HeldWrite], *, replace: tuple[str, str]) -> None:
+    """Write what ``held()`` kept, in order, with the stand-in text replaced in every message."""
+    for write, complaint, text, more in writes:
+        write(complaint, text.replace(*replace), *more)
+
+
 def _notify_people(complaint: Complaint, people, message: str, *, email: bool = True) -> None:
     """An in-app notification to each of ``people`` (once each) and, with ``email``, its e-mail copy."""
+    held_writes = _held.get()
+    if held_writes is not None:
+        held_writes.append((_write_notifications, complaint, message, (list(people), email)))
+        return
+    _write_notifications(complaint, message, people, email)
+
+
+def _write_notifications(complaint: Complaint, message: str, people, email: bool) -> None:
     notifications = Notification.objects.bulk_create(
         Notification(user=user, complaint=complaint, message=message) for user in set(people)
     )
@@ -79,12 +113,21 @@ def tracking_link(complaint: Complaint) -> str:
 def _text_complainant(complaint: Complaint, template) -> None:
     if not complaint.contact_phone or not complaint.tracking_token:
         return
+    body = str(template % {"number": complaint.number, "link": tracking_link(complaint)})
+    held_writes = _held.get()
+    if held_writes is not None:
+        held_writes.append((_write_text, complaint, body, (complaint.contact_phone,)))
+        return
+    _write_text(complaint, body, complaint.contact_phone)
+
+
+def _write_text(complaint: Complaint, body: str, phone: str) -> None:
     outbox.message_queue(
         outbox.Message(
             channel="sms",
-            recipient=complaint.contact_phone,
+            recipient=phone,
             topic=COMPLAINANT_TOPIC,
-            body=str(template % {"number": complaint.number, "link": tracking_link(complaint)}),
+            body=body,
             company_id=complaint.company_id,
         )
     )

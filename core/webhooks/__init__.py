@@ -7,10 +7,12 @@
 - ``delivery``: the sweep that sends them (signed, ordered per resource, retried with backoff);
 - ``targets``: the SSRF check of a target URL.
 
-Services call ``webhooks.emit("complaint.created", complaint, company_id=complaint.company_id)``.
+Services call ``webhooks.emit("complaint.created", complaint, company_id=complaint.company_id)``;
+``held()`` / ``release(rows, replace=...)`` keep a transaction's deliveries in memory until it knows
+what its bodies must say (a complaint's number, taken last at intake).
 """
 
 from .registry import EVENT_TYPES, register, serializer_renderer
-from .services import emit
+from .services import emit, held, release
 
-__all__ = ["EVENT_TYPES", "emit", "register", "serializer_renderer"]
+__all__ = ["EVENT_TYPES", "emit", "held", "register", "release", "serializer_renderer"]

@@ -7,7 +7,9 @@ import logging
 import secrets
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -191,9 +193,41 @@ def emit(event_type: str, instance, *, company_id: int, extra: dict | None = Non
                 retry_until=now + RETRY_FOR,
             )
         )
-    WebhookDelivery.objects.bulk_create(rows)
-    enqueue_on_commit(DELIVER_TASK)
+    held = _held.get()
+    if held is not None:
+        held.extend(rows)
+        return len(rows)
+    _write(rows)
     return len(rows)
+
+
+def _write(rows: list[WebhookDelivery]) -> None:
+    if rows:
+        WebhookDelivery.objects.bulk_create(rows)
+        enqueue_on_commit(DELIVER_TASK)
+
+
+# Deliveries emitted inside ``held()`` wait in memory for ``release``: a caller whose resource gets
+# its final identity only at the end of its transaction (a complaint's number) writes them then.
+_held: ContextVar[list[WebhookDelivery] | None] = ContextVar("webhook_deliveries_held", default=None)
+
+
+@contextmanager
+def held() -> Iterator[list[WebhookDelivery]]:
+    rows: list[WebhookDelivery] = []
+    token = _held.set(rows)
+    try:
+        yield rows
+    finally:
+        _held.reset(token)
+
+
+def release(rows: list[WebhookDelivery], *, replace: tuple[str, str]) -> None:
+    """Write deliveries kept by ``held()``, in the order they were emitted, with ``replace``'s first
+    text (a stand-in the bodies were rendered with) replaced by its second."""
+    for row in rows:
+        row.body = row.body.replace(*replace)
+    _write(rows)
 
 
 RESEND = "core.resend_webhookdelivery"

@@ -275,7 +275,9 @@ def test_received_time_before_2000_is_a_translated_400(company_a, integrator_a, 
 
 def test_intake_queries_do_not_grow_with_the_team(company_a, integrator_a, staff_a):
     """Routing to the duty handler tells the whole team in one insert; the clocks, the tier and the
-    risk words are read once (the vocabulary from the cache after the first intake)."""
+    risk words are read once (the vocabulary from the cache after the first intake). The number is
+    written by an UPDATE of its own: it is taken last, to hold the month's counter briefly; the duty
+    handler's rights are two small reads of their own permissions."""
     project = ProjectFactory(company=company_a, duty_handler=staff_a)
     client = api_as(integrator_a)
     counts, team = [], 1
@@ -288,4 +290,5 @@ def test_intake_queries_do_not_grow_with_the_team(company_a, integrator_a, staff
         assert response.status_code == 201 and response.json()["status"] == "assigned"
         assert Notification.objects.filter(complaint_id=response.json()["id"]).count() == team
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 19, counts
+    # PostgreSQL checks the foreign keys before the counter is taken: one statement more.
+    assert counts[0] == counts[1] <= 20 + (connection.vendor == "postgresql"), counts

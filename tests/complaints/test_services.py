@@ -38,6 +38,45 @@ def test_numbers_are_sequential_per_month(project, staff_a):
     assert first.tracking_token and first.tracking_token != second.tracking_token
 
 
+def test_what_intake_sends_carries_the_number_taken_last(project, staff_a, manager_a, integrator_a, settings):
+    """The number is taken after routing and judging (to hold the month's counter briefly): every
+    notification, e-mail, text and webhook body written at intake names it, never the stand-in."""
+    from core.webhook_models import WebhookDelivery
+    from core.webhooks import services as webhooks
+
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    webhooks.subscription_create(
+        user=integrator_a,
+        url="http://127.0.0.1:9/hook",
+        event_types=["complaint.created", "complaint.status_changed", "complaint.tier_raised"],
+        secret="x" * 20,
+    )
+    project.duty_handler = staff_a
+    project.save()
+    complaint = services.complaint_create(
+        intake=intake(
+            project,
+            contact_name="王芳",
+            contact_phone="13600001111",
+            media="exposed",
+            route_to_duty_handler=True,
+        )
+    )
+    complaint.refresh_from_db()
+    month = timezone.localtime().strftime("%Y%m")
+    assert complaint.number == f"TS{month}-000001" and complaint.tier != "normal"
+    texts = [
+        *Notification.objects.filter(complaint=complaint).values_list("message", flat=True),
+        *OutboundMessage.objects.values_list("body", flat=True),
+        *WebhookDelivery.objects.values_list("body", flat=True),
+    ]
+    kinds = set(WebhookDelivery.objects.values_list("event_type", flat=True))
+    assert kinds == {"complaint.created", "complaint.status_changed", "complaint.tier_raised"}
+    assert OutboundMessage.objects.filter(channel="sms").count() == 1
+    assert Notification.objects.filter(complaint=complaint, user=manager_a).exists()  # told of the rise
+    assert all(complaint.number in text and "~" not in text for text in texts), texts
+
+
 def test_received_time_may_be_back_dated_but_not_in_the_future(project, staff_a):
     old = services.complaint_create(
         intake=intake(project, received_at=timezone.now() - timedelta(days=3)), received_by=staff_a
