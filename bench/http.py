@@ -1,5 +1,6 @@
 """Throughput over HTTP: gunicorn (4 workers, DEBUG off, production settings) on PostgreSQL, driven by
-8 concurrent clients (httpx + asyncio) for a fixed time each after a warm-up:
+8 concurrent clients (httpx + asyncio) for a fixed time each after a warm-up, in turns (five rounds
+of the four cases, so that background load falls on all of them alike):
 - complaint intake (POST /api/v1/complaints/ with the integrator's token);
 - the complaint list's first page (GET /api/v1/complaints/);
 - the bare reference endpoints through the same stack (core.bench_api, mounted by BENCH_ENDPOINTS=1):
@@ -33,6 +34,7 @@ CLIENTS = 8
 WORKERS = 4
 SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 WARM_UP_SECONDS = 2.0
+ROUNDS = 5  # each case runs SECONDS in all, in this many turns
 COMPLAINTS = int(os.environ.get("BENCH_HTTP_COMPLAINTS", "50000"))
 GOALS = {"intake / bare INSERT": 0.3, "list / bare SELECT": 0.5}
 
@@ -169,18 +171,20 @@ def measure(sizes: Sizes) -> dict:
     base = f"http://127.0.0.1:{port}"
     connection.close()  # the server's workers take the connections from here
     server = start_gunicorn(port)
-    results = {}
+    latencies: dict[str, list[float]] = {name: [] for name in cases}
     try:
         wait_healthy(base, server)
-        for name, case in cases.items():
+        for case in cases.values():
             asyncio.run(load(base, token, case, WARM_UP_SECONDS))
-            latencies = asyncio.run(load(base, token, case, SECONDS))
-            results[name] = (
-                len(latencies) / SECONDS,
-                percentile(latencies, 0.5),
-                percentile(latencies, 0.99),
-                len(latencies),
-            )
+        # The cases take turns in short rounds, so that whatever else the machine does weighs on
+        # each of them alike and the ratios compare like with like.
+        for _round in range(ROUNDS):
+            for name, case in cases.items():
+                latencies[name] += asyncio.run(load(base, token, case, SECONDS / ROUNDS))
+        results = {
+            name: (len(values) / SECONDS, percentile(values, 0.5), percentile(values, 0.99), len(values))
+            for name, values in latencies.items()
+        }
     finally:
         stop_gunicorn(server)
     intake_queries = count_intake_queries(cases["intake (POST)"]["json"])
