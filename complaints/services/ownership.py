@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import webhooks
 from organization import access
+from organization.rules import WorkingCalendar
+from organization.selectors import working_calendar, working_calendars
 
 from .. import rules
 from ..models import Complaint, ComplaintEvent, Status
@@ -76,8 +78,14 @@ def last_update_at(complaint: Complaint) -> datetime | None:
     return _clock_events(complaint)[1]
 
 
-def _due_times(complaint: Complaint) -> dict[str, datetime | None]:
+def pauses_of(complaint: Complaint) -> list[rules.Pause]:
+    """The complaint's pauses of the response clock, (paused at, resumed at or None)."""
+    return list(complaint.pauses.values_list("paused_at", "resumed_at"))
+
+
+def _due_times(complaint: Complaint, calendar: WorkingCalendar | None = None) -> dict[str, datetime | None]:
     fired, last_update = _clock_events(complaint)
+    calendar = calendar or working_calendar(complaint.company_id)
     return rules.reminder_due_times(
         status=complaint.status,
         received_at=complaint.received_at,
@@ -85,8 +93,8 @@ def _due_times(complaint: Complaint) -> dict[str, datetime | None]:
         last_update_at=last_update,
         fired=fired,
         hours=working_hours(),
-        # The seam for public holidays and 调休: a calendar's working_day goes here.
-        working_day=rules.is_weekday,
+        working_day=calendar.is_working_day,
+        pauses=pauses_of(complaint),
     )
 
 
@@ -200,10 +208,11 @@ def _reminded(complaint: Complaint, clock: str) -> list:
     return [owner] if owner else managers
 
 
-def remind(complaint: Complaint, *, now: datetime) -> int:
+def remind(complaint: Complaint, *, now: datetime, calendar: WorkingCalendar | None = None) -> int:
     """Fire the complaint's reminders that are due at ``now`` (each occurrence once, even if another
-    sweep got there first) and reschedule the rest. Call it holding the complaint's row."""
-    due = _due_times(complaint)
+    sweep got there first) and reschedule the rest. Call it holding the complaint's row; a sweep
+    hands in the company's calendar it read once for the batch."""
+    due = _due_times(complaint, calendar)
     sent = 0
     for clock, at in due.items():
         if at is None or at > now:
@@ -237,6 +246,7 @@ def remind_due(*, as_of: datetime | None = None, batch_size: int = 500) -> int:
                 )
                 if not batch:
                     break
+                calendars = working_calendars(complaint.company_id for complaint in batch)
                 for complaint in batch:
-                    sent += remind(complaint, now=as_of)
+                    sent += remind(complaint, now=as_of, calendar=calendars.for_company(complaint.company_id))
     return sent
