@@ -131,6 +131,13 @@ def _resume(complaint: Complaint, pause: ComplaintPause, *, note: str, by, now: 
     ownership.refresh_due(complaint)
 
 
+def resume_when_resolved(complaint: Complaint, *, by, now: datetime) -> None:
+    """Resolving ends a running pause (nothing is left to respond to). Call it holding the row."""
+    if complaint.response_paused_since is not None:
+        note = str(_("Resumed: the complaint was resolved."))
+        _resume(complaint, _running(complaint), note=note, by=by, now=now)
+
+
 @transaction.atomic
 def complaint_resume(*, complaint: Complaint, note: str, by) -> Complaint:
     """Resume the response clock (409 ``not_paused``)."""
