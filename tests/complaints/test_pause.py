@@ -4,6 +4,7 @@ approval past 15 working days, the sweep that resumes, and what the pause does a
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from complaints import rules, services, tasks
@@ -164,3 +165,55 @@ def test_resolving_ends_the_pause(company_a, staff_a):
     pause = ComplaintPause.objects.get(complaint=complaint)
     assert pause.resumed_at is not None and pause.resume_due_at is None
     assert timedelta(days=15) == rules.PAUSE_LIMIT
+
+
+# --- The complaint page and the queue -------------------------------------------------------------
+
+
+def test_the_page_pauses_and_resumes_and_the_queue_shows_it(client, company_a, staff_a, manager_a):
+    complaint = complaint_of(company_a, staff_a)
+    page_url = reverse("complaint-detail", args=[complaint.pk])
+    client.force_login(staff_a)
+    assert 'id="pause-form"' in client.get(page_url).content.decode()
+    response = client.post(
+        reverse("complaint-pause", args=[complaint.pk]), {"reason": "owner_unavailable", "note": "业主出差"}
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.response_paused_since is not None
+    page = client.get(page_url).content.decode()
+    assert 'id="pause-state"' in page and 'id="resume-form"' in page and 'id="pause-form"' not in page
+    assert 'id="pause-approval-form"' not in page  # not a manager
+    queue = client.get(reverse("complaint-list")).content.decode()
+    assert "response-paused" in queue
+
+    # A manager approves a pause past 15 working days.
+    client.force_login(manager_a)
+    assert 'id="pause-approval-form"' in client.get(page_url).content.decode()
+    until = (timezone.localtime() + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M")
+    client.post(reverse("complaint-pause-approval", args=[complaint.pk]), {"until": until, "note": "同意"})
+    assert ComplaintPause.objects.get(complaint=complaint).approved_by == manager_a
+    client.force_login(staff_a)
+    assert (
+        client.post(reverse("complaint-pause-approval", args=[complaint.pk]), {"note": "x"}).status_code
+        == 403
+    )
+    client.post(reverse("complaint-resume", args=[complaint.pk]), {"note": "业主回来了"})
+    complaint.refresh_from_db()
+    assert complaint.response_paused_since is None
+    assert "response-paused" not in client.get(reverse("complaint-list")).content.decode()
+
+
+def test_the_page_refuses_a_long_pause_with_the_reason(client, company_a, staff_a, staff_b):
+    complaint = complaint_of(company_a, staff_a)
+    until = (timezone.localtime() + timedelta(days=60)).strftime("%Y-%m-%dT%H:%M")
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("complaint-pause", args=[complaint.pk]),
+        {"reason": "owner_unavailable", "note": "出国", "until": until},
+        follow=True,
+    )
+    assert "15" in response.content.decode() and not ComplaintPause.objects.exists()
+    client.force_login(staff_b)
+    url = reverse("complaint-pause", args=[complaint.pk])
+    assert client.post(url, {"reason": "owner_unavailable", "note": "x"}).status_code == 404
