@@ -5,8 +5,10 @@ handler at intake, and the company's staff hear of it; without a usable duty han
 managers are told and assign it by hand. Three clocks then run on every open complaint, each a
 column the sweep reads through a partial index (``assign_due_at``, ``plan_due_at``,
 ``owner_update_due_at``): not assigned within two working hours (the managers are told), the plan's
-deadline passed (the handler and the managers), and no update the owner could see for three days
-(the handler). ``refresh_due`` recomputes the columns after every change that moves a clock;
+deadline passed (the handler and the managers), and no update the owner could see for three working
+days (the handler). Working time follows the company's working-day calendar
+(``organization.selectors.working_calendars``, read once per sweep batch), and the response clocks
+stand still while paused (``services.pause``). ``refresh_due`` recomputes the columns after every change that moves a clock;
 ``remind_due`` (beat, every minute) fires what is due, once per occurrence: the reminder is a
 ``ComplaintEvent`` whose unique key (complaint, clock, due moment) makes a second one impossible.
 """
@@ -43,8 +45,8 @@ REMINDER_MESSAGES = {
     rules.ASSIGN: _("Complaint %(number)s was not assigned within 2 working hours: %(title)s"),
     rules.PLAN: _("The plan deadline of complaint %(number)s has passed: %(title)s"),
     rules.OWNER_UPDATE: _(
-        "Complaint %(number)s: the complainant has had no update for 3 days; please tell them where it "
-        "stands: %(title)s"
+        "Complaint %(number)s: the complainant has had no update for 3 working days; please tell them "
+        "where it stands: %(title)s"
     ),
 }
 

@@ -6,10 +6,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from complaints import reports
 from complaints.models import Complaint, ComplaintPause
+from complaints.reports import response
 from complaints.reports.periods import Period
 from tests.factories import ComplaintFactory, ProjectFactory
 
@@ -68,3 +71,17 @@ def test_the_dashboard_shows_them(client, october, manager_a):
     page = client.get(reverse("reports"), {"month": "2026-10"}).content.decode()
     assert 'id="reply-in-working-time"' in page and "<strong>60.0</strong>" in page
     assert 'id="paused-by-handler"' in page and "72.0" in page
+
+
+def test_working_time_in_the_report_reads_no_query_per_complaint(october, company_a, staff_a):
+    base = Complaint.objects.filter(company=company_a)
+    with CaptureQueriesContext(connection) as five:
+        response.response_in_working_time(base, OCTOBER)
+    for day in range(21, 31):
+        ComplaintFactory(
+            project=october, handler=staff_a, received_at=at(day, 9), first_response_at=at(day, 15)
+        )
+    with CaptureQueriesContext(connection) as fifteen:
+        response.response_in_working_time(base, OCTOBER)
+    # The complaints, their pauses, the calendars (and the settings' working hours read no query).
+    assert len(five) == len(fifteen) == 3

@@ -4,6 +4,7 @@ company's own days on top, GET/POST /api/v1/calendars/ and the page, each with w
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from organization import roles
@@ -84,8 +85,6 @@ def test_who_may_write_and_what_they_see(company_a, company_b, staff_a, manager_
 
 
 def _calendar_permission():
-    from django.contrib.auth.models import Permission
-
     return Permission.objects.filter(codename="change_calendarday")
 
 
