@@ -8,9 +8,10 @@ column the sweep reads through a partial index (``assign_due_at``, ``plan_due_at
 deadline passed (the handler and the managers), and no update the owner could see for three working
 days (the handler). Working time follows the company's working-day calendar
 (``organization.selectors.working_calendars``, read once per sweep batch), and the response clocks
-stand still while paused (``services.pause``). ``refresh_due`` recomputes the columns after every change that moves a clock;
-``remind_due`` (beat, every minute) fires what is due, once per occurrence: the reminder is a
-``ComplaintEvent`` whose unique key (complaint, clock, due moment) makes a second one impossible.
+stand still while paused (``services.pause``). ``refresh_due`` recomputes the columns after every
+change that moves a clock; ``remind_due`` (beat, every minute) fires what is due, once per
+occurrence: the reminder is a ``ComplaintEvent`` whose unique key (complaint, clock, due moment)
+makes a second one impossible.
 """
 
 from __future__ import annotations
