@@ -1,8 +1,8 @@
 """Working-day calendars (issue 19 §1): the group's default calendar (rows without a company, loaded
 from the State Council's schedule by migration 0008) and a company's own days on top of it. The group
 centre (``organization.change_calendarday``) sets and removes days on the calendar page and through
-``/api/v1/calendars/``; the clocks read them through ``selectors.working_calendars`` (one query per
-request or sweep).
+``/api/v1/calendars/``; the clocks read them through ``selectors.working_calendars`` (one query, then
+the cache for a minute; every edit forgets it).
 
 - ``calendar_day_set`` writes one day (a holiday off or a 调休 working day) of the group's calendar
   (``company=None``) or of a visible company's; setting a day that is already there changes it.
@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from core.scoping import scope_for
 
 from . import access
 from .models import CalendarDay, Company
+from .selectors import CALENDAR_CACHE_KEY
 
 EDIT_CALENDARS = "organization.change_calendarday"
 
@@ -36,6 +38,12 @@ class Calendar:
     @property
     def name(self) -> str:
         return self.company.name if self.company else str(_("Group default"))
+
+
+def _forget_cached_days() -> None:
+    """Now, for this process's next read, and after the commit, for a read that raced the write."""
+    cache.delete(CALENDAR_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CALENDAR_CACHE_KEY))
 
 
 def _company_for(by, company: Company | None) -> Company | None:
@@ -53,6 +61,7 @@ def calendar_day_set(*, by, company: Company | None, day: date, working: bool, n
     calendar_day, _created = CalendarDay.objects.update_or_create(
         company=company, day=day, defaults={"working": working, "name": name}
     )
+    _forget_cached_days()
     return calendar_day
 
 
@@ -61,6 +70,7 @@ def calendar_day_remove(*, by, company: Company | None, day: date) -> bool:
     """Whether there was such a day."""
     company = _company_for(by, company)
     deleted, _rows = CalendarDay.objects.filter(company=company, day=day).delete()
+    _forget_cached_days()
     return bool(deleted)
 
 

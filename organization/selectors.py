@@ -1,7 +1,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.core.cache import cache
+from django.db.models import Count, Prefetch
 
 from .models import Building, CalendarDay, Company, Holding, Project, Region, Unit
 from .rules import CompanyCalendars, WorkingCalendar
@@ -81,22 +82,37 @@ def units_for_export(*, user, project_id: int):
     )
 
 
+CALENDAR_CACHE_KEY = "organization:calendar-days"
+CALENDAR_CACHE_SECONDS = 60  # a per-process cache catches up with an edit elsewhere within this
+
+
+def _calendar_days() -> dict[int | None, dict]:
+    """Every calendar's days (company id or None → day → working), from the cache or one query: the
+    table is small (the group's holidays and a few days per company a year). Edits forget it."""
+    days = cache.get(CALENDAR_CACHE_KEY)
+    if days is None:
+        days = {}
+        for company_id, day, working in CalendarDay.objects.values_list("company_id", "day", "working"):
+            days.setdefault(company_id, {})[day] = working
+        cache.set(CALENDAR_CACHE_KEY, days, CALENDAR_CACHE_SECONDS)
+    return days
+
+
 def working_calendars(company_ids: Iterable[int | None] = ()) -> CompanyCalendars:
-    """The working-day calendars of these companies (and the group's default), in one query: what a
-    request or a sweep reads once and hands to every clock it computes (no query per complaint)."""
-    ids = {company_id for company_id in company_ids if company_id is not None}
-    default: dict = {}
-    own: dict[int, dict] = {}
-    for company_id, day, working in CalendarDay.objects.filter(
-        Q(company__isnull=True) | Q(company_id__in=ids)
-    ).values_list("company_id", "day", "working"):
-        (default if company_id is None else own.setdefault(company_id, {}))[day] = working
-    group = WorkingCalendar(default)
+    """The working-day calendars of these companies (and the group's default), read once: what a
+    request or a sweep hands to every clock it computes (no query per complaint)."""
+    days = _calendar_days()
+    group = WorkingCalendar(days.get(None, {}))
     return CompanyCalendars(
-        group, {company_id: group.overridden_by(days) for company_id, days in own.items()}
+        group,
+        {
+            company_id: group.overridden_by(days[company_id])
+            for company_id in set(company_ids)
+            if company_id is not None and company_id in days
+        },
     )
 
 
 def working_calendar(company_id: int | None) -> WorkingCalendar:
-    """One company's working-day calendar (one query)."""
+    """One company's working-day calendar."""
     return working_calendars([company_id]).for_company(company_id)

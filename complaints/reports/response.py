@@ -1,8 +1,8 @@
 """The report's response figures in working time (issue 19): whether each complaint received in the
 period was answered within the 24-hour reply on working days (``rules.REPLY_WITHIN``, paused time left
 out), its median first response in working hours, and the time the response clock stood paused per
-handler. Three queries whatever the number of complaints: the complaints' times, their pauses, and
-the calendars of their companies (``organization.selectors.working_calendars``)."""
+handler. At most three queries whatever the number of complaints: the complaints' times, their
+pauses, and the calendars of their companies (``organization.selectors.working_calendars``, cached)."""
 
 from __future__ import annotations
 

@@ -86,7 +86,9 @@ def pauses_of(complaint: Complaint) -> list[rules.Pause]:
     return list(complaint.pauses.values_list("paused_at", "resumed_at"))
 
 
-def _due_times(complaint: Complaint, calendar: WorkingCalendar | None = None) -> dict[str, datetime | None]:
+def _due_times(
+    complaint: Complaint, calendar: WorkingCalendar | None = None, pauses: list[rules.Pause] | None = None
+) -> dict[str, datetime | None]:
     fired, last_update = _clock_events(complaint)
     calendar = calendar or working_calendar(complaint.company_id)
     return rules.reminder_due_times(
@@ -97,7 +99,7 @@ def _due_times(complaint: Complaint, calendar: WorkingCalendar | None = None) ->
         fired=fired,
         hours=working_hours(),
         working_day=calendar.is_working_day,
-        pauses=pauses_of(complaint),
+        pauses=pauses_of(complaint) if pauses is None else pauses,
     )
 
 
@@ -107,10 +109,11 @@ def _save_due(complaint: Complaint, due: dict[str, datetime | None]) -> None:
     complaint.save(update_fields=list(DUE_COLUMNS.values()))
 
 
-def refresh_due(complaint: Complaint) -> None:
+def refresh_due(complaint: Complaint, *, pauses: list[rules.Pause] | None = None) -> None:
     """Recompute the three reminder clocks after a change that moves one (intake, a status change, a
-    plan deadline, an update the owner sees). Call it in the transaction holding the complaint's row."""
-    _save_due(complaint, _due_times(complaint))
+    plan deadline, an update the owner sees). Call it in the transaction holding the complaint's row;
+    ``pauses`` when the caller knows them (none at intake), else they are read."""
+    _save_due(complaint, _due_times(complaint, pauses=pauses))
 
 
 # --- Intake -------------------------------------------------------------------------------------
@@ -129,7 +132,7 @@ def intake_route(complaint: Complaint, *, to_duty_handler: bool) -> None:
             _assign_to_duty_handler(complaint, duty)
         else:
             _leave_to_managers(complaint, duty)
-    refresh_due(complaint)
+    refresh_due(complaint, pauses=[])  # a complaint at intake has never been paused
 
 
 def _facts(complaint: Complaint, **more) -> dict:

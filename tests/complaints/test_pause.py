@@ -145,17 +145,20 @@ def test_the_pause_never_stops_the_escalation_clock(company_a, staff_a):
 
 
 def test_paused_time_moves_the_response_clocks(company_a, staff_a):
-    complaint = complaint_of(company_a, staff_a)
+    # Received an hour ago: the owner-update clock is still running when it is paused (a clock that
+    # already ran out stays due: a pause does not take back a reminder that was owed).
+    complaint = complaint_of(company_a, staff_a, received_at=timezone.now() - timedelta(hours=1))
     services.refresh_due(complaint)
     complaint.refresh_from_db()
-    assert complaint.owner_update_due_at is not None
+    before = complaint.owner_update_due_at
+    assert before is not None
     services.complaint_pause(complaint=complaint, reason="owner_unavailable", note="出差", by=staff_a)
     complaint.refresh_from_db()
     assert complaint.owner_update_due_at is None  # stopped while paused
     assert complaint.plan_due_at == complaint.deadline  # a promised date is not a response clock
     services.complaint_resume(complaint=complaint, note="回来了", by=staff_a)
     complaint.refresh_from_db()
-    assert complaint.owner_update_due_at is not None
+    assert complaint.owner_update_due_at is not None and complaint.owner_update_due_at >= before
 
 
 def test_resolving_ends_the_pause(company_a, staff_a):

@@ -35,6 +35,8 @@ def test_calendars_are_read_once_for_many_companies(company_a, company_b, django
     CalendarDay.objects.create(company=company_a, day=date(2026, 12, 4), working=False, name="司庆")
     with django_assert_num_queries(1):
         calendars = working_calendars([company_a.pk, company_b.pk])
+    with django_assert_num_queries(0):  # cached until a day is set or removed
+        working_calendars([company_a.pk])
     assert not calendars.for_company(company_a.pk).is_working_day(date(2026, 12, 4))
     assert calendars.for_company(company_b.pk).is_working_day(date(2026, 12, 4))
     assert not calendars.for_company(company_b.pk).is_working_day(date(2026, 10, 1))  # the group's
