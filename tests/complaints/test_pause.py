@@ -135,7 +135,7 @@ def test_the_sweep_resumes_at_the_limit_or_the_date(company_a, staff_a):
 
 
 def test_the_pause_never_stops_the_escalation_clock(company_a, staff_a):
-    complaint = complaint_of(company_a, staff_a)
+    complaint = complaint_of(company_a, staff_a, received_at=timezone.now() - timedelta(hours=1))
     services.evaluate(complaint, now=timezone.now())
     before = (complaint.next_due_at, complaint.escalates_at, complaint.resolve_by)
     services.complaint_pause(complaint=complaint, reason="owner_unavailable", note="出差", by=staff_a)
