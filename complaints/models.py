@@ -344,7 +344,7 @@ class ComplaintEvent(models.Model):
     CALLBACK_OUTCOMES = {"satisfied": _("Satisfied"), "not_satisfied": _("Not satisfied")}
 
     def _label(self, value: str) -> str:
-        for choices in (Status, Tier, CallbackOutcome):
+        for choices in (Status, Tier, CallbackOutcome, PauseReason):
             if value in choices.values:
                 return str(choices(value).label)
         if self.kind == self.Kind.CALLBACK and value in self.CALLBACK_OUTCOMES:

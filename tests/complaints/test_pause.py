@@ -220,3 +220,12 @@ def test_the_page_refuses_a_long_pause_with_the_reason(client, company_a, staff_
     client.force_login(staff_b)
     url = reverse("complaint-pause", args=[complaint.pk])
     assert client.post(url, {"reason": "owner_unavailable", "note": "x"}).status_code == 404
+
+
+def test_the_history_says_the_reason_in_words(client, company_a, staff_a):
+    complaint = complaint_of(company_a, staff_a)
+    services.complaint_pause(complaint=complaint, reason="third_party", note="等检测报告", by=staff_a)
+    client.force_login(staff_a)
+    page = client.get(reverse("complaint-detail", args=[complaint.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    history = page.content.decode().split('id="pause-state"')[1]
+    assert "Waiting for a third party" in history and "third_party" not in history
