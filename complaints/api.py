@@ -28,16 +28,20 @@ from .serializers import (
     ComplaintCreateInput,
     ComplaintDetailSerializer,
     ComplaintEventSerializer,
+    ComplaintPauseSerializer,
     ComplaintSerializer,
     DefectTypeInput,
     HandoverInput,
     LinkInput,
     LowerTierInput,
+    PauseApprovalInput,
+    PauseInput,
     PlanInput,
     ProgressInput,
     RatingInput,
     RepairInput,
     RepairSerializer,
+    ResumeInput,
     TransitionConflict,
     TransitionInput,
 )
@@ -189,6 +193,48 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         values = self._input(LowerTierInput, complaint)
         updated = services.complaint_lower_tier(complaint=complaint, by=request.user, **values)
         return Response(ComplaintSerializer(updated).data)
+
+    # --- The pause of the response clock (issue 19 §2) ------------------------------------------------
+
+    @extend_schema(request=PauseInput, responses={201: ComplaintPauseSerializer, 409: TransitionConflict})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    def pause(self, request, pk=None):
+        """Pause the response clocks (first response, the 24-hour reply, the owner update) with a
+        reason and a note, optionally until a date; the escalation clock keeps running. 409
+        `already_paused`, `handled`; 400 `pause_needs_approval` past 15 working days unless the
+        caller is a manager, `until_in_past`."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(PauseInput, complaint)
+        pause = services.complaint_pause(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintPauseSerializer(pause).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ResumeInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    def resume(self, request, pk=None):
+        """Resume the paused response clocks, with a note (409 `not_paused`)."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(ResumeInput, complaint)
+        updated = services.complaint_resume(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintSerializer(updated).data)
+
+    @extend_schema(
+        request=PauseApprovalInput, responses={200: ComplaintPauseSerializer, 409: TransitionConflict}
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="pause-approval",
+        url_name="pause-approval",
+        permission_classes=[IsAuthenticated],
+        parser_classes=[JSONParser],
+    )
+    def pause_approval(self, request, pk=None):
+        """A manager lets the running pause last past 15 working days, to `until` (null: until someone
+        resumes it). 403 without `complaints.lower_tier`; 409 `not_paused`."""
+        complaint = access.access_complaint(request.user, pk, "lower_tier")
+        values = self._input(PauseApprovalInput, complaint)
+        pause = services.complaint_approve_pause(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintPauseSerializer(pause).data)
 
     @extend_schema(request=LinkInput, responses={200: ComplaintSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])

@@ -21,6 +21,7 @@ from .models import (
     Department,
     Litigation,
     Media,
+    PauseReason,
     Status,
     Tier,
 )
@@ -229,6 +230,34 @@ class CallbackForm(forms.Form):
 class LowerTierForm(forms.Form):
     tier = forms.ChoiceField(label=_("tier"), choices=Tier.choices)
     reason = forms.CharField(label=_("reason"), max_length=500)
+
+
+# --- The pause of the response clock (services.pause) -------------------------------------------
+
+
+class PauseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason"), choices=PauseReason.choices)
+    note = forms.CharField(label=_("note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    until = forms.DateTimeField(
+        label=_("resume on"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Optional. More than 15 working days ahead needs a manager's approval."),
+    )
+
+
+class ResumeForm(forms.Form):
+    note = forms.CharField(label=_("note on resuming"), max_length=2000)
+
+
+class PauseApprovalForm(forms.Form):
+    until = forms.DateTimeField(
+        label=_("resume on"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Empty: until someone resumes it."),
+    )
+    note = forms.CharField(label=_("note"), max_length=2000)
 
 
 # --- Files (staff pages, the API and the owners' forms in public_forms.py) ------------------------

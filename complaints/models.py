@@ -124,6 +124,11 @@ class Complaint(models.Model):
     # The clock: time waiting on the complainant does not count toward one week / one month.
     paused_seconds = models.PositiveBigIntegerField(default=0, editable=False)
     paused_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # The response clock's pause (``ComplaintPause``, issue 19): since when, while paused. It never
+    # stops the escalation clock above.
+    response_paused_since = models.DateTimeField(
+        _("response clock paused since"), null=True, blank=True, editable=False
+    )
     # When the sweep must look at this complaint next (clock thresholds); NULL when nothing is due.
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Overdue and at risk (``rules.urgency``, ``selectors.overdue_q``): when the clock next lifts the
@@ -283,6 +288,9 @@ class ComplaintEvent(models.Model):
         RISK_SIGNAL = "risk_signal", _("Risk signal decided")
         CONFIRMED = "confirmed", _("Complainant confirmed the solution")
         DEFECT_TYPE = "defect_type", _("Defect type changed")
+        PAUSED = "paused", _("Response clock paused")
+        RESUMED = "resumed", _("Response clock resumed")
+        PAUSE_APPROVED = "pause_approved", _("Longer pause approved")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -336,7 +344,7 @@ class ComplaintEvent(models.Model):
     CALLBACK_OUTCOMES = {"satisfied": _("Satisfied"), "not_satisfied": _("Not satisfied")}
 
     def _label(self, value: str) -> str:
-        for choices in (Status, Tier, CallbackOutcome):
+        for choices in (Status, Tier, CallbackOutcome, PauseReason):
             if value in choices.values:
                 return str(choices(value).label)
         if self.kind == self.Kind.CALLBACK and value in self.CALLBACK_OUTCOMES:
@@ -519,4 +527,5 @@ class ReportSnapshot(models.Model):
 # them with the app.
 from .canned_models import CannedReply  # noqa: E402, F401
 from .defect_models import DefectType  # noqa: E402, F401
+from .pause_models import ComplaintPause, PauseReason  # noqa: E402, F401
 from .risk_models import RiskSignal, RiskWord, SignalKind  # noqa: E402, F401

@@ -17,9 +17,11 @@ from .models import (
     CallbackOutcome,
     Complaint,
     ComplaintEvent,
+    ComplaintPause,
     Contractor,
     DefectType,
     Department,
+    PauseReason,
     Repair,
     Status,
     Tier,
@@ -109,6 +111,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "resolved_at",
             "closed_at",
             "callback_due_at",
+            "response_paused_since",
             "rating",
         ]
 
@@ -343,3 +346,49 @@ class CallbackInput(serializers.Serializer):
 class RatingInput(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class PauseInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=PauseReason.choices)
+    note = serializers.CharField(max_length=2000, help_text="Why, for the timeline.")
+    until = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the sweep resumes it by itself. More than 15 working days ahead needs a manager "
+        "(400 `pause_needs_approval` for anyone else); without it the pause ends after 15 working days.",
+    )
+
+
+class ResumeInput(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class PauseApprovalInput(serializers.Serializer):
+    until = serializers.DateTimeField(
+        allow_null=True, help_text="The new resume date; null: until someone resumes it."
+    )
+    note = serializers.CharField(max_length=2000)
+
+
+class ComplaintPauseSerializer(serializers.ModelSerializer):
+    paused_by = serializers.StringRelatedField()
+    approved_by = serializers.StringRelatedField()
+    resumed_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ComplaintPause
+        fields = [
+            "id",
+            "complaint",
+            "reason",
+            "note",
+            "paused_at",
+            "paused_by",
+            "until",
+            "approved_by",
+            "resume_due_at",
+            "resumed_at",
+            "resumed_by",
+            "resume_note",
+        ]

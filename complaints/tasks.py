@@ -45,3 +45,9 @@ def run_defect_handbook(job_id: int) -> None:
 def remind_due() -> int:
     """Every minute from beat: unassigned complaints, passed plan deadlines, owners left without news."""
     return services.remind_due()
+
+
+@shared_task(name="complaints.tasks.resume_due")
+def resume_due() -> int:
+    """Every minute from beat: resume paused response clocks whose resume date or limit has come."""
+    return services.resume_due()

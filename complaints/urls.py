@@ -37,6 +37,13 @@ urlpatterns = [
     path("complaints/<int:complaint_id>/plan/", views.complaint_plan, name="complaint-plan"),
     path("complaints/<int:complaint_id>/progress/", views.complaint_progress, name="complaint-progress"),
     path("complaints/<int:complaint_id>/handover/", views.complaint_handover, name="complaint-handover"),
+    path("complaints/<int:complaint_id>/pause/", views.complaint_pause, name="complaint-pause"),
+    path("complaints/<int:complaint_id>/resume/", views.complaint_resume, name="complaint-resume"),
+    path(
+        "complaints/<int:complaint_id>/pause-approval/",
+        views.complaint_approve_pause,
+        name="complaint-pause-approval",
+    ),
     path(
         "complaints/<int:complaint_id>/lower-tier/", views.complaint_lower_tier, name="complaint-lower-tier"
     ),

@@ -27,10 +27,13 @@ from .forms import (
     HandoverForm,
     IntakeForm,
     LowerTierForm,
+    PauseApprovalForm,
+    PauseForm,
     PlanForm,
     ProgressForm,
     RepairForm,
     ResolveForm,
+    ResumeForm,
     TransitionForm,
     UnlinkFollowsForm,
 )
@@ -96,6 +99,9 @@ FORM_IDS = {
     "attachment_form": "id_files_%s",
     "unlink_form": "id_unlink_%s",
     "defect_form": "id_defect_%s",
+    "pause_form": "id_pause_%s",
+    "resume_form": "id_resume_%s",
+    "pause_approval_form": "id_pause_approval_%s",
 }
 
 
@@ -130,6 +136,9 @@ def _detail_page(request, complaint: Complaint, *, status: int = 200, phone_reve
         "defect_form": lambda ids: DefectTypeForm(
             auto_id=ids, initial={"defect_type": complaint.defect_type_id}
         ),
+        "pause_form": lambda ids: PauseForm(auto_id=ids),
+        "resume_form": lambda ids: ResumeForm(auto_id=ids),
+        "pause_approval_form": lambda ids: PauseApprovalForm(auto_id=ids),
     }
     context = {
         name: bound.get(name) or make(FORM_IDS[name]) if can_change else None for name, make in forms.items()
@@ -144,6 +153,10 @@ def _detail_page(request, complaint: Complaint, *, status: int = 200, phone_reve
                 (code, Status(code).label) for code in flow if code not in (Status.ASSIGNED, Status.RESOLVED)
             ],
             "may_resolve": Status.RESOLVED in flow,
+            "may_pause": complaint.status in rules.OPEN_STATUSES,
+            "pause": complaint.pauses.filter(resumed_at__isnull=True).select_related("paused_by").first()
+            if complaint.response_paused_since
+            else None,
             "duplicates": selectors.possible_duplicates(complaint),
             "closing": _closing_state(complaint),
             "follows_text": services.follows_text(complaint),
@@ -311,6 +324,30 @@ complaint_handover = _form_action(
 complaint_lower_tier = _form_action(
     LowerTierForm, services.complaint_lower_tier, gettext_lazy("Tier lowered.")
 )
+complaint_pause = _form_action(PauseForm, services.complaint_pause, gettext_lazy("Response clock paused."))
+complaint_resume = _form_action(
+    ResumeForm, services.complaint_resume, gettext_lazy("Response clock resumed.")
+)
+
+
+@staff_ui
+@permission_required("complaints.lower_tier", raise_exception=True)
+@require_POST
+def complaint_approve_pause(request, complaint_id: int):
+    """A manager lets the running pause last past 15 working days."""
+    complaint = access.access_complaint(request.user, complaint_id, "lower_tier")
+    form = PauseApprovalForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(form_errors_text(form))
+        services.complaint_approve_pause(complaint=complaint, by=request.user, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Longer pause approved."))
+    return redirect("complaint-detail", complaint_id=complaint.pk)
+
+
 complaint_repair = _form_action(RepairForm, services.repair_record, gettext_lazy("Repair recorded."))
 complaint_callback = _form_action(
     CallbackForm, services.complaint_callback, gettext_lazy("Call-back recorded.")

@@ -302,3 +302,44 @@ class CustomerManagerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building or self.project}: {self.from_manager} → {self.to_manager}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the working week (Monday to Friday) in a working-day calendar: a public
+    holiday off, or a make-up working Saturday or Sunday (调休). Rows without a company are the
+    group's default calendar (the State Council's schedule); a company's own rows override it day by
+    day. Read as one ``organization.rules.WorkingCalendar`` (``selectors.working_calendars``)."""
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_days",
+        verbose_name=_("company"),
+        help_text=_("Empty: the group's default calendar."),
+    )
+    day = models.DateField(_("date"))
+    working = models.BooleanField(
+        _("working day"), help_text=_("Off: a public holiday. On: a make-up working weekend day (调休).")
+    )
+    name = models.CharField(_("name"), max_length=30, blank=True)
+    company_lookup = "company"
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "day"], condition=models.Q(company__isnull=False), name="calendar_day_once"
+            ),
+            models.UniqueConstraint(
+                fields=["day"], condition=models.Q(company__isnull=True), name="default_calendar_day_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"

@@ -138,6 +138,7 @@ _ALL_COMPANIES = ["organization.view_all_companies"]
 _EDIT_UNITS = ["organization.change_unit"]
 _DUTY_HANDLERS = ["organization.assign_duty_project"]  # who owns a project's complaints at intake
 _CUSTOMER_MANAGERS = ["organization.assign_customer_manager"]  # who owns a building's customers
+_CALENDARS = ["organization.change_calendarday"]  # working-day calendars (holidays, 调休)
 _EDIT_ORGANISATION = [
     "organization.add_project",
     "organization.change_project",
@@ -191,6 +192,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _DUTY_HANDLERS
     + _CUSTOMER_MANAGERS
     + _EDIT_ORGANISATION
+    + _CALENDARS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
     + _ASSIGN_TASKS

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 
 # The words a building number is written with, longest first so that 「号楼」 wins over 「号」.
 BUILDING_SUFFIXES = ("号楼", "栋", "幢", "座", "号", "楼")
@@ -44,3 +47,33 @@ def parse_unit_reference(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     return match["building"].upper(), match["unit"]
+
+
+# --- Working-day calendars -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Monday to Friday, except the days in ``exceptions`` (date → working): public holidays off and
+    make-up working weekends (调休) on. Built once per request or sweep from one query
+    (``organization.selectors.working_calendars``) and handed to the clocks' pure rules."""
+
+    exceptions: Mapping[date, bool] = field(default_factory=dict)
+
+    def is_working_day(self, day: date) -> bool:
+        return self.exceptions.get(day, day.weekday() < 5)
+
+    def overridden_by(self, days: Mapping[date, bool]) -> WorkingCalendar:
+        """This calendar with a company's own days on top (a company's day wins over the group's)."""
+        return WorkingCalendar({**self.exceptions, **days})
+
+
+@dataclass(frozen=True)
+class CompanyCalendars:
+    """The group's default calendar and each company's with its own days on top, as one value."""
+
+    default: WorkingCalendar = field(default_factory=WorkingCalendar)
+    companies: Mapping[int, WorkingCalendar] = field(default_factory=dict)
+
+    def for_company(self, company_id: int | None) -> WorkingCalendar:
+        return self.companies.get(company_id, self.default)

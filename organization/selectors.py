@@ -1,8 +1,11 @@
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch
 
-from .models import Building, Company, Holding, Project, Region, Unit
+from .models import Building, CalendarDay, Company, Holding, Project, Region, Unit
+from .rules import CompanyCalendars, WorkingCalendar
 
 
 @dataclass
@@ -77,3 +80,39 @@ def units_for_export(*, user, project_id: int):
         .select_related("building__project")
         .order_by("building__name", "floor", "number")
     )
+
+
+CALENDAR_CACHE_KEY = "organization:calendar-days"
+CALENDAR_CACHE_SECONDS = 60  # a per-process cache catches up with an edit elsewhere within this
+
+
+def _calendar_days() -> dict[int | None, dict]:
+    """Every calendar's days (company id or None → day → working), from the cache or one query: the
+    table is small (the group's holidays and a few days per company a year). Edits forget it."""
+    days = cache.get(CALENDAR_CACHE_KEY)
+    if days is None:
+        days = {}
+        for company_id, day, working in CalendarDay.objects.values_list("company_id", "day", "working"):
+            days.setdefault(company_id, {})[day] = working
+        cache.set(CALENDAR_CACHE_KEY, days, CALENDAR_CACHE_SECONDS)
+    return days
+
+
+def working_calendars(company_ids: Iterable[int | None] = ()) -> CompanyCalendars:
+    """The working-day calendars of these companies (and the group's default), read once: what a
+    request or a sweep hands to every clock it computes (no query per complaint)."""
+    days = _calendar_days()
+    group = WorkingCalendar(days.get(None, {}))
+    return CompanyCalendars(
+        group,
+        {
+            company_id: group.overridden_by(days[company_id])
+            for company_id in set(company_ids)
+            if company_id is not None and company_id in days
+        },
+    )
+
+
+def working_calendar(company_id: int | None) -> WorkingCalendar:
+    """One company's working-day calendar."""
+    return working_calendars([company_id]).for_company(company_id)

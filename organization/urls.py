@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import customer_manager_views, views
+from . import calendar_views, customer_manager_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/", views.organisation, name="organisation"),
+    path("calendars/", calendar_views.calendar_page, name="calendars"),
     path("projects/<int:project_id>/", views.project_detail, name="project-detail"),
     path("projects/<int:project_id>/units.csv", views.project_units_export, name="project-units-export"),
     path("units/<int:unit_id>/edit/", views.unit_edit, name="unit-edit"),

@@ -321,6 +321,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 30.0},
     "escalate-complaints": {"task": "complaints.tasks.escalate_due", "schedule": 60.0},
     "complaint-reminders": {"task": "complaints.tasks.remind_due", "schedule": 60.0},
+    "complaint-pauses": {"task": "complaints.tasks.resume_due", "schedule": 60.0},
     "notify-risk-signals": {"task": "complaints.tasks.notify_risk_signals", "schedule": 300.0},
     "deliver-messages": {"task": "core.tasks.deliver_messages", "schedule": 60.0},
     "sweep-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 60.0},

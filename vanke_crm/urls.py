@@ -26,6 +26,7 @@ from membership.api import (
     PointEntryViewSet,
 )
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, StaffViewSet, UnitViewSet
+from organization.calendar_api import CalendarViewSet
 from organization.customer_manager_api import BuildingCustomerManagerViewSet, ProjectCustomerManagerViewSet
 from organization.forms import StaffAuthenticationForm
 from surveys.api import (
@@ -60,6 +61,7 @@ router.register("projects", ProjectCustomerManagerViewSet, basename="project-cus
 router.register("buildings", BuildingCustomerManagerViewSet, basename="building-customer-manager")
 router.register("units", UnitViewSet)
 router.register("staff", StaffViewSet, basename="staff")
+router.register("calendars", CalendarViewSet, basename="calendar")
 router.register("complaints", ComplaintViewSet)
 router.register("complaints", ComplaintRiskViewSet, basename="complaint-risk")
 router.register("defect-types", DefectTypeViewSet)

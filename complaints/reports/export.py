@@ -41,6 +41,18 @@ def sections(report: dict, contractors: list[dict] | None = None) -> list[Sectio
         [_("Overdue"), report["overdue"], "", ""],
         [_("Median first response (hours)"), report["first_response"]["median_hours"], "", ""],
         [_("90th percentile first response (hours)"), report["first_response"]["p90_hours"], "", ""],
+        [
+            _("Answered within 24 hours on working days (%)"),
+            report["response_in_working_time"]["in_time_percent"],
+            "",
+            "",
+        ],
+        [
+            _("Median first response (working hours)"),
+            report["response_in_working_time"]["median_first_response_working_hours"],
+            "",
+            "",
+        ],
         [_("Median resolution (hours)"), report["resolution"]["median_hours"], "", ""],
         [_("90th percentile resolution (hours)"), report["resolution"]["p90_hours"], "", ""],
         [_("Average rating"), report["satisfaction"]["average"], "", ""],
@@ -86,6 +98,13 @@ def sections(report: dict, contractors: list[dict] | None = None) -> list[Sectio
         labels = LABELS.get(key, {})
         rows = [[str(labels.get(code, code)), count] for code, count in report[key].items()]
         result.append(Section(title, [_("Item"), _("Complaints")], rows))
+    result.append(
+        Section(
+            _("Response clock paused, by handler"),
+            [_("Handler"), _("Pauses"), _("Hours paused")],
+            [[row["name"], row["pauses"], row["hours"]] for row in report["paused_by_handler"]],
+        )
+    )
     result.append(
         Section(
             _("By project"),

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from .. import rules, selectors
 from ..models import TIER_ORDER, TIER_REASON_LABELS, ComplaintEvent, Repair, Status, Tier
+from . import response
 from .periods import Period
 
 ESCALATED_TIERS = tuple(tier for tier in TIER_ORDER if tier != Tier.NORMAL)  # major, hot, important
@@ -239,6 +240,9 @@ def complaint_report(base: QuerySet, period: Period) -> dict:
             .order_by("-n")
         ],
         "first_response": _percentiles(received, "received_at", "first_response_at"),
+        # Issue 19: the 24-hour reply on working days, paused time left out; pauses per handler.
+        "response_in_working_time": response.response_in_working_time(base, period),
+        "paused_by_handler": response.paused_by_handler(base, period),
         "resolution": _percentiles(resolved, "received_at", "resolved_at"),
         # Unresolved and overdue at the period's end (or now): ``rules.urgency``'s SQL twin.
         "overdue": base.filter(selectors.overdue_q(overdue_at)).count(),

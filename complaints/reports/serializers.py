@@ -45,6 +45,21 @@ class DurationsOut(serializers.Serializer):
     p90_hours = serializers.FloatField(allow_null=True)
 
 
+class ResponseInWorkingTimeOut(serializers.Serializer):
+    in_time = serializers.IntegerField(help_text="Answered within 24 hours on working days, pauses left out.")
+    late = serializers.IntegerField()
+    pending = serializers.IntegerField(help_text="Not answered yet and still within the promise (or paused).")
+    in_time_percent = serializers.FloatField(allow_null=True)
+    median_first_response_working_hours = serializers.FloatField(allow_null=True)
+
+
+class PausedByHandlerOut(serializers.Serializer):
+    handler = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    pauses = serializers.IntegerField()
+    hours = serializers.FloatField(help_text="Hours the response clock stood paused within the period.")
+
+
 class SatisfactionOut(serializers.Serializer):
     rated = serializers.IntegerField()
     average = serializers.FloatField(allow_null=True)
@@ -107,6 +122,8 @@ class ComplaintReportOut(serializers.Serializer):
     by_company = serializers.DictField(child=serializers.IntegerField())
     by_project = ProjectCountOut(many=True)
     first_response = DurationsOut()
+    response_in_working_time = ResponseInWorkingTimeOut()
+    paused_by_handler = PausedByHandlerOut(many=True)
     resolution = DurationsOut()
     overdue = serializers.IntegerField()
     satisfaction = SatisfactionOut()

@@ -376,15 +376,27 @@ def tier_after_unlink(*, current: str, rules_tier: str, set_by_manager: bool) ->
     return current
 
 
-# Working hours: the first-response clock counts only these (Beijing time, Monday to Friday).
-# Public holidays and make-up working days (调休) come later as a calendar: ``working_day`` is the seam.
+# Working time: the response clocks count only working hours on working days. A working day comes
+# from the company's calendar (``organization.rules.WorkingCalendar.is_working_day``: weekends, public
+# holidays, 调休), handed in as ``working_day``; the escalation clocks above stay in calendar time.
 
 
 @dataclass(frozen=True)
 class WorkingHours:
     start: time
-    end: time
+    end: time  # 00:00: until midnight (the whole day, for promises counted in working days)
     tz: tzinfo
+
+    def span(self, day: date) -> tuple[datetime, datetime]:
+        """When ``day``'s working hours open and close."""
+        opens = datetime.combine(day, self.start, tzinfo=self.tz)
+        closes_on = day + timedelta(days=1) if self.end == time(0) else day
+        return opens, datetime.combine(closes_on, self.end, tzinfo=self.tz)
+
+
+def whole_days(tz: tzinfo) -> WorkingHours:
+    """Every hour of a working day counts (the 24-hour reply on working days, the owner update)."""
+    return WorkingHours(start=time(0), end=time(0), tz=tz)
 
 
 def is_weekday(day: date) -> bool:
@@ -408,8 +420,7 @@ def add_working_time(
     for _day in range(MAX_CALENDAR_DAYS):
         day = cursor.date()
         if working_day(day):
-            opens = datetime.combine(day, hours.start, tzinfo=hours.tz)
-            closes = datetime.combine(day, hours.end, tzinfo=hours.tz)
+            opens, closes = hours.span(day)
             cursor = max(cursor, opens)
             if cursor < closes:
                 if remaining <= closes - cursor:
@@ -419,8 +430,70 @@ def add_working_time(
     raise ValueError("no working day within MAX_CALENDAR_DAYS")
 
 
+def working_time_between(
+    start: datetime, end: datetime, *, hours: WorkingHours, working_day: Callable[[date], bool] = is_weekday
+) -> timedelta:
+    """The working time from ``start`` to ``end`` (zero when ``end`` is not after ``start``)."""
+    total = timedelta(0)
+    start, end = start.astimezone(hours.tz), end.astimezone(hours.tz)
+    day = start.date()
+    while day <= end.date():
+        if working_day(day):
+            opens, closes = hours.span(day)
+            total += max(min(closes, end) - max(opens, start), timedelta(0))
+        day += timedelta(days=1)
+    return total
+
+
+Pause = tuple[datetime, datetime | None]  # (paused at, resumed at; None while paused)
+
+
+def working_time_paused(
+    pauses: Iterable[Pause],
+    *,
+    until: datetime,
+    hours: WorkingHours,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> timedelta:
+    """The working time spent paused before ``until`` (a pause still running counts up to it)."""
+    return sum(
+        (
+            working_time_between(start, min(end or until, until), hours=hours, working_day=working_day)
+            for start, end in pauses
+        ),
+        timedelta(0),
+    )
+
+
+def add_working_time_unpaused(
+    start: datetime,
+    duration: timedelta,
+    *,
+    pauses: Iterable[Pause],
+    hours: WorkingHours,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> datetime | None:
+    """``add_working_time`` with the pauses taken out: the clock stands still while paused. None
+    while a pause that began before the moment is still running (the clock is stopped)."""
+    cursor, remaining = start, duration
+    for paused_at, resumed_at in sorted(pauses, key=lambda pause: pause[0]):
+        if resumed_at is not None and resumed_at <= cursor:
+            continue
+        due = add_working_time(cursor, remaining, hours=hours, working_day=working_day)
+        if paused_at >= due:
+            return due
+        remaining -= working_time_between(cursor, paused_at, hours=hours, working_day=working_day)
+        if resumed_at is None:
+            return None
+        cursor = max(cursor, resumed_at)
+    return add_working_time(cursor, remaining, hours=hours, working_day=working_day)
+
+
 ASSIGN_WITHIN = timedelta(hours=2)  # working time from receipt to an assigned handler
-OWNER_UPDATE_WITHIN = timedelta(days=3)  # an open complaint tells its owner something at least this often
+# An open complaint tells its owner something at least this often: three days, counted in working days.
+OWNER_UPDATE_WITHIN = timedelta(days=3)
+# Vanke's customer centre answers a complaint within 24 hours, counted on working days only.
+REPLY_WITHIN = timedelta(hours=24)
 ASSIGN, PLAN, OWNER_UPDATE = "assign", "plan", "owner_update"
 REMINDER_CLOCKS = (ASSIGN, PLAN, OWNER_UPDATE)
 
@@ -434,15 +507,89 @@ def reminder_due_times(
     fired: Collection[tuple[str, datetime]],
     hours: WorkingHours,
     working_day: Callable[[date], bool] = is_weekday,
+    pauses: Iterable[Pause] = (),
 ) -> dict[str, datetime | None]:
     """When each reminder falls due, or None: not assigned within ASSIGN_WITHIN working time of
-    receipt; the plan deadline; OWNER_UPDATE_WITHIN after the last update the owner could see. Each
-    occurrence (clock, moment) happens once: one already in ``fired`` gives None."""
+    receipt; the plan deadline; OWNER_UPDATE_WITHIN of working days after the last update the owner
+    could see. The response clocks (assign, owner update) stand still while the response clock is
+    paused (``pauses``); the plan deadline is a date staff promised and stays. Each occurrence
+    (clock, moment) happens once: one already in ``fired`` gives None."""
     due: dict[str, datetime | None] = dict.fromkeys(REMINDER_CLOCKS)
     if status not in OPEN_STATUSES:
         return due
+    pauses = list(pauses)
     if status == "received":
-        due[ASSIGN] = add_working_time(received_at, ASSIGN_WITHIN, hours=hours, working_day=working_day)
+        due[ASSIGN] = add_working_time_unpaused(
+            received_at, ASSIGN_WITHIN, pauses=pauses, hours=hours, working_day=working_day
+        )
     due[PLAN] = deadline
-    due[OWNER_UPDATE] = (last_update_at or received_at) + OWNER_UPDATE_WITHIN
+    due[OWNER_UPDATE] = add_working_time_unpaused(
+        last_update_at or received_at,
+        OWNER_UPDATE_WITHIN,
+        pauses=pauses,
+        hours=whole_days(hours.tz),
+        working_day=working_day,
+    )
     return {clock: None if (clock, at) in fired else at for clock, at in due.items()}
+
+
+def replied_in_time(
+    *,
+    received_at: datetime,
+    first_response_at: datetime | None,
+    now: datetime,
+    pauses: Iterable[Pause],
+    tz: tzinfo,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> bool | None:
+    """Whether the complaint was answered within REPLY_WITHIN on working days, paused time left out:
+    True / False, or None while it is unanswered and still within the promise."""
+    due = add_working_time_unpaused(
+        received_at, REPLY_WITHIN, pauses=pauses, hours=whole_days(tz), working_day=working_day
+    )
+    if first_response_at is not None:
+        return due is None or first_response_at <= due
+    return None if due is None or now <= due else False
+
+
+# --- The auditable pause of the response clock ---------------------------------------------------
+
+PAUSE_OWNER_UNAVAILABLE = "owner_unavailable"
+PAUSE_THIRD_PARTY = "third_party"
+PAUSE_OWNER_MATERIALS = "owner_materials"
+PAUSE_REASONS = (PAUSE_OWNER_UNAVAILABLE, PAUSE_THIRD_PARTY, PAUSE_OWNER_MATERIALS)
+PAUSE_LIMIT = timedelta(days=15)  # working days a pause may last without a manager's approval
+
+
+def pause_limit(
+    paused_at: datetime, *, tz: tzinfo, working_day: Callable[[date], bool] = is_weekday
+) -> datetime:
+    """The end of the PAUSE_LIMIT working days a pause may last without a manager's approval."""
+    return add_working_time(paused_at, PAUSE_LIMIT, hours=whole_days(tz), working_day=working_day)
+
+
+def pause_needs_approval(
+    *,
+    paused_at: datetime,
+    until: datetime | None,
+    tz: tzinfo,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> bool:
+    """A resume date past the limit needs a manager's approval."""
+    return until is not None and until > pause_limit(paused_at, tz=tz, working_day=working_day)
+
+
+def pause_resume_due(
+    *,
+    paused_at: datetime,
+    until: datetime | None,
+    approved: bool,
+    tz: tzinfo,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> datetime | None:
+    """When the sweep resumes a pause by itself: at its resume date, and never later than the limit
+    unless a manager approved it (an approved pause without a date runs until someone resumes it)."""
+    if approved:
+        return until
+    limit = pause_limit(paused_at, tz=tz, working_day=working_day)
+    return limit if until is None else min(until, limit)

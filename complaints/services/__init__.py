@@ -43,6 +43,7 @@ from .intake import CLOCK_SKEW, Intake, complaint_create
 from .notifications import COMPLAINANT_TOPIC, STAFF_TOPIC, tracking_link
 from .owner import OwnerReply, complaint_owner_reply
 from .ownership import refresh_due, remind_due
+from .pause import complaint_approve_pause, complaint_pause, complaint_resume, resume_due
 from .risk import (
     complaint_set_facts,
     install_default_risk_words,
@@ -66,6 +67,7 @@ __all__ = [
     "check_defect_type",
     "complaint_add_plan",
     "complaint_add_progress",
+    "complaint_approve_pause",
     "complaint_assign",
     "complaint_callback",
     "complaint_clusters",
@@ -75,8 +77,10 @@ __all__ = [
     "complaint_link_same_issue",
     "complaint_lower_tier",
     "complaint_owner_reply",
+    "complaint_pause",
     "complaint_rate",
     "complaint_reopen",
+    "complaint_resume",
     "complaint_set_defect_type",
     "complaint_set_facts",
     "complaint_transition",
@@ -92,6 +96,7 @@ __all__ = [
     "refresh_due",
     "remind_due",
     "repair_record",
+    "resume_due",
     "risk_signal_confirm",
     "risk_signal_dismiss",
     "risk_signals_notify_due",

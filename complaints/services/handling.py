@@ -28,6 +28,7 @@ from . import ownership
 from .escalation import CLOCK_FIELDS, _clock_done, _group_members, _issue_root, evaluate, set_clocks
 from .grouping import complaint_reopen
 from .notifications import _text_complainant
+from .pause import resume_when_resolved
 from .risk import risk_signals_read
 
 
@@ -123,6 +124,7 @@ def complaint_transition(*, complaint: Complaint, status: str, note: str = "", b
         complaint.paused_since = now
     if status == Status.RESOLVED:
         complaint.resolved_at = now
+        resume_when_resolved(complaint, by=by, now=now)
         _text_complainant(
             complaint,
             _("Your complaint %(number)s is resolved. Please tell us if you are satisfied: %(link)s"),

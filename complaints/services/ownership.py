@@ -5,10 +5,13 @@ handler at intake, and the company's staff hear of it; without a usable duty han
 managers are told and assign it by hand. Three clocks then run on every open complaint, each a
 column the sweep reads through a partial index (``assign_due_at``, ``plan_due_at``,
 ``owner_update_due_at``): not assigned within two working hours (the managers are told), the plan's
-deadline passed (the handler and the managers), and no update the owner could see for three days
-(the handler). ``refresh_due`` recomputes the columns after every change that moves a clock;
-``remind_due`` (beat, every minute) fires what is due, once per occurrence: the reminder is a
-``ComplaintEvent`` whose unique key (complaint, clock, due moment) makes a second one impossible.
+deadline passed (the handler and the managers), and no update the owner could see for three working
+days (the handler). Working time follows the company's working-day calendar
+(``organization.selectors.working_calendars``, read once per sweep batch), and the response clocks
+stand still while paused (``services.pause``). ``refresh_due`` recomputes the columns after every
+change that moves a clock; ``remind_due`` (beat, every minute) fires what is due, once per
+occurrence: the reminder is a ``ComplaintEvent`` whose unique key (complaint, clock, due moment)
+makes a second one impossible.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import webhooks
 from organization import access
+from organization.rules import WorkingCalendar
+from organization.selectors import working_calendar, working_calendars
 
 from .. import rules
 from ..models import Complaint, ComplaintEvent, Status
@@ -41,8 +46,8 @@ REMINDER_MESSAGES = {
     rules.ASSIGN: _("Complaint %(number)s was not assigned within 2 working hours: %(title)s"),
     rules.PLAN: _("The plan deadline of complaint %(number)s has passed: %(title)s"),
     rules.OWNER_UPDATE: _(
-        "Complaint %(number)s: the complainant has had no update for 3 days; please tell them where it "
-        "stands: %(title)s"
+        "Complaint %(number)s: the complainant has had no update for 3 working days; please tell them "
+        "where it stands: %(title)s"
     ),
 }
 
@@ -76,8 +81,16 @@ def last_update_at(complaint: Complaint) -> datetime | None:
     return _clock_events(complaint)[1]
 
 
-def _due_times(complaint: Complaint) -> dict[str, datetime | None]:
+def pauses_of(complaint: Complaint) -> list[rules.Pause]:
+    """The complaint's pauses of the response clock, (paused at, resumed at or None)."""
+    return list(complaint.pauses.values_list("paused_at", "resumed_at"))
+
+
+def _due_times(
+    complaint: Complaint, calendar: WorkingCalendar | None = None, pauses: list[rules.Pause] | None = None
+) -> dict[str, datetime | None]:
     fired, last_update = _clock_events(complaint)
+    calendar = calendar or working_calendar(complaint.company_id)
     return rules.reminder_due_times(
         status=complaint.status,
         received_at=complaint.received_at,
@@ -85,8 +98,8 @@ def _due_times(complaint: Complaint) -> dict[str, datetime | None]:
         last_update_at=last_update,
         fired=fired,
         hours=working_hours(),
-        # The seam for public holidays and 调休: a calendar's working_day goes here.
-        working_day=rules.is_weekday,
+        working_day=calendar.is_working_day,
+        pauses=pauses_of(complaint) if pauses is None else pauses,
     )
 
 
@@ -96,10 +109,11 @@ def _save_due(complaint: Complaint, due: dict[str, datetime | None]) -> None:
     complaint.save(update_fields=list(DUE_COLUMNS.values()))
 
 
-def refresh_due(complaint: Complaint) -> None:
+def refresh_due(complaint: Complaint, *, pauses: list[rules.Pause] | None = None) -> None:
     """Recompute the three reminder clocks after a change that moves one (intake, a status change, a
-    plan deadline, an update the owner sees). Call it in the transaction holding the complaint's row."""
-    _save_due(complaint, _due_times(complaint))
+    plan deadline, an update the owner sees). Call it in the transaction holding the complaint's row;
+    ``pauses`` when the caller knows them (none at intake), else they are read."""
+    _save_due(complaint, _due_times(complaint, pauses=pauses))
 
 
 # --- Intake -------------------------------------------------------------------------------------
@@ -118,7 +132,7 @@ def intake_route(complaint: Complaint, *, to_duty_handler: bool) -> None:
             _assign_to_duty_handler(complaint, duty)
         else:
             _leave_to_managers(complaint, duty)
-    refresh_due(complaint)
+    refresh_due(complaint, pauses=[])  # a complaint at intake has never been paused
 
 
 def _facts(complaint: Complaint, **more) -> dict:
@@ -200,10 +214,11 @@ def _reminded(complaint: Complaint, clock: str) -> list:
     return [owner] if owner else managers
 
 
-def remind(complaint: Complaint, *, now: datetime) -> int:
+def remind(complaint: Complaint, *, now: datetime, calendar: WorkingCalendar | None = None) -> int:
     """Fire the complaint's reminders that are due at ``now`` (each occurrence once, even if another
-    sweep got there first) and reschedule the rest. Call it holding the complaint's row."""
-    due = _due_times(complaint)
+    sweep got there first) and reschedule the rest. Call it holding the complaint's row; a sweep
+    hands in the company's calendar it read once for the batch."""
+    due = _due_times(complaint, calendar)
     sent = 0
     for clock, at in due.items():
         if at is None or at > now:
@@ -237,6 +252,7 @@ def remind_due(*, as_of: datetime | None = None, batch_size: int = 500) -> int:
                 )
                 if not batch:
                     break
+                calendars = working_calendars(complaint.company_id for complaint in batch)
                 for complaint in batch:
-                    sent += remind(complaint, now=as_of)
+                    sent += remind(complaint, now=as_of, calendar=calendars.for_company(complaint.company_id))
     return sent

@@ -54,12 +54,17 @@ def countdown_text(complaint: Complaint, now) -> str:
 
 @register.simple_tag
 def complaint_countdown(complaint: Complaint) -> str:
-    """``<span class="clock clock-<urgency>">…</span>``, or a dash when no clock runs."""
+    """``<span class="clock clock-<urgency>">…</span>``, or a dash when no clock runs; with a "response
+    paused" badge while the response clock is paused (the queue, home)."""
     now = timezone.now()
     text = countdown_text(complaint, now)
     if not text:
-        return format_html('<span class="clock">{}</span>', _("—"))
-    urgency = urgency_of(complaint, now) or ""
-    return format_html(
-        '<span class="clock clock-{}" data-urgency="{}">{}</span>', urgency.replace("_", "-"), urgency, text
-    )
+        clock = format_html('<span class="clock">{}</span>', _("—"))
+    else:
+        urgency = urgency_of(complaint, now) or ""
+        css = urgency.replace("_", "-")
+        clock = format_html('<span class="clock clock-{}" data-urgency="{}">{}</span>', css, urgency, text)
+    if complaint.response_paused_since is None:
+        return clock
+    # The escalation clock runs on while the response clock is paused: both are shown.
+    return format_html('{} <span class="badge response-paused">{}</span>', clock, _("response paused"))

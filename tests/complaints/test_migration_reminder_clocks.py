@@ -1,10 +1,13 @@
 """complaints.0013 sets the reminder clocks of the complaints open before the sweep existed."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from complaints import rules
 
 BEFORE = [("complaints", "0012_intake_ownership_and_second_complaints")]
 AFTER = [("complaints", "0013_backfill_reminder_clocks")]
@@ -56,9 +59,14 @@ def test_open_complaints_get_their_clocks_and_handled_ones_none():
         for c in Complaint.objects.filter(pk__in=[received.pk, working.pk, closed.pk])
     }
     monday_0930 = datetime(2026, 11, 30, 1, 30, tzinfo=UTC)
+    wednesday_17 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # three working days after Friday 17:00
+    # The migration runs the live rule: the owner update counts working days (issue 19).
+    three_working_days = rules.add_working_time(
+        told.at, rules.OWNER_UPDATE_WITHIN, hours=rules.whole_days(ZoneInfo("Asia/Shanghai"))
+    )
     assert clocks == {
-        "TS1": (monday_0930, None, friday_17 + timedelta(days=3)),
-        "TS2": (None, deadline, told.at + timedelta(days=3)),
+        "TS1": (monday_0930, None, wednesday_17),
+        "TS2": (None, deadline, three_working_days),
         "TS3": (None, None, None),
     }
     executor.loader.build_graph()

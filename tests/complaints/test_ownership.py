@@ -14,6 +14,7 @@ from complaints.models import Complaint, ComplaintEvent, Notification, Status
 from complaints.services import ownership
 from core.models import OutboundMessage
 from organization import roles
+from organization.selectors import working_calendar
 from tests.factories import ProjectFactory, UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -50,6 +51,16 @@ def intake(project, **overrides) -> services.Intake:
     return services.Intake(**{**values, **overrides})
 
 
+def three_working_days_after(at: datetime, complaint) -> datetime:
+    """The owner-update clock: three days counted on the company's working days."""
+    return rules.add_working_time(
+        at,
+        rules.OWNER_UPDATE_WITHIN,
+        hours=rules.whole_days(ownership.working_hours().tz),
+        working_day=working_calendar(complaint.company_id).is_working_day,
+    )
+
+
 def told(user, complaint) -> int:
     return Notification.objects.filter(user=user, complaint=complaint).count()
 
@@ -84,7 +95,7 @@ def test_a_public_complaint_goes_to_the_duty_handler_and_the_company_staff_hear_
         OutboundMessage.objects.filter(topic="staff_notification").values_list("recipient", flat=True)
     ) == ["duty@example.com"]
     assert complaint.assign_due_at is None
-    assert complaint.owner_update_due_at == event.at + rules.OWNER_UPDATE_WITHIN
+    assert complaint.owner_update_due_at == three_working_days_after(event.at, complaint)
 
 
 def test_without_a_duty_handler_the_managers_are_told_and_it_stays_unassigned(
@@ -204,20 +215,22 @@ def test_three_silent_days_remind_the_handler_and_an_update_the_owner_sees_start
     complaint = assigned(project, staff_a)
     last = ownership.last_update_at(complaint)
     complaint.refresh_from_db()
-    assert complaint.owner_update_due_at == last + timedelta(days=3)
+    assert complaint.owner_update_due_at == three_working_days_after(last, complaint)
 
     services.complaint_add_progress(
         complaint=complaint, note="内部沟通", visible_to_complainant=False, by=staff_a
     )
     complaint.refresh_from_db()
-    assert complaint.owner_update_due_at == last + timedelta(days=3)  # the owner saw nothing
+    assert complaint.owner_update_due_at == three_working_days_after(last, complaint)  # the owner saw nothing
 
     services.complaint_add_progress(
         complaint=complaint, note="已联系施工方", visible_to_complainant=True, by=staff_a
     )
     complaint.refresh_from_db()
     due = complaint.owner_update_due_at
-    assert due == ownership.last_update_at(complaint) + timedelta(days=3) and due > last + timedelta(days=3)
+    assert due == three_working_days_after(ownership.last_update_at(complaint), complaint)
+    # Later, or the same when both updates fell on a day off (both run from the next working day).
+    assert due >= three_working_days_after(last, complaint)
 
     assert services.remind_due(as_of=due - timedelta(seconds=1)) == 0
     assert services.remind_due(as_of=due) == 1
@@ -225,6 +238,9 @@ def test_three_silent_days_remind_the_handler_and_an_update_the_owner_sees_start
     assert (told(staff_a, complaint), told(manager_a, complaint)) == (1, 0)
     complaint.refresh_from_db()
     assert complaint.owner_update_due_at is None
+    # The sweep ran days ahead; in real time the next update comes after the reminder, so its due
+    # moment is a new one even when both fall on the same days off (same weekend, same next Monday).
+    reminders(complaint, "owner_update").update(deadline=due - timedelta(days=7))
     services.complaint_add_progress(
         complaint=complaint, note="已安排维修", visible_to_complainant=True, by=staff_a
     )
@@ -282,7 +298,9 @@ def test_two_sweeps_over_the_same_stale_row_remind_once(project, staff_a, manage
     assert ownership.remind(Complaint.objects.get(pk=complaint.pk), now=due) == 1
     original = ownership._due_times
     # As if it had computed its due times before the first sweep recorded the reminder.
-    monkeypatch.setattr(ownership, "_due_times", lambda c: original(c) | {"assign": due})
+    monkeypatch.setattr(
+        ownership, "_due_times", lambda c, calendar=None: original(c, calendar) | {"assign": due}
+    )
     assert ownership.remind(stale, now=due) == 0
     assert reminders(complaint, "assign").count() == 1
     assert told(manager_a, complaint) == 2  # intake, one reminder

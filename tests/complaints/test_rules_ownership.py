@@ -88,26 +88,27 @@ def due(status="received", *, deadline=DEADLINE, last_update_at=UPDATED, fired=(
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        (due(), {"assign": bj(30, 9, 30), "plan": DEADLINE, "owner_update": UPDATED + timedelta(days=3)}),
-        (due("assigned"), {"assign": None, "plan": DEADLINE, "owner_update": UPDATED + timedelta(days=3)}),
+        # The owner update counts three working days: Saturday's update runs from Monday 00:00.
+        (due(), {"assign": bj(30, 9, 30), "plan": DEADLINE, "owner_update": bj(3, 0, month=12)}),
+        (due("assigned"), {"assign": None, "plan": DEADLINE, "owner_update": bj(3, 0, month=12)}),
         (
             due("awaiting_customer", deadline=None),
-            {"assign": None, "plan": None, "owner_update": bj(1, 9, month=12)},
+            {"assign": None, "plan": None, "owner_update": bj(3, 0, month=12)},
         ),
-        (
+        (  # Friday 17:00: 7 h of Friday, Monday, Tuesday, 17 h of Wednesday
             due("in_progress", last_update_at=None),
-            {"assign": None, "plan": DEADLINE, "owner_update": bj(30, 17)},
+            {"assign": None, "plan": DEADLINE, "owner_update": bj(2, 17, month=12)},
         ),
         (due("resolved"), {"assign": None, "plan": None, "owner_update": None}),
         (due("closed"), {"assign": None, "plan": None, "owner_update": None}),
         # An occurrence that already fired is not due again; a new deadline is a new occurrence.
         (
-            due("in_progress", fired={("plan", DEADLINE), ("owner_update", UPDATED + timedelta(days=3))}),
+            due("in_progress", fired={("plan", DEADLINE), ("owner_update", bj(3, 0, month=12))}),
             {"assign": None, "plan": None, "owner_update": None},
         ),
         (
             due("in_progress", fired={("plan", DEADLINE - timedelta(days=1))}),
-            {"assign": None, "plan": DEADLINE, "owner_update": UPDATED + timedelta(days=3)},
+            {"assign": None, "plan": DEADLINE, "owner_update": bj(3, 0, month=12)},
         ),
         (due(fired={("assign", bj(30, 9, 30))})["assign"], None),
     ],
