@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "surveys",
     "membership",
     "touchpoints",
+    "repairs",
 ]
 
 MIDDLEWARE = [
