@@ -47,6 +47,11 @@ class Status(models.TextChoices):
     CONVERTED = "converted", _("Became a complaint")
 
 
+class Confirmation(models.TextChoices):
+    OWNER = "owner", _("By the owner")
+    CALL = "call", _("By the follow-up call")
+
+
 class RepairRequest(models.Model):
     # BX<yyyymm>-<id>, set right after the insert (null only inside that transaction)
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True, editable=False)
@@ -85,6 +90,7 @@ class RepairRequest(models.Model):
     reported_at = models.DateTimeField(_("reported at"))
     fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    confirmed_via = models.CharField(_("confirmed"), max_length=10, choices=Confirmation.choices, blank=True)
     follow_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

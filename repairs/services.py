@@ -189,9 +189,16 @@ def repair_record_visit(
 
 @transaction.atomic
 def repair_confirm(
-    *, repair: RepairRequest, fixed: bool, by=None, note: str = "", expected_version: int | None = None
+    *,
+    repair: RepairRequest,
+    fixed: bool,
+    via: str,
+    by=None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> RepairRequest:
-    """The owner (``by`` None, on the private page) or the follow-up call says whether the fix holds.
+    """The owner (``via`` owner; ``by`` None on the private page) or the follow-up call (``via`` call)
+    says whether the fix holds.
     Fixed closes it; not fixed turns the visit into a failed one (it counts against the contractor's
     first-time fixes) and the repair is visited again, or becomes a complaint."""
     repair = _locked(repair, expected_version, (Status.FIXED,))
@@ -200,7 +207,8 @@ def repair_confirm(
     if fixed:
         repair.status = Status.CLOSED
         repair.closed_at = timezone.now()
-        _save(repair, "closed_at", "follow_up_due_at")
+        repair.confirmed_via = via
+        _save(repair, "closed_at", "confirmed_via", "follow_up_due_at")
         _event(repair, RepairEvent.Kind.CONFIRMED, by=by, from_status=before, note=note)
         return repair
     repair.visits.filter(outcome=RepairVisit.Outcome.FIXED).update(outcome=RepairVisit.Outcome.NOT_FIXED)

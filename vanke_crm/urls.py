@@ -28,6 +28,7 @@ from membership.api import (
 from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, StaffViewSet, UnitViewSet
 from organization.customer_manager_api import BuildingCustomerManagerViewSet, ProjectCustomerManagerViewSet
 from organization.forms import StaffAuthenticationForm
+from repairs.api import RepairViewSet
 from surveys.api import (
     AnswerViewSet,
     ImprovementPlanViewSet,
@@ -63,6 +64,7 @@ router.register("staff", StaffViewSet, basename="staff")
 router.register("complaints", ComplaintViewSet)
 router.register("complaints", ComplaintRiskViewSet, basename="complaint-risk")
 router.register("defect-types", DefectTypeViewSet)
+router.register("repairs", RepairViewSet)
 router.register("customers", CustomerViewSet)
 router.register("purchases", PurchaseViewSet)
 router.register("communications", CommunicationViewSet)

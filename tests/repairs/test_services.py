@@ -7,7 +7,7 @@ from complaints.models import Complaint, DefectType
 from core.exceptions import Conflict, DomainError
 from organization.customer_managers import customer_manager_set
 from repairs import rules, services
-from repairs.models import RepairEvent, RepairVisit, Status, WarrantyPeriod
+from repairs.models import Confirmation, RepairEvent, RepairVisit, Status, WarrantyPeriod
 from tests.factories import UnitFactory
 
 from .conftest import window
@@ -55,7 +55,7 @@ def test_fixed_then_confirmed_closes_and_routes_the_follow_up(
     assert repair.status == Status.FIXED
     assert repair.follow_up_by == staff_a
     assert repair.follow_up_due_at == repair.fixed_at + rules.FOLLOW_UP_AFTER
-    repair = services.repair_confirm(repair=repair, fixed=True, by=staff_a)
+    repair = services.repair_confirm(repair=repair, fixed=True, via=Confirmation.CALL, by=staff_a)
     assert repair.status == Status.CLOSED and repair.closed_at is not None
     assert repair.follow_up_due_at is None
 
@@ -63,12 +63,12 @@ def test_fixed_then_confirmed_closes_and_routes_the_follow_up(
 def test_the_owner_says_not_fixed_then_it_is_redone(make_repair, contractor, staff_a):
     repair = services.repair_dispatch(repair=make_repair(), contractor=contractor, by=staff_a, **window())
     repair = services.repair_record_visit(repair=repair, outcome=RepairVisit.Outcome.FIXED, by=staff_a)
-    repair = services.repair_confirm(repair=repair, fixed=False)
+    repair = services.repair_confirm(repair=repair, fixed=False, via=Confirmation.OWNER)
     assert repair.status == Status.REDO
     assert list(repair.visits.values_list("outcome", flat=True)) == [RepairVisit.Outcome.NOT_FIXED]
     repair = services.repair_dispatch(repair=repair, contractor=contractor, by=staff_a, **window())
     repair = services.repair_record_visit(repair=repair, outcome=RepairVisit.Outcome.FIXED, by=staff_a)
-    repair = services.repair_confirm(repair=repair, fixed=True)
+    repair = services.repair_confirm(repair=repair, fixed=True, via=Confirmation.OWNER)
     assert repair.status == Status.CLOSED and repair.complaint is None
 
 
