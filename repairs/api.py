@@ -1,20 +1,27 @@
 from functools import partial
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from complaints.reports.periods import Period
+from complaints.reports.serializers import MonthQuery
 from core.api import ScopedReadOnlyViewSet
 from core.pagination import IdCursorPagination
+from core.permissions import requires
 from organization.access import access
+from organization.models import Company, Region
 
-from . import services
+from . import services, statistics
 from .filters import RepairFilter
 from .models import Confirmation, RepairRequest
 from .serializers import (
+    ContractorStatisticsOut,
     ConvertInput,
     DispatchInput,
     FollowUpInput,
@@ -101,3 +108,24 @@ class RepairViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         """The owner asks for a complaint: one construction complaint, linked both ways (409 the second
         time)."""
         return self._act(request, pk, ConvertInput, services.repair_convert)
+
+
+@extend_schema_view(get=extend_schema(parameters=[MonthQuery], responses=ContractorStatisticsOut))
+class ContractorStatisticsView(APIView):
+    """Monthly quality complaints and repairs by contractor (月度质量投诉及返修统计): warranty repairs
+    and construction complaints' repairs together, ranked by first-time-fix rate, then days to fix."""
+
+    permission_classes = [requires("repairs.view_repairrequest")]
+
+    def get(self, request):
+        query = MonthQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        period = Period.parse_month(data["month"])
+        try:
+            rows = statistics.contractor_statistics(
+                user=request.user, period=period, company_id=data.get("company"), region_id=data.get("region")
+            )
+        except (Company.DoesNotExist, Region.DoesNotExist):
+            raise NotFound from None
+        return Response({"period": period.label, "contractors": rows})

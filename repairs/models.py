@@ -73,6 +73,8 @@ class RepairRequest(models.Model):
         DefectType, on_delete=models.PROTECT, related_name="repair_requests", verbose_name=_("defect type")
     )
     description = models.TextField(_("description"), max_length=5000)
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=11, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     warranty = models.BooleanField(_("under warranty"))

@@ -115,3 +115,25 @@ class FollowUpInput(VersionInput):
 
 class ConvertInput(VersionInput):
     note = serializers.CharField(max_length=2000, required=False, default="")
+
+
+class ContractorStatisticsRowOut(serializers.Serializer):
+    contractor = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    volume = serializers.IntegerField(help_text="Warranty repairs and complaint repairs together.")
+    repairs = serializers.IntegerField(help_text="Warranty repairs reported in the month.")
+    complaint_repairs = serializers.IntegerField(
+        help_text="Construction complaints' repairs started in the month."
+    )
+    judged = serializers.IntegerField(help_text="Repairs with a visit said fixed or not fixed.")
+    fixed_first_time = serializers.IntegerField()
+    fixed = serializers.IntegerField()
+    first_time_fix_rate = serializers.FloatField(allow_null=True)
+    average_days_to_fix = serializers.FloatField(allow_null=True)
+    rank = serializers.IntegerField()
+
+
+class ContractorStatisticsOut(serializers.Serializer):
+    period = serializers.CharField()
+    contractors = ContractorStatisticsRowOut(many=True)

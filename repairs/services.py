@@ -63,6 +63,8 @@ class Report:
     description: str
     channel: str = Channel.STAFF
     customer: Customer | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
 
 
 def _event(repair: RepairRequest, kind: str, *, by, from_status: str = "", note: str = "") -> None:
@@ -79,14 +81,22 @@ def repair_create(*, report: Report, by=None) -> RepairRequest:
     complaint_services.check_defect_type(report.defect_type, category=Category.CONSTRUCTION)
     if report.customer is not None and report.customer.company_id != report.unit.company_id:
         raise DomainError(_("The customer is not a customer of this unit's company."), code="other_company")
+    customer = report.customer
+    if customer is None and report.contact_phone:
+        # The unit's company's own file of the caller, if it has one; never another company's.
+        customer = Customer.objects.filter(
+            company_id=report.unit.company_id, phone=report.contact_phone
+        ).first()
     now = timezone.now()
     cover = coverage_for(defect_type=report.defect_type, unit=report.unit, reported_at=now)
     repair = RepairRequest.objects.create(
         company_id=report.unit.company_id,
         unit=report.unit,
-        customer=report.customer,
+        customer=customer,
         defect_type=report.defect_type,
         description=report.description,
+        contact_name=report.contact_name,
+        contact_phone=report.contact_phone or (customer.phone if customer else ""),
         channel=report.channel,
         warranty=cover.warranty,
         warranty_ends_on=cover.ends_on,
