@@ -22,3 +22,11 @@ class RepairsConfig(AppConfig):
         from .links import repair_of_complaint
 
         links.register(repair_of_complaint)
+        from customers import timeline
+
+        from .timeline import repairs_of
+
+        timeline.register(repairs_of)
+        from .workbench import register_blocks
+
+        register_blocks()

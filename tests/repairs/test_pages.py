@@ -6,9 +6,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from complaints.models import Complaint
+from organization.customer_managers import customer_manager_set
+from repairs import services
 from repairs.models import RepairRequest, Status
 from tests.conftest import api_as
 from tests.factories import PASSWORD, UserFactory
+
+from .conftest import window
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +140,22 @@ def test_statistics_api(make_repair, staff_a):
     response = api_as(staff_a).get("/api/v1/reports/repairs/contractors/", {"month": month})
     assert response.status_code == 200 and response.json()["contractors"] == []
     assert api_as(staff_a).get("/api/v1/reports/repairs/contractors/", {"month": "x"}).status_code == 400
+
+
+def test_the_follow_up_call_is_on_the_customer_managers_home(
+    client, make_repair, contractor, unit_a, staff_a, manager_a
+):
+    customer_manager_set(project=unit_a.building.project, manager=staff_a, by=manager_a)
+    repair = services.repair_dispatch(repair=make_repair(), contractor=contractor, by=manager_a, **window())
+    services.repair_record_visit(repair=repair, outcome="fixed", by=manager_a)
+    client.login(username=staff_a.username, password=PASSWORD)
+    home = client.get("/").content.decode()
+    assert 'id="workbench-repair-follow-ups"' in home and repair.number in home
+    client.login(username=manager_a.username, password=PASSWORD)
+    assert 'id="workbench-repair-follow-ups"' not in client.get("/").content.decode()
+
+
+def test_the_repair_is_on_the_customers_timeline(staff_client, make_repair, owner_a):
+    repair = make_repair()
+    page = staff_client.get(f"/customers/{owner_a.pk}/").content.decode()
+    assert repair.number in page
