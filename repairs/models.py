@@ -126,7 +126,8 @@ class RepairRequest(models.Model):
         ordering = ["-reported_at", "-id"]
         indexes = [
             models.Index(fields=["company", "-reported_at", "-id"], name="repair_company_recent"),
-            models.Index(fields=["contractor", "reported_at"], name="repair_request_contractor"),
+            # The monthly contractor statistics read one month of every company's repairs.
+            models.Index(fields=["reported_at"], name="repair_request_reported"),
             models.Index(
                 fields=["follow_up_by", "follow_up_due_at"],
                 name="repair_follow_up_due",
