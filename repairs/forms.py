@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.forms import ContactPhoneField
+from complaints import rules as complaint_rules
+from complaints.forms import ContactPhoneField, MultipleFileField
 from complaints.models import Contractor, DefectType
-from complaints.public_forms import HomeNotFound, find_home, project_choices
+from complaints.public_forms import FILE_LIMITS, HomeNotFound, find_home, project_choices
 from organization.models import Project
 
 from .models import Channel, RepairVisit
@@ -26,6 +27,12 @@ class _HomeForm(forms.Form):
     defect_type = DefectTypeChoiceField(label=_("what needs repairing"), queryset=DefectType.objects.none())
     description = forms.CharField(
         label=_("what happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    files = MultipleFileField(
+        label=_("photos or documents"),
+        required=False,
+        at_most=complaint_rules.MAX_INTAKE_ATTACHMENTS,
+        help_text=FILE_LIMITS,
     )
 
     def __init__(self, *args, **kwargs):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, Contractor, DefectType
+from complaints.rules import PREVIEWABLE_TYPES
 from core.scoping import ScopedManager
 
 
@@ -204,3 +205,30 @@ class RepairEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.repair_id} {self.kind}"
+
+
+class RepairPhoto(models.Model):
+    """A photo or PDF of a repair, checked and served as complaint attachments are
+    (``complaints.attachments.check_files`` and ``attachment_response``)."""
+
+    repair = models.ForeignKey(RepairRequest, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("file"), upload_to="repairs/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("repair photo")
+        verbose_name_plural = _("repair photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def previewable(self) -> bool:
+        return self.content_type in PREVIEWABLE_TYPES

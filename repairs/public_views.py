@@ -30,7 +30,7 @@ def _limit_key(request) -> str:
 
 
 def public_repair(request):
-    form = PublicRepairForm(request.POST or None)
+    form = PublicRepairForm(request.POST or None, request.FILES or None)
     limited = request.method == "POST" and (cache.get(_limit_key(request)) or 0) >= PUBLIC_REPORTS_PER_HOUR
     if request.method == "POST" and not limited and form.is_valid():
         data = form.cleaned_data
@@ -43,7 +43,8 @@ def public_repair(request):
                     channel=Channel.OWNER_PAGE,
                     contact_name=data["contact_name"],
                     contact_phone=data["contact_phone"],
-                )
+                ),
+                files=data["files"],
             )
         except DomainError as error:
             form.add_error(None, error.message)

@@ -5,15 +5,20 @@ one is given (409 ``stale_version``), moves the status and writes an event."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints import attachments
+from complaints import rules as complaint_rules
 from complaints import services as complaint_services
+from complaints.attachments import CheckedFile
 from complaints.choices import Category
 from complaints.choices import Channel as ComplaintChannel
 from complaints.models import Contractor, DefectType
@@ -23,7 +28,7 @@ from organization.customer_managers import customer_manager_for
 from organization.models import Unit
 
 from . import rules
-from .models import Channel, RepairEvent, RepairRequest, RepairVisit, Status, WarrantyPeriod
+from .models import Channel, RepairEvent, RepairPhoto, RepairRequest, RepairVisit, Status, WarrantyPeriod
 
 # Where each action may start from.
 DISPATCHABLE = (Status.RECEIVED, Status.REDO)
@@ -73,10 +78,37 @@ def _event(repair: RepairRequest, kind: str, *, by, from_status: str = "", note:
     )
 
 
+def _store_photos(repair: RepairRequest, files: Sequence[CheckedFile], *, by) -> None:
+    """Write the checked files under random names, as the transaction's last step; written files
+    are removed again if a row fails."""
+    written: list[RepairPhoto] = []
+    try:
+        for checked in files:
+            photo = RepairPhoto(
+                repair=repair,
+                original_name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                added_by=by,
+            )
+            stored_name = (
+                f"{secrets.token_hex(16)}.{complaint_rules.attachment_extension(checked.content_type)}"
+            )
+            photo.file.save(stored_name, checked.upload, save=False)
+            written.append(photo)
+            photo.save()
+    except BaseException:
+        for photo in written:
+            photo.file.storage.delete(photo.file.name)
+        raise
+
+
 @transaction.atomic
-def repair_create(*, report: Report, by=None) -> RepairRequest:
+def repair_create(*, report: Report, by=None, files: Sequence[File] = ()) -> RepairRequest:
     """Record a repair request; warranty or paid is decided now from the part's period and the
-    unit's handover. ``by`` is None when the owner reported it on the public page."""
+    unit's handover. ``by`` is None when the owner reported it on the public page. ``files``
+    (photos, PDFs) are checked as a complaint's are, before anything is written."""
+    checked_files = attachments.check_files(files, at_most=complaint_rules.MAX_INTAKE_ATTACHMENTS)
     # A repair carries a leaf, active type, as a construction complaint does.
     complaint_services.check_defect_type(report.defect_type, category=Category.CONSTRUCTION)
     if report.customer is not None and report.customer.company_id != report.unit.company_id:
@@ -107,6 +139,7 @@ def repair_create(*, report: Report, by=None) -> RepairRequest:
     repair.number = f"BX{timezone.localtime(now):%Y%m}-{repair.pk:06d}"
     repair.save(update_fields=["number"])
     _event(repair, RepairEvent.Kind.CREATED, by=by)
+    _store_photos(repair, checked_files, by=by)
     return repair
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
         name="repair-contractors-export",
     ),
     path("repairs/<int:repair_id>/", views.repair_detail, name="repair-detail"),
+    path("repairs/<int:repair_id>/photos/<int:photo_id>/", views.repair_photo, name="repair-photo"),
     path("repairs/<int:repair_id>/dispatch/", views.repair_dispatch, name="repair-dispatch"),
     path("repairs/<int:repair_id>/visit/", views.repair_visit, name="repair-visit"),
     path("repairs/<int:repair_id>/follow-up/", views.repair_follow_up, name="repair-follow-up"),

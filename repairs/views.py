@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from complaints.attachments import attachment_response
 from complaints.models import Contractor
 from complaints.reports.periods import Period
 from core.exceptions import DomainError
@@ -65,7 +66,7 @@ def repair_list(request):
 @staff_ui
 @permission_required("repairs.add_repairrequest", raise_exception=True)
 def repair_create(request):
-    form = RepairForm(request.POST or None, user=request.user)
+    form = RepairForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,6 +80,7 @@ def repair_create(request):
                     contact_phone=data["contact_phone"],
                 ),
                 by=request.user,
+                files=data["files"],
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -126,10 +128,21 @@ def repair_detail(request, repair_id: int):
             "repair": repair,
             "visits": repair.visits.select_related("contractor", "recorded_by"),
             "events": repair.events.select_related("by"),
+            "photos": repair.photos.all(),
             "track_url": request.build_absolute_uri(f"/r/{repair.tracking_token}/") if can_change else "",
             **actions,
         },
     )
+
+
+@staff_ui
+@permission_required("repairs.view_repairrequest", raise_exception=True)
+def repair_photo(request, repair_id: int, photo_id: int):
+    repair = _repair(request.user, repair_id)
+    photo = repair.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404
+    return attachment_response(photo, preview=request.GET.get("preview") == "1")
 
 
 def _action(form_class, step):

@@ -2,6 +2,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -159,3 +160,32 @@ def test_the_repair_is_on_the_customers_timeline(staff_client, make_repair, owne
     repair = make_repair()
     page = staff_client.get(f"/customers/{owner_a.pk}/").content.decode()
     assert repair.number in page
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_the_owners_photo_is_kept_and_shown_to_staff_only(
+    client, unit_a, leak, staff_a, staff_b, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    body = {
+        "project": unit_a.building.project_id,
+        "building": unit_a.building.name,
+        "unit_number": unit_a.number,
+        "defect_type": leak.pk,
+        "description": "卫生间天花板漏水",
+        "contact_name": "王先生",
+        "contact_phone": "13900000001",
+    }
+    refused = client.post("/repair/", {**body, "files": SimpleUploadedFile("a.exe", b"MZ" + b"\x00" * 64)})
+    assert refused.status_code == 400 and not RepairRequest.objects.exists()
+    client.post("/repair/", {**body, "files": SimpleUploadedFile("漏水.png", PNG)})
+    photo = RepairRequest.objects.get().photos.get()
+    assert photo.original_name == "漏水.png" and photo.content_type == "image/png"
+    url = f"/repairs/{photo.repair_id}/photos/{photo.pk}/"
+    client.login(username=staff_a.username, password=PASSWORD)
+    assert client.get(url).status_code == 200
+    assert url in client.get(f"/repairs/{photo.repair_id}/").content.decode()
+    client.login(username=staff_b.username, password=PASSWORD)
+    assert client.get(url).status_code == 404
