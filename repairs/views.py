@@ -208,7 +208,7 @@ STATISTICS_COLUMNS = (
     ("volume", gettext_lazy("repairs in all")),
     ("repairs", gettext_lazy("warranty repairs")),
     ("complaint_repairs", gettext_lazy("complaint repairs")),
-    ("first_time_fix_rate", gettext_lazy("first-time-fix rate (%)")),
+    ("first_time_fix_rate", gettext_lazy("first-time-fix rate (per cent)")),
     ("average_days_to_fix", gettext_lazy("average days to fix")),
 )
 
