@@ -22,13 +22,13 @@ from .filters import RepairFilter
 from .models import Confirmation, RepairRequest
 from .serializers import (
     ContractorStatisticsOut,
-    ConvertInput,
-    DispatchInput,
-    FollowUpInput,
+    RepairConvertInput,
     RepairCreateInput,
-    RepairDetailSerializer,
-    RepairSerializer,
-    VisitInput,
+    RepairDispatchInput,
+    RepairFollowUpInput,
+    RepairRequestDetailSerializer,
+    RepairRequestSerializer,
+    RepairVisitInput,
 )
 
 CONFLICT = OpenApiResponse(description="a stale `version` (`stale_version`) or a step not possible now")
@@ -47,7 +47,7 @@ class RepairViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     someone else changed the repair since)."""
 
     queryset = RepairRequest.objects.select_related("defect_type", "complaint")
-    serializer_class = RepairSerializer
+    serializer_class = RepairRequestSerializer
     filterset_class = RepairFilter
     pagination_class = RecentFirstPagination
     parser_classes = [JSONParser]
@@ -59,14 +59,14 @@ class RepairViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return queryset
 
     def get_serializer_class(self):
-        return RepairDetailSerializer if self.action == "retrieve" else RepairSerializer
+        return RepairRequestDetailSerializer if self.action == "retrieve" else RepairRequestSerializer
 
-    @extend_schema(request=RepairCreateInput, responses={201: RepairSerializer})
+    @extend_schema(request=RepairCreateInput, responses={201: RepairRequestSerializer})
     def create(self, request, *args, **kwargs):
         data = RepairCreateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         repair = services.repair_create(report=services.Report(**data.validated_data), by=request.user)
-        return Response(RepairSerializer(repair).data, status=status.HTTP_201_CREATED)
+        return Response(RepairRequestSerializer(repair).data, status=status.HTTP_201_CREATED)
 
     def _act(self, request, pk, input_class, step):
         repair = access(RepairRequest.objects.all(), request.user, pk, "change")
@@ -75,39 +75,43 @@ class RepairViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         fields = dict(data.validated_data)
         version = fields.pop("version")
         repair = step(repair=repair, by=request.user, expected_version=version, **fields)
-        return Response(RepairSerializer(repair).data)
+        return Response(RepairRequestSerializer(repair).data)
 
-    @extend_schema(request=DispatchInput, responses={200: RepairSerializer, 409: CONFLICT})
+    @extend_schema(request=RepairDispatchInput, responses={200: RepairRequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], url_path="dispatch")
     def dispatch_to(self, request, pk=None):
         """Send a contractor or supplier with the appointment window (from received or redo)."""
-        return self._act(request, pk, DispatchInput, services.repair_dispatch)
+        return self._act(request, pk, RepairDispatchInput, services.repair_dispatch)
 
-    @extend_schema(request=VisitInput, responses={200: RepairSerializer, 409: CONFLICT})
+    @extend_schema(request=RepairVisitInput, responses={200: RepairRequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def visit(self, request, pk=None):
         """Record the visit's outcome: fixed, not_fixed or missed."""
-        return self._act(request, pk, VisitInput, services.repair_record_visit)
+        return self._act(request, pk, RepairVisitInput, services.repair_record_visit)
 
-    @extend_schema(request=FollowUpInput, responses={200: RepairSerializer, 409: CONFLICT})
+    @extend_schema(request=RepairFollowUpInput, responses={200: RepairRequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], url_path="follow-up")
     def follow_up(self, request, pk=None):
         """The follow-up call after a fix: `fixed` true closes, false sends it back to be redone."""
-        return self._act(request, pk, FollowUpInput, partial(services.repair_confirm, via=Confirmation.CALL))
+        return self._act(
+            request, pk, RepairFollowUpInput, partial(services.repair_confirm, via=Confirmation.CALL)
+        )
 
-    @extend_schema(request=FollowUpInput, responses={200: RepairSerializer, 409: CONFLICT})
+    @extend_schema(request=RepairFollowUpInput, responses={200: RepairRequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def confirm(self, request, pk=None):
         """The owner's own word, passed on by staff (at the counter, in a message): as on the owner's
         private page, `fixed` true closes, false sends it back to be redone."""
-        return self._act(request, pk, FollowUpInput, partial(services.repair_confirm, via=Confirmation.OWNER))
+        return self._act(
+            request, pk, RepairFollowUpInput, partial(services.repair_confirm, via=Confirmation.OWNER)
+        )
 
-    @extend_schema(request=ConvertInput, responses={200: RepairSerializer, 409: CONFLICT})
+    @extend_schema(request=RepairConvertInput, responses={200: RepairRequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def convert(self, request, pk=None):
         """The owner asks for a complaint: one construction complaint, linked both ways (409 the second
         time)."""
-        return self._act(request, pk, ConvertInput, services.repair_convert)
+        return self._act(request, pk, RepairConvertInput, services.repair_convert)
 
 
 @extend_schema_view(get=extend_schema(parameters=[MonthQuery], responses=ContractorStatisticsOut))

@@ -34,7 +34,7 @@ class RepairEventSerializer(serializers.ModelSerializer):
         fields = ["kind", "at", "by", "from_status", "to_status", "note"]
 
 
-class RepairSerializer(serializers.ModelSerializer):
+class RepairRequestSerializer(serializers.ModelSerializer):
     defect_type_code = serializers.CharField(source="defect_type.code", read_only=True)
     complaint_number = serializers.CharField(source="complaint.number", read_only=True, default=None)
 
@@ -70,12 +70,12 @@ class RepairSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RepairDetailSerializer(RepairSerializer):
+class RepairRequestDetailSerializer(RepairRequestSerializer):
     visits = RepairVisitSerializer(many=True, read_only=True)
     events = RepairEventSerializer(many=True, read_only=True)
 
-    class Meta(RepairSerializer.Meta):
-        fields = [*RepairSerializer.Meta.fields, "visits", "events"]
+    class Meta(RepairRequestSerializer.Meta):
+        fields = [*RepairRequestSerializer.Meta.fields, "visits", "events"]
         read_only_fields = fields
 
 
@@ -91,29 +91,29 @@ class RepairCreateInput(serializers.Serializer):
     )
 
 
-class VersionInput(serializers.Serializer):
+class RepairVersionInput(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, help_text="The repair's `version` you read (409 when stale)."
     )
 
 
-class DispatchInput(VersionInput):
+class RepairDispatchInput(RepairVersionInput):
     contractor = serializers.PrimaryKeyRelatedField(queryset=Contractor.objects.all())
     window_from = serializers.DateTimeField()
     window_to = serializers.DateTimeField()
 
 
-class VisitInput(VersionInput):
+class RepairVisitInput(RepairVersionInput):
     outcome = serializers.ChoiceField(choices=RepairVisit.Outcome.choices)
     note = serializers.CharField(max_length=500, required=False, default="")
 
 
-class FollowUpInput(VersionInput):
+class RepairFollowUpInput(RepairVersionInput):
     fixed = serializers.BooleanField(help_text="What the owner said on the follow-up call.")
     note = serializers.CharField(max_length=2000, required=False, default="")
 
 
-class ConvertInput(VersionInput):
+class RepairConvertInput(RepairVersionInput):
     note = serializers.CharField(max_length=2000, required=False, default="")
 
 

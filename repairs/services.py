@@ -305,6 +305,8 @@ def _convert(repair: RepairRequest, *, reason: str, by, note: str = "") -> None:
             defect_type=repair.defect_type,
             title=f"{repair.defect_type.name}（报修 {repair.number}：{REASON_TEXT[reason]}）",
             description=repair.description + (f"\n\n{note}" if note else ""),
+            contact_name=repair.contact_name,
+            contact_phone=repair.contact_phone,
             route_to_duty_handler=True,
         ),
         received_by=by,
