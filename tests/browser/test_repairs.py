@@ -20,7 +20,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from .a11y import axe_violations, describe
+from .a11y import axe_violations, describe, page_overflow
 from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,6 +63,7 @@ def test_a_leak_reported_redone_and_confirmed(browser, phone_page, live_server, 
 
     owner.goto(f"{live_server.url}/repair/")
     assert _serious(owner) == [], describe(_serious(owner))
+    assert page_overflow(owner) == 0
     owner.select_option("#id_project", str(estate["project"].pk))
     owner.fill("#id_building", "3栋")
     owner.fill("#id_unit_number", "1201")
@@ -76,12 +77,16 @@ def test_a_leak_reported_redone_and_confirmed(browser, phone_page, live_server, 
     assert owner.url.endswith(f"/r/{repair.tracking_token}/")
     track = owner.url
     assert _serious(owner) == [], describe(_serious(owner))
+    assert page_overflow(owner) == 0
 
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     staff = context.new_page()
     sign_in(staff, live_server, estate["staff"].username, PASSWORD)
+    staff.goto(f"{live_server.url}/repairs/{repair.pk}/")
+    assert _serious(staff) == [], describe(_serious(staff))
     _dispatch_and_visit(staff, live_server, repair, contractor, "fixed")
     assert _first_time_fix_rate(staff, live_server, contractor) == "100.0"
+    assert _serious(staff) == [], describe(_serious(staff))
 
     owner.goto(track)
     with owner.expect_navigation():
