@@ -98,3 +98,23 @@ def test_filters(staff_a, make_repair):
     assert [row["id"] for row in client.get(URL, {"status": "received"}).json()["results"]] == [second.pk]
     assert [row["id"] for row in client.get(URL).json()["results"]] == [second.pk, first.pk]
     assert client.get(URL, {"status": "nonsense"}).status_code == 400
+
+
+def test_the_owners_word_passed_on_by_staff_and_the_second_failure_makes_a_complaint(
+    staff_a, make_repair, contractor
+):
+    repair = make_repair()
+    client = api_as(staff_a)
+    detail = f"{URL}{repair.pk}/"
+    version = 1
+    for round_ in range(2):
+        body = {"contractor": contractor.pk, "version": version, **_iso(window())}
+        version = client.post(f"{detail}dispatch/", body, format="json").json()["version"]
+        version = client.post(
+            f"{detail}visit/", {"outcome": "fixed", "version": version}, format="json"
+        ).json()["version"]
+        answer = client.post(f"{detail}confirm/", {"fixed": False, "version": version}, format="json").json()
+        version = answer["version"]
+        assert answer["status"] == ("redo" if round_ == 0 else "converted")
+    assert answer["conversion_reason"] == "redone"
+    assert Complaint.objects.get().pk == answer["complaint"]
