@@ -30,3 +30,8 @@ class RepairsConfig(AppConfig):
         from .workbench import register_blocks
 
         register_blocks()
+        from organization.customer_managers import customer_manager_changed
+
+        from .services import move_follow_ups
+
+        customer_manager_changed.connect(move_follow_ups, dispatch_uid="repairs.move_follow_ups")

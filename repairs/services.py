@@ -318,3 +318,18 @@ def _convert(repair: RepairRequest, *, reason: str, by, note: str = "") -> None:
     repair.follow_up_due_at = None
     _save(repair, "complaint", "conversion_reason", "follow_up_due_at")
     _event(repair, RepairEvent.Kind.CONVERTED, by=by, from_status=before, note=complaint.number)
+
+
+def move_follow_ups(sender, *, units, old_manager_id, new_manager_id, **kwargs) -> int:
+    """A building's or project's new customer manager takes the open follow-up calls of its units
+    that were the previous manager's (or nobody's); a call someone else holds stays theirs.
+    Connected to ``organization.customer_managers.customer_manager_changed``."""
+    holders = Q(follow_up_by__isnull=True)
+    if old_manager_id is not None:
+        holders |= Q(follow_up_by_id=old_manager_id)
+    return (
+        RepairRequest.objects.filter(status=Status.FIXED, unit__in=units)
+        .filter(holders)
+        .exclude(follow_up_by_id=new_manager_id)
+        .update(follow_up_by_id=new_manager_id)
+    )

@@ -117,3 +117,16 @@ def test_a_unit_not_handed_over_is_under_warranty(leak):
     unit = UnitFactory()
     repair = services.repair_create(report=services.Report(unit=unit, defect_type=leak, description="漏水"))
     assert repair.warranty is True and repair.warranty_ends_on is None
+
+
+def test_a_new_customer_manager_takes_the_open_follow_ups(
+    make_repair, contractor, unit_a, staff_a, manager_a
+):
+    customer_manager_set(project=unit_a.building.project, manager=staff_a, by=manager_a)
+    repair = services.repair_dispatch(repair=make_repair(), contractor=contractor, by=staff_a, **window())
+    repair = services.repair_record_visit(repair=repair, outcome=RepairVisit.Outcome.FIXED, by=staff_a)
+    assert repair.follow_up_by == staff_a
+    assignment = customer_manager_set(project=unit_a.building.project, manager=manager_a, by=manager_a)
+    repair.refresh_from_db()
+    assert repair.follow_up_by == manager_a
+    assert assignment.change.tasks_moved == 1
