@@ -18,7 +18,7 @@ from customers import services as customer_services
 from customers.models import AccessAction
 from organization import access
 
-from . import attachments, history, rules, selectors, services
+from . import attachments, history, links, rules, selectors, services
 from .forms import (
     AssignForm,
     AttachmentForm,
@@ -161,6 +161,7 @@ def _detail_page(request, complaint: Complaint, *, status: int = 200, phone_reve
             "closing": _closing_state(complaint),
             "follows_text": services.follows_text(complaint),
             "history": history.complaint_history(complaint),
+            "related_links": links.links_for(complaint, user),
             "resolution": history.latest_resolution(complaint),
             "phone": _shown_phone(complaint, phone_revealed),
             "phone_revealed": phone_revealed and bool(complaint.contact_phone),

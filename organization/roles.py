@@ -46,6 +46,12 @@ _CANNED_REPLIES = ["complaints.manage_cannedreply"]
 _RISK_WORDS = ["complaints.view_riskword", "complaints.add_riskword", "complaints.change_riskword"]
 # The defect catalogue (complaints.DefectType, edited in the admin): the group centre keeps it.
 _DEFECT_TYPES = ["complaints.add_defecttype", "complaints.change_defecttype"]
+# Warranty repairs (repairs.RepairRequest): frontline staff and managers take, dispatch and follow
+# them up; integrators report and read them; auditors read; the group centre keeps the periods too.
+_VIEW_REPAIRS = ["repairs.view_repairrequest", "repairs.view_warrantyperiod"]
+_REPORT_REPAIRS = [*_VIEW_REPAIRS, "repairs.add_repairrequest"]
+_HANDLE_REPAIRS = [*_REPORT_REPAIRS, "repairs.change_repairrequest"]
+_WARRANTY_PERIODS = ["repairs.change_warrantyperiod"]
 _VIEW_CUSTOMERS = ["customers.view_customer", "customers.view_purchase", "customers.view_communication"]
 _WORK_WITH_CUSTOMERS = [
     *_VIEW_CUSTOMERS,
@@ -153,6 +159,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     FRONTLINE_STAFF: _STAFF_UI
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
+    + _HANDLE_REPAIRS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
     + _PERSONAL_DATA
@@ -163,6 +170,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_ORGANISATION
     + _HANDLE_COMPLAINTS
     + _LOWER_TIERS
+    + _HANDLE_REPAIRS
     + _CANNED_REPLIES
     + _EDIT_UNITS
     + _DUTY_HANDLERS
@@ -188,6 +196,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _CANNED_REPLIES
     + _RISK_WORDS
     + _DEFECT_TYPES
+    + _HANDLE_REPAIRS
+    + _WARRANTY_PERIODS
     + _EDIT_UNITS
     + _DUTY_HANDLERS
     + _CUSTOMER_MANAGERS
@@ -214,6 +224,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _ALL_COMPANIES
     + _VIEW_ORGANISATION
     + _VIEW_COMPLAINTS
+    + _VIEW_REPAIRS
     + _VIEW_CUSTOMERS
     + _AUDIT
     + _SURVEY_READ
@@ -225,6 +236,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _EDIT_UNITS
     + _SALES_FEED
     + _HANDLE_COMPLAINTS
+    + _REPORT_REPAIRS
     + _WORK_WITH_CUSTOMERS
     + _SERVICE_TASKS
     + _SURVEY_READ

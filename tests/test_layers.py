@@ -18,7 +18,7 @@ LAYERS = [
     {"organization"},
     {"customers"},
     {"complaints"},
-    {"touchpoints", "surveys", "membership"},
+    {"touchpoints", "surveys", "membership", "repairs"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "surveys",
     "membership",
     "touchpoints",
+    "repairs",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,9 @@ SPECTACULAR_SETTINGS = {
         "RiskSignalStateEnum": "complaints.models.RiskSignal.State",
         "MemberStatusEnum": "membership.models.Member.Status",
         "CampaignChannelEnum": "membership.models.Campaign.Channel",
+        "RepairVisitOutcomeEnum": "repairs.models.RepairVisit.Outcome",
+        "RepairStatusEnum": "repairs.models.Status",
+        "RepairChannelEnum": "repairs.models.Channel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

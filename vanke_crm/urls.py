@@ -29,6 +29,7 @@ from organization.api import BuildingViewSet, CompanyViewSet, ProjectViewSet, St
 from organization.calendar_api import CalendarViewSet
 from organization.customer_manager_api import BuildingCustomerManagerViewSet, ProjectCustomerManagerViewSet
 from organization.forms import StaffAuthenticationForm
+from repairs.api import ContractorStatisticsView, RepairViewSet
 from surveys.api import (
     AnswerViewSet,
     ImprovementPlanViewSet,
@@ -65,6 +66,7 @@ router.register("calendars", CalendarViewSet, basename="calendar")
 router.register("complaints", ComplaintViewSet)
 router.register("complaints", ComplaintRiskViewSet, basename="complaint-risk")
 router.register("defect-types", DefectTypeViewSet)
+router.register("repairs", RepairViewSet)
 router.register("customers", CustomerViewSet)
 router.register("purchases", PurchaseViewSet)
 router.register("communications", CommunicationViewSet)
@@ -116,6 +118,11 @@ urlpatterns = [
     path("api/v1/reports/complaints/monthly/", MonthlyReportView.as_view(), name="report-monthly"),
     path("api/v1/reports/complaints/weekly/", WeeklyReportView.as_view(), name="report-weekly"),
     path("api/v1/reports/complaints/contractors/", ContractorReportView.as_view(), name="report-contractors"),
+    path(
+        "api/v1/reports/repairs/contractors/",
+        ContractorStatisticsView.as_view(),
+        name="report-repair-contractors",
+    ),
     path("api/v1/reports/surveys/", SurveyReportView.as_view(), name="report-surveys"),
     path("api/v1/reports/service-check/", QuarterlyCheckView.as_view(), name="report-service-check"),
     path("api/v1/reports/service-board/", ServiceBoardView.as_view(), name="report-service-board"),
@@ -139,6 +146,7 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("complaints.urls")),
     path("", include("touchpoints.urls")),
+    path("", include("repairs.urls")),
     path("", include("surveys.urls")),
     path("", include("membership.urls")),
     path("", include("organization.urls")),

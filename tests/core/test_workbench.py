@@ -79,6 +79,7 @@ def test_the_apps_register_their_blocks_in_order():
         "callbacks",
         "my-tasks",
         "my-buildings",
+        "repair-follow-ups",
     ]
 
 
