@@ -248,6 +248,14 @@ class Complaint(models.Model):
                 name="complaint_defect_register",
             ),
             models.Index(fields=["closed_at"], name="complaint_closed"),
+            # Possible duplicates at intake (services.duplicates): the unit's, and the phone's,
+            # complaints of one category, newest first; a handful of rows each.
+            models.Index(fields=["unit", "category", "-received_at"], name="complaint_unit_category"),
+            models.Index(
+                fields=["contact_phone", "category", "-received_at"],
+                name="complaint_phone_category",
+                condition=~models.Q(contact_phone=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -283,6 +291,8 @@ class ComplaintEvent(models.Model):
         RISK_SIGNAL = "risk_signal", _("Risk signal decided")
         CONFIRMED = "confirmed", _("Complainant confirmed the solution")
         DEFECT_TYPE = "defect_type", _("Defect type changed")
+        DUPLICATE = "duplicate", _("Possible duplicate decided")
+        COST = "cost", _("Cost recorded")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -518,5 +528,6 @@ class ReportSnapshot(models.Model):
 # Risk words and signals, and canned replies, live in their own modules; importing them here registers
 # them with the app.
 from .canned_models import CannedReply  # noqa: E402, F401
+from .cost_models import ComplaintCost  # noqa: E402, F401
 from .defect_models import DefectType  # noqa: E402, F401
 from .risk_models import RiskSignal, RiskWord, SignalKind  # noqa: E402, F401

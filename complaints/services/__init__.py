@@ -17,7 +17,15 @@ for the intake's evaluation).
 
 from .callbacks import complaint_callback, complaint_confirm_solved
 from .canned import canned_reply_create, canned_reply_set_active, canned_reply_update
+from .costs import back_charge_advance, cost_record, cost_reverse, cost_totals
 from .defects import check_defect_type, complaint_set_defect_type, install_default_defect_types
+from .duplicates import (
+    PossibleDuplicate,
+    auto_linked_to,
+    complaint_duplicate_decide,
+    duplicate_candidates,
+    possible_duplicates,
+)
 from .escalation import escalate_due, evaluate, facts_for, issue_group_complainants
 from .grouping import (
     Cluster,
@@ -60,6 +68,9 @@ __all__ = [
     "Cluster",
     "Intake",
     "OwnerReply",
+    "PossibleDuplicate",
+    "auto_linked_to",
+    "back_charge_advance",
     "canned_reply_create",
     "canned_reply_set_active",
     "canned_reply_update",
@@ -71,6 +82,7 @@ __all__ = [
     "complaint_clusters",
     "complaint_confirm_solved",
     "complaint_create",
+    "complaint_duplicate_decide",
     "complaint_handover",
     "complaint_link_same_issue",
     "complaint_lower_tier",
@@ -81,6 +93,10 @@ __all__ = [
     "complaint_set_facts",
     "complaint_transition",
     "complaint_unlink_follows",
+    "cost_record",
+    "cost_reverse",
+    "cost_totals",
+    "duplicate_candidates",
     "escalate_due",
     "evaluate",
     "facts_for",
@@ -89,6 +105,7 @@ __all__ = [
     "install_default_risk_words",
     "issue_group_complainants",
     "issue_group_link",
+    "possible_duplicates",
     "refresh_due",
     "remind_due",
     "repair_record",

@@ -24,8 +24,8 @@ from customers.models import Customer
 from organization.models import Project, Unit
 
 from .. import attachments, rules
-from ..models import Complaint, ComplaintEvent, DefectType, NumberSequence, RiskSignal, Status
-from . import grouping, ownership
+from ..models import Channel, Complaint, ComplaintEvent, DefectType, NumberSequence, RiskSignal, Status
+from . import duplicates, grouping, ownership
 from .defects import check_defect_type
 from .escalation import _group_members, _issue_root, evaluate
 from .notifications import _text_complainant
@@ -123,6 +123,16 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
             unit=intake.unit,
             received_at=received_at,
         ) or (None, "")
+    same_issue_as, auto_linked = intake.same_issue_as, False
+    if same_issue_as is None and intake.channel == Channel.ONLINE_FORM:
+        # The owner files again within days about the same unit and category: the same issue.
+        same_issue_as = duplicates.public_auto_link(
+            company_id=intake.project.company_id,
+            unit_id=intake.unit.pk if intake.unit else None,
+            category=intake.category,
+            received_at=received_at,
+        )
+        auto_linked = same_issue_as is not None
     complaint = Complaint.objects.create(
         number=number,
         company_id=intake.project.company_id,
@@ -140,7 +150,7 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         litigation=intake.litigation,
         media=intake.media,
         needs_outside_support=intake.needs_outside_support,
-        issue_root=_issue_root(intake.same_issue_as),
+        issue_root=_issue_root(same_issue_as),
         follows=follows,
         follows_reason=follows_reason,
         first_responder=received_by,
@@ -161,6 +171,8 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
     webhooks.emit("complaint.created", complaint, company_id=complaint.company_id)
     if follows_reason:
         grouping.record_follows(complaint)
+    if auto_linked:
+        duplicates.record_auto_link(complaint, earlier=same_issue_as)
     ownership.intake_route(complaint, to_duty_handler=intake.route_to_duty_handler)
     _text_complainant(complaint, _("Your complaint %(number)s is received. Follow it here: %(link)s"))
     evaluate(complaint, now=now)
