@@ -17,7 +17,7 @@ for the intake's evaluation).
 
 from .callbacks import complaint_callback, complaint_confirm_solved
 from .canned import canned_reply_create, canned_reply_set_active, canned_reply_update
-from .costs import back_charge_advance, cost_record, cost_reverse, cost_totals
+from .costs import Ledger, back_charge_advance, cost_ledger, cost_record, cost_reverse
 from .defects import check_defect_type, complaint_set_defect_type, install_default_defect_types
 from .duplicates import (
     PossibleDuplicate,
@@ -67,6 +67,7 @@ __all__ = [
     "STAFF_TOPIC",
     "Cluster",
     "Intake",
+    "Ledger",
     "OwnerReply",
     "PossibleDuplicate",
     "auto_linked_to",
@@ -93,9 +94,9 @@ __all__ = [
     "complaint_set_facts",
     "complaint_transition",
     "complaint_unlink_follows",
+    "cost_ledger",
     "cost_record",
     "cost_reverse",
-    "cost_totals",
     "duplicate_candidates",
     "escalate_due",
     "evaluate",

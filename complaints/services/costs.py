@@ -6,10 +6,10 @@ on. Every step is a ``cost`` timeline event (who, when, what)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import Conflict, DomainError
@@ -109,7 +109,19 @@ def back_charge_advance(*, cost: ComplaintCost, by) -> ComplaintCost:
     return cost
 
 
-def cost_totals(complaint: Complaint) -> dict[str, Decimal]:
-    """The ledger's totals (``rules.cost_totals``) from one grouped query."""
-    rows = complaint.costs.values_list("kind", "state").annotate(total=Sum("amount")).order_by()
-    return rules.cost_totals(rows)
+@dataclass(frozen=True)
+class Ledger:
+    entries: list[ComplaintCost]
+    reversed_ids: set[int]
+    totals: dict[str, Decimal]
+
+
+def cost_ledger(complaint: Complaint) -> Ledger:
+    """The complaint's entries, oldest first, which of them are reversed, and what they add up to
+    (``rules.cost_totals``): one query."""
+    entries = list(complaint.costs.select_related("contractor", "recorded_by"))
+    return Ledger(
+        entries=entries,
+        reversed_ids={entry.reverses_id for entry in entries if entry.reverses_id},
+        totals=rules.cost_totals((entry.kind, entry.state, entry.amount) for entry in entries),
+    )
