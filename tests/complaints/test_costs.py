@@ -1,0 +1,170 @@
+"""The cost ledger (issue 19 §5): the totals rule and the back-charge flow (tables), the API
+(record, reverse, advance; scoped, roles), and append-only entries."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from complaints import rules
+from complaints.models import ComplaintCost, ComplaintEvent, Contractor
+from core.exceptions import Conflict
+from organization import roles
+from tests.conftest import api_as
+from tests.factories import ComplaintFactory, ProjectFactory, UserFactory
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    "entries, expected",
+    [
+        ([], (0, 0, 0, 0)),
+        ([("compensation", "", D("500"))], (500, 0, 0, 500)),
+        ([("in_kind", "", D("300")), ("repair", "", D("1200"))], (1500, 0, 0, 1500)),
+        ([("repair", "", D("1000")), ("back_charge", "proposed", D("800"))], (1000, 800, 0, 1000)),
+        ([("repair", "", D("1000")), ("back_charge", "agreed", D("800"))], (1000, 800, 0, 1000)),
+        ([("repair", "", D("1000")), ("back_charge", "deducted", D("800"))], (1000, 800, 800, 200)),
+        # A reversal is the negative of the entry it corrects.
+        ([("compensation", "", D("500")), ("compensation", "", D("-500"))], (0, 0, 0, 0)),
+        ([("back_charge", "deducted", D("800")), ("back_charge", "deducted", D("-800"))], (0, 0, 0, 0)),
+    ],
+)
+def test_cost_totals(entries, expected):
+    totals = rules.cost_totals(entries)
+    assert tuple(totals[key] for key in ("spent", "back_charged", "recovered", "net")) == tuple(
+        D(value) for value in expected
+    )
+
+
+@pytest.mark.parametrize(
+    "state, expected", [("proposed", "agreed"), ("agreed", "deducted"), ("deducted", None)]
+)
+def test_back_charge_moves_one_step_forward(state, expected):
+    assert rules.back_charge_next(state) == expected
+
+
+@pytest.fixture
+def complaint(company_a):
+    return ComplaintFactory(project=ProjectFactory(company=company_a))
+
+
+@pytest.fixture
+def contractor(db):
+    return Contractor.objects.create(name="中建三局")
+
+
+def url(complaint, rest=""):
+    return f"/api/v1/complaints/{complaint.pk}/costs/{rest}"
+
+
+def test_handlers_record_and_everyone_in_scope_reads(complaint, staff_a, auditor, contractor):
+    client = api_as(staff_a)
+    assert (
+        client.post(url(complaint), {"kind": "compensation", "amount": "500.00"}, format="json").status_code
+        == 201
+    )
+    assert (
+        client.post(
+            url(complaint),
+            {"kind": "in_kind", "amount": "300", "description": "物业费抵扣一个月"},
+            format="json",
+        ).status_code
+        == 201
+    )
+    response = client.post(
+        url(complaint), {"kind": "back_charge", "amount": "800", "contractor": contractor.pk}, format="json"
+    )
+    assert response.status_code == 201
+    ledger = api_as(auditor).get(url(complaint)).json()
+    assert [(row["kind"], row["amount"], row["state"]) for row in ledger["entries"]] == [
+        ("compensation", "500.00", ""),
+        ("in_kind", "300.00", ""),
+        ("back_charge", "800.00", "proposed"),
+    ]
+    assert ledger["totals"] == {
+        "spent": "800.00",
+        "back_charged": "800.00",
+        "recovered": "0.00",
+        "net": "800.00",
+    }
+    assert ledger["entries"][0]["recorded_by"] == staff_a.pk
+    assert complaint.events.filter(kind=ComplaintEvent.Kind.COST, by=staff_a).count() == 3
+
+
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        ({"kind": "compensation", "amount": "0"}, "bad_amount"),
+        ({"kind": "in_kind", "amount": "100"}, "description_required"),
+        ({"kind": "back_charge", "amount": "100"}, "bad_contractor"),
+    ],
+)
+def test_refused_entries(complaint, staff_a, body, code):
+    response = api_as(staff_a).post(url(complaint), body, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert not ComplaintCost.objects.exists()
+
+
+def test_readers_may_not_record_and_another_company_gets_404(complaint, auditor, staff_b):
+    body = {"kind": "compensation", "amount": "500"}
+    assert api_as(auditor).post(url(complaint), body, format="json").status_code == 403
+    assert api_as(staff_b).post(url(complaint), body, format="json").status_code == 404
+    assert api_as(staff_b).get(url(complaint)).status_code == 404
+
+
+def test_managers_move_a_back_charge_on_and_it_counts_as_recovered(complaint, staff_a, manager_a, contractor):
+    api_as(staff_a).post(url(complaint), {"kind": "repair", "amount": "1000"}, format="json")
+    api_as(staff_a).post(
+        url(complaint), {"kind": "back_charge", "amount": "800", "contractor": contractor.pk}, format="json"
+    )
+    charge = ComplaintCost.objects.get(kind="back_charge")
+    assert api_as(staff_a).post(url(complaint, f"{charge.pk}/advance/")).status_code == 403
+    assert (
+        api_as(manager_a).post(url(complaint, f"{charge.pk}/advance/")).json()["entries"][1]["state"]
+        == "agreed"
+    )
+    ledger = api_as(manager_a).post(url(complaint, f"{charge.pk}/advance/")).json()
+    assert ledger["totals"]["recovered"] == "800.00"
+    assert ledger["totals"]["net"] == "200.00"
+    again = api_as(manager_a).post(url(complaint, f"{charge.pk}/advance/"))
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_deducted"
+
+
+def test_a_mistake_is_corrected_by_a_reversal_once(complaint, staff_a, manager_a, company_b):
+    manager_b = UserFactory(company=company_b, role=roles.COMPANY_MANAGER)
+    api_as(staff_a).post(url(complaint), {"kind": "compensation", "amount": "500"}, format="json")
+    entry = ComplaintCost.objects.get()
+    reverse = url(complaint, f"{entry.pk}/reverse/")
+    assert api_as(staff_a).post(reverse, {"reason": "录错金额"}, format="json").status_code == 403
+    assert api_as(manager_b).post(reverse, {"reason": "录错金额"}, format="json").status_code == 404
+    response = api_as(manager_a).post(reverse, {"reason": "录错金额"}, format="json")
+    assert response.status_code == 201
+    ledger = response.json()
+    assert [row["amount"] for row in ledger["entries"]] == ["500.00", "-500.00"]
+    assert ledger["entries"][0]["reversed"] is True
+    assert ledger["totals"]["spent"] == "0.00"
+    again = api_as(manager_a).post(reverse, {"reason": "再来一次"}, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_reversed"
+
+
+def test_entries_are_never_edited_or_deleted(complaint, staff_a):
+    api_as(staff_a).post(url(complaint), {"kind": "compensation", "amount": "500"}, format="json")
+    entry = ComplaintCost.objects.get()
+    entry.amount = D("50")
+    with pytest.raises(Conflict):
+        entry.save()
+    with pytest.raises(Conflict):
+        entry.delete()
+    # The database holds the sign too: an original is positive, only a reversal negative.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ComplaintCost.objects.create(
+            complaint=complaint,
+            company_id=complaint.company_id,
+            kind="repair",
+            amount=D("-5"),
+            recorded_by=staff_a,
+        )
