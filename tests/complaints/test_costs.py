@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from complaints import rules
 from complaints.models import ComplaintCost, ComplaintEvent, Contractor
@@ -168,3 +170,76 @@ def test_entries_are_never_edited_or_deleted(complaint, staff_a):
             amount=D("-5"),
             recorded_by=staff_a,
         )
+
+
+# --- The complaint page ---------------------------------------------------------------------------
+
+
+def test_the_page_records_shows_and_reverses(client, complaint, staff_a, manager_a, contractor):
+    client.force_login(staff_a)
+    page_url = reverse("complaint-detail", args=[complaint.pk])
+    assert 'id="cost-form"' in client.get(page_url).content.decode()
+    client.post(
+        reverse("complaint-cost", args=[complaint.pk]),
+        {"kind": "back_charge", "amount": "800", "contractor": contractor.pk},
+    )
+    entry = ComplaintCost.objects.get()
+    assert (entry.state, entry.recorded_by) == ("proposed", staff_a)
+    page = client.get(page_url).content.decode()
+    assert f'data-cost="{entry.pk}"' in page
+    assert "complaint-cost-reverse" not in page and f"costs/{entry.pk}/reverse/" not in page  # not a manager
+    assert client.post(reverse("complaint-cost-advance", args=[complaint.pk, entry.pk])).status_code == 403
+    client.force_login(manager_a)
+    client.post(reverse("complaint-cost-advance", args=[complaint.pk, entry.pk]))
+    client.post(
+        reverse("complaint-cost-reverse", args=[complaint.pk, entry.pk]), {"reason": "合同不支持扣款"}
+    )
+    assert [(c.amount, c.state) for c in ComplaintCost.objects.order_by("id")] == [
+        (D("800.00"), "agreed"),
+        (D("-800.00"), "agreed"),
+    ]
+
+
+def test_the_page_of_another_company_is_404(client, complaint, company_b):
+    manager_b = UserFactory(company=company_b, role=roles.COMPANY_MANAGER)
+    client.force_login(manager_b)
+    body = {"kind": "compensation", "amount": "500"}
+    assert client.post(reverse("complaint-cost", args=[complaint.pk]), body).status_code == 404
+    assert not ComplaintCost.objects.exists()
+
+
+# --- Reports --------------------------------------------------------------------------------------
+
+
+def test_monthly_and_contractor_reports_show_cost_and_recovery(complaint, staff_a, manager_a, contractor):
+    api_as(staff_a).post(url(complaint), {"kind": "repair", "amount": "1000"}, format="json")
+    api_as(staff_a).post(
+        url(complaint), {"kind": "back_charge", "amount": "800", "contractor": contractor.pk}, format="json"
+    )
+    charge = ComplaintCost.objects.get(kind="back_charge")
+    api_as(manager_a).post(url(complaint, f"{charge.pk}/advance/"))
+    api_as(manager_a).post(url(complaint, f"{charge.pk}/advance/"))
+    month = timezone.localdate().strftime("%Y-%m")
+    costs = api_as(manager_a).get(f"/api/v1/reports/complaints/monthly/?month={month}").json()["costs"]
+    assert costs["totals"] == {
+        "spent": "1000.00",
+        "back_charged": "800.00",
+        "recovered": "800.00",
+        "net": "200.00",
+    }
+    assert [(row["name"], row["spent"]) for row in costs["by_project"]] == [
+        (complaint.project.name, "1000.00")
+    ]
+    assert [(row["category"], row["net"]) for row in costs["by_category"]] == [(complaint.category, "200.00")]
+    contractors = api_as(manager_a).get(f"/api/v1/reports/complaints/contractors/?month={month}").json()
+    assert [(row["name"], row["recovered"]) for row in contractors["back_charges"]] == [
+        ("中建三局", "800.00")
+    ]
+    # Another company's report does not include them.
+    other = UserFactory(company=ProjectFactory().company, role=roles.COMPANY_MANAGER)
+    assert (
+        api_as(other)
+        .get(f"/api/v1/reports/complaints/monthly/?month={month}")
+        .json()["costs"]["totals"]["spent"]
+        == "0.00"
+    )
