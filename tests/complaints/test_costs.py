@@ -243,3 +243,12 @@ def test_monthly_and_contractor_reports_show_cost_and_recovery(complaint, staff_
         .json()["costs"]["totals"]["spent"]
         == "0.00"
     )
+
+
+def test_the_report_page_and_its_export_show_the_costs(client, complaint, staff_a, manager_a):
+    api_as(staff_a).post(url(complaint), {"kind": "compensation", "amount": "1234.50"}, format="json")
+    client.force_login(manager_a)
+    page = client.get(reverse("reports")).content.decode()
+    assert 'id="cost-statistics"' in page and "1234.50" in page
+    csv = client.get(reverse("reports-export", args=["csv"])).content.decode("utf-8-sig")
+    assert "1234.50" in csv
