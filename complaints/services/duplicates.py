@@ -28,6 +28,18 @@ from .escalation import evaluate
 from .grouping import _lock
 from .handling import complaint_link_same_issue
 
+# What the rule and the answers read of a candidate (its other columns stay in the table).
+CANDIDATE_FIELDS = (
+    "number",
+    "status",
+    "unit_id",
+    "contact_phone",
+    "category",
+    "defect_type_id",
+    "received_at",
+    "resolved_at",
+)
+
 
 @dataclass(frozen=True)
 class PossibleDuplicate:
@@ -58,7 +70,8 @@ def duplicate_candidates(
     if exclude is not None:
         rows = rows.exclude(exclude)
     found = []
-    for earlier in rows.order_by("-received_at", "-id")[: rules.DUPLICATES_SHOWN * 2]:
+    rows = rows.only(*CANDIDATE_FIELDS).order_by("-received_at", "-id")
+    for earlier in rows[: rules.DUPLICATES_SHOWN * 2]:
         similarity = rules.duplicate_similarity(
             same_unit=unit_id is not None and earlier.unit_id == unit_id,
             same_phone=bool(phone) and earlier.contact_phone == phone,
