@@ -188,9 +188,7 @@ def duplicate_check_ms(checks: int = DUPLICATE_CHECKS) -> float:
     intake answer runs it (the index on unit and category, and the one on phone and category)."""
     staff = User.objects.get(username="staff_sz")
     sample = list(
-        Complaint.objects.visible_to(staff)
-        .exclude(unit=None)
-        .order_by("-received_at")[: checks * 20 : 20]
+        Complaint.objects.visible_to(staff).exclude(unit=None).order_by("-received_at")[: checks * 20 : 20]
     )
     times = []
     for complaint in sample:
