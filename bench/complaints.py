@@ -8,7 +8,9 @@
 - the defect register (one project, the group) and the top defects by project age, against the same
   aggregations written by hand in SQL (bench/defects_sql.py; ratio goal 2 at most);
 - the work queue page (/complaints/): mine, at risk, sorted by next escalation, for a company user and
-  a group-level user, with the ratio (target 1.5 at most) and the queries per page (must not grow).
+  a group-level user, with the ratio (target 1.5 at most) and the queries per page (must not grow);
+- the duplicate check at intake (services.possible_duplicates, issue 19 §4) for complaints of one
+  company with a unit: median per complaint, under 5 ms at the large size.
 """
 
 import statistics
@@ -55,6 +57,8 @@ QUEUE_PAGES = {
 }
 QUEUE_RATIO_TARGET = 1.5
 DEFECT_RATIO_TARGET = 2.0
+DUPLICATE_CHECKS = 200
+DUPLICATE_CHECK_TARGET_MS = 5.0
 MINE_EVERY = 10  # staff_sz handles one complaint in this many of the company's (a full page at both sizes)
 
 
@@ -179,6 +183,21 @@ def intake_ratio(requests: int) -> tuple[float, float, int]:
     return statistics.median(api), statistics.median(bare), len(queries)
 
 
+def duplicate_check_ms(checks: int = DUPLICATE_CHECKS) -> float:
+    """The median time of the duplicate check of ``checks`` complaints of staff_sz's company, as the
+    intake answer runs it (the index on unit and category, and the one on phone and category)."""
+    staff = User.objects.get(username="staff_sz")
+    sample = list(
+        Complaint.objects.visible_to(staff).exclude(unit=None).order_by("-received_at")[: checks * 20 : 20]
+    )
+    times = []
+    for complaint in sample:
+        started = time.perf_counter()
+        complaint_services.possible_duplicates(complaint, user=staff)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def measure(sizes: Sizes) -> dict:
     grow_complaints_to(sizes.small)
     list_small = list_ms(sizes.repeats)
@@ -187,13 +206,16 @@ def measure(sizes: Sizes) -> dict:
     defects_small = defects_sql.measure()
     queue_small = queue_ms(sizes.repeats)
     sweep_small = sweep_ms()
+    duplicates_small = duplicate_check_ms()
     grow_complaints_to(sizes.large)
     list_large = list_ms(sizes.repeats)
     report_large = report_ms(REPORT_REPEATS)
     defects_large = defects_sql.measure()
     queue_large = queue_ms(sizes.repeats)
     sweep_large = sweep_ms()
+    duplicates_large = duplicate_check_ms()
     return {
+        "duplicates": (duplicates_small, duplicates_large),
         "list": (list_small, list_large),
         "page_queries": page_queries,
         "report": (report_small, report_large),
@@ -249,6 +271,14 @@ def report(figures: dict, sizes: Sizes) -> list[str]:
         f"Complaint intake, median of {INTAKE_REQUESTS}: API {api_ms:.1f} ms, "
         f"bare INSERT view {bare_ms:.1f} ms, ratio {api_ms / bare_ms:.1f}; {intake_queries} queries"
     )
+    duplicates_small, duplicates_large = figures["duplicates"]
+    print(
+        f"Duplicate check at intake, median of {DUPLICATE_CHECKS}: {duplicates_small:.2f} ms at "
+        f"{sizes.small:,}, {duplicates_large:.2f} ms at {sizes.large:,} "
+        f"(target {DUPLICATE_CHECK_TARGET_MS} ms)"
+    )
+    if duplicates_large > DUPLICATE_CHECK_TARGET_MS:
+        failures.append(f"the duplicate check takes {duplicates_large:.2f} ms at {sizes.large:,} complaints")
     failures += page_size_failures("complaint", figures["page_queries"])
     queue_small, queue_large = figures["queue"]
     print(f"\nWork queue page (/complaints/), median of {sizes.repeats} requests (ms; queries; rows shown)")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ScopedAdmin
 from customers.rules import mask_phone
 
-from .models import CannedReply, Complaint, Contractor, DefectType, RiskWord
+from .models import CannedReply, Complaint, ComplaintCost, Contractor, DefectType, RiskWord
 
 
 @admin.register(Complaint)
@@ -29,6 +29,30 @@ class ComplaintAdmin(ScopedAdmin):
     @admin.display(description=_("contact phone"))
     def masked_contact_phone(self, complaint):
         return mask_phone(complaint.contact_phone) if complaint.contact_phone else ""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComplaintCost)
+class ComplaintCostAdmin(ScopedAdmin):
+    """The cost ledger, read-only: entries are recorded and reversed on the complaint page or through
+    the API (``services.costs``), never edited or deleted."""
+
+    list_display = ["complaint", "kind", "amount", "state", "contractor", "recorded_by", "recorded_at"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["complaint", "contractor", "recorded_by"]
+    search_fields = ["=complaint__number"]
+    actions = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ComplaintCost._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -13,6 +13,7 @@ from core.permissions import requires
 from organization import access
 
 from . import attachments, rules, services
+from .cost_serializers import CostInput, CostLedgerSerializer, CostReverseInput
 from .filters import ComplaintFilter
 from .grouping_serializers import (
     ClusterLinkInput,
@@ -20,7 +21,7 @@ from .grouping_serializers import (
     IssueGroupSerializer,
     UnlinkFollowsInput,
 )
-from .models import Complaint, Status
+from .models import Complaint, ComplaintCost, Status
 from .serializers import (
     AttachmentSerializer,
     AttachmentUploadInput,
@@ -31,6 +32,7 @@ from .serializers import (
     ComplaintPauseSerializer,
     ComplaintSerializer,
     DefectTypeInput,
+    DuplicateDecisionInput,
     HandoverInput,
     LinkInput,
     LowerTierInput,
@@ -44,6 +46,7 @@ from .serializers import (
     ResumeInput,
     TransitionConflict,
     TransitionInput,
+    WithDuplicatesSerializer,
 )
 
 
@@ -70,7 +73,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def get_serializer_class(self):
         return ComplaintDetailSerializer if self.action == "retrieve" else ComplaintSerializer
 
-    @extend_schema(request=ComplaintCreateInput, responses={201: ComplaintSerializer})
+    @extend_schema(request=ComplaintCreateInput, responses={201: WithDuplicatesSerializer})
     def create(self, request, *args, **kwargs):
         data = ComplaintCreateInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
@@ -78,7 +81,8 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             intake=services.Intake(**data.validated_data, route_to_duty_handler=True),
             received_by=request.user,
         )
-        return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
+        answer = WithDuplicatesSerializer(complaint, context=self.get_serializer_context())
+        return Response(answer.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
@@ -381,3 +385,96 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             complaint=complaint, reason=data.validated_data["reason"], by=request.user
         )
         return Response(ComplaintSerializer(updated).data)
+
+    # --- Repeat complaints (services.duplicates) --------------------------------------------------
+
+    @extend_schema(
+        request=DuplicateDecisionInput, responses={200: WithDuplicatesSerializer, 409: TransitionConflict}
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="duplicate-decision",
+        url_name="duplicate-decision",
+        parser_classes=[JSONParser],
+        permission_classes=[IsAuthenticated],
+    )
+    def duplicate_decision(self, request, pk=None):
+        """Decide one of the complaint's `possible_duplicates`: `same_issue` joins the earlier one's
+        issue group, `follow_up` links it as the (handled) earlier one's second complaint (409
+        `follows_unhandled` while that one is open), `separate` keeps them apart. Each is a
+        `duplicate` timeline event and the earlier one leaves the list (409 `not_a_candidate` when
+        it is not, or no longer, in it). Needs "change" on the complaint."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(DuplicateDecisionInput, complaint)
+        updated = services.complaint_duplicate_decide(complaint=complaint, by=request.user, **values)
+        return Response(WithDuplicatesSerializer(updated, context=self.get_serializer_context()).data)
+
+    # --- The cost ledger (services.costs) ----------------------------------------------------------
+
+    def _ledger(self, complaint):
+        ledger = services.cost_ledger(complaint)
+        return CostLedgerSerializer(ledger, context={"reversed_ids": ledger.reversed_ids}).data
+
+    @extend_schema(methods=["GET"], responses={200: CostLedgerSerializer})
+    @extend_schema(methods=["POST"], request=CostInput, responses={201: CostLedgerSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[JSONParser],
+        permission_classes=[IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def costs(self, request, pk=None):
+        """The complaint's cost ledger (GET: entries oldest first, and totals: `spent` = goodwill
+        money + in-kind value + repair cost, `back_charged`, `recovered` = deducted back-charges,
+        `net`), or one more entry (POST, "change" on the complaint: handlers and managers).
+        Entries are never edited: `POST costs/{id}/reverse/` corrects one, `costs/{id}/advance/`
+        moves a back-charge proposed → agreed → deducted; both are company managers' ("lower_tier")."""
+        if request.method in SAFE_METHODS:
+            return Response(self._ledger(access.access_complaint(request.user, pk, "view")))
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(CostInput, complaint)
+        services.cost_record(complaint=complaint, by=request.user, **values)
+        return Response(self._ledger(complaint), status=status.HTTP_201_CREATED)
+
+    def _manager_cost(self, request, pk, cost_id):
+        complaint = access.access_complaint(request.user, pk, "lower_tier")
+        cost = ComplaintCost.objects.filter(complaint=complaint, pk=cost_id).first()
+        if cost is None:
+            raise NotFound
+        return complaint, cost
+
+    @extend_schema(request=CostReverseInput, responses={201: CostLedgerSerializer, 409: TransitionConflict})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=f"costs/(?P<cost_id>{ID_PATTERN})/reverse",
+        url_name="cost-reverse",
+        parser_classes=[JSONParser],
+        permission_classes=[IsAuthenticated],
+    )
+    def cost_reverse(self, request, pk=None, cost_id=None):
+        """Correct an entry by its reversal (the negative amount, with the reason); once only (409
+        `already_reversed`). Company managers."""
+        complaint, cost = self._manager_cost(request, pk, cost_id)
+        values = self._input(CostReverseInput, complaint)
+        services.cost_reverse(cost=cost, by=request.user, **values)
+        return Response(self._ledger(complaint), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: CostLedgerSerializer, 409: TransitionConflict})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=f"costs/(?P<cost_id>{ID_PATTERN})/advance",
+        url_name="cost-advance",
+        parser_classes=[JSONParser],
+        permission_classes=[IsAuthenticated],
+    )
+    def cost_advance(self, request, pk=None, cost_id=None):
+        """Move a back-charge one step: proposed → agreed → deducted (409 `already_deducted`,
+        `not_back_charge`, `already_reversed`). Company managers."""
+        complaint, cost = self._manager_cost(request, pk, cost_id)
+        services.back_charge_advance(cost=cost, by=request.user)
+        return Response(self._ledger(complaint))

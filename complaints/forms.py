@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from .models import (
     Category,
     Channel,
     Complaint,
+    ComplaintCost,
     Contractor,
     DefectType,
     Department,
@@ -333,3 +335,27 @@ class UnlinkFollowsForm(forms.Form):
     reason = forms.CharField(
         label=_("why it is not a second complaint"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DuplicateDecisionForm(forms.Form):
+    earlier = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[(code, code) for code in rules.DUPLICATE_DECISIONS])
+
+
+class CostForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=ComplaintCost.Kind.choices)
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    description = forms.CharField(
+        label=_("description (in kind: what was given)"), max_length=200, required=False
+    )
+    contractor = forms.ModelChoiceField(
+        label=_("liable contractor (back-charges)"),
+        queryset=Contractor.objects.filter(active=True),
+        required=False,
+    )
+
+
+class CostReverseForm(forms.Form):
+    reason = forms.CharField(label=_("reason for the reversal"), max_length=200)

@@ -253,6 +253,14 @@ class Complaint(models.Model):
                 name="complaint_defect_register",
             ),
             models.Index(fields=["closed_at"], name="complaint_closed"),
+            # Possible duplicates at intake (services.duplicates): the unit's, and the phone's,
+            # complaints of one category, newest first; a handful of rows each.
+            models.Index(fields=["unit", "category", "-received_at"], name="complaint_unit_category"),
+            models.Index(
+                fields=["contact_phone", "category", "-received_at"],
+                name="complaint_phone_category",
+                condition=~models.Q(contact_phone=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -291,6 +299,8 @@ class ComplaintEvent(models.Model):
         PAUSED = "paused", _("Response clock paused")
         RESUMED = "resumed", _("Response clock resumed")
         PAUSE_APPROVED = "pause_approved", _("Longer pause approved")
+        DUPLICATE = "duplicate", _("Possible duplicate decided")
+        COST = "cost", _("Cost recorded")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -526,6 +536,7 @@ class ReportSnapshot(models.Model):
 # Risk words and signals, and canned replies, live in their own modules; importing them here registers
 # them with the app.
 from .canned_models import CannedReply  # noqa: E402, F401
+from .cost_models import ComplaintCost  # noqa: E402, F401
 from .defect_models import DefectType  # noqa: E402, F401
 from .pause_models import ComplaintPause, PauseReason  # noqa: E402, F401
 from .risk_models import RiskSignal, RiskWord, SignalKind  # noqa: E402, F401

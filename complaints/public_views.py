@@ -212,6 +212,7 @@ def public_complaint_filed(request, token: str):
             "complaint": complaint,
             "track_url": request.build_absolute_uri(reverse("public-complaint-track", args=[token])),
             "hotline": company_hotline(complaint.company),
+            "linked_to": services.auto_linked_to(complaint),
         },
     )
 

@@ -1,6 +1,5 @@
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from difflib import SequenceMatcher
+from datetime import datetime
 
 from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -9,9 +8,6 @@ from organization.models import Company, Region
 
 from . import rules
 from .models import Complaint, Status
-
-DUPLICATE_WINDOW = timedelta(days=30)
-
 
 # --- Overdue and at risk: ``rules.urgency`` in SQL, over the partial indexes of unresolved complaints --
 
@@ -69,9 +65,6 @@ def with_urgency(complaints: QuerySet[Complaint], at: datetime) -> QuerySet[Comp
             output_field=CharField(null=True),
         )
     )
-
-
-SIMILAR_TITLE_RATIO = 0.5
 
 
 # --- The work queue: sorts and keyset pages ---------------------------------------------------------
@@ -189,29 +182,6 @@ def complaint_detail(*, user, complaint_id: int) -> Complaint:
         .prefetch_related("events__by", "repairs__contractor", "attachments__added_by")
         .get(pk=complaint_id)
     )
-
-
-def possible_duplicates(complaint: Complaint, limit: int = 5) -> list[Complaint]:
-    """Earlier complaints of the same project and category in the last 30 days with a similar title."""
-    candidates = (
-        Complaint.objects.filter(
-            project_id=complaint.project_id,
-            category=complaint.category,
-            received_at__gte=complaint.received_at - DUPLICATE_WINDOW,
-            received_at__lte=complaint.received_at,
-        )
-        .exclude(pk=complaint.pk)
-        .exclude(issue_root_id=complaint.issue_root_id or complaint.pk)
-        .order_by("-received_at")[:200]
-    )
-    scored = [
-        (SequenceMatcher(None, complaint.title, other.title).ratio(), other)
-        for other in candidates
-        if other.pk != complaint.issue_root_id
-    ]
-    return [
-        other for score, other in sorted(scored, key=lambda pair: -pair[0]) if score >= SIMILAR_TITLE_RATIO
-    ][:limit]
 
 
 def report_base(*, user, company_id: int | None = None, region_id: int | None = None) -> QuerySet[Complaint]:

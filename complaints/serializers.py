@@ -9,7 +9,7 @@ from customers.serializers import validate_phone
 from organization import access
 from organization.models import Project, Unit
 
-from . import rules
+from . import rules, services
 from .forms import validate_received_at
 from .models import (
     TIER_REASON_LABELS,
@@ -123,14 +123,42 @@ class ComplaintSerializer(serializers.ModelSerializer):
         ]
 
 
-class ComplaintDetailSerializer(ComplaintSerializer):
+class PossibleDuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="complaint.pk")
+    number = serializers.CharField(source="complaint.number")
+    status = serializers.ChoiceField(source="complaint.status", choices=Status.choices)
+    similarity = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        help_text="1.00: same unit, category and defect type; 0.90 one side untyped or the same phone "
+        "instead of the unit; 0.80 the same phone, one side untyped.",
+    )
+
+
+class WithDuplicatesSerializer(ComplaintSerializer):
+    """A complaint with its undecided possible duplicates (create and retrieve answers): earlier
+    complaints the caller sees of the same unit or phone and category (and defect type when both
+    have one), open or handled within 90 days. Decide each with ``POST duplicate-decision/``."""
+
+    possible_duplicates = serializers.SerializerMethodField()
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = [*ComplaintSerializer.Meta.fields, "possible_duplicates"]
+
+    @extend_schema_field(PossibleDuplicateSerializer(many=True))
+    def get_possible_duplicates(self, complaint) -> list[dict]:
+        found = services.possible_duplicates(complaint, user=self.context["request"].user)
+        return PossibleDuplicateSerializer(found, many=True).data
+
+
+class ComplaintDetailSerializer(WithDuplicatesSerializer):
     events = ComplaintEventSerializer(many=True, read_only=True)
     repairs = RepairSerializer(many=True, read_only=True)
     # Only on the detail: the list stays one query per page.
     risk_signals = RiskSignalSerializer(many=True, read_only=True)
 
-    class Meta(ComplaintSerializer.Meta):
-        fields = [*ComplaintSerializer.Meta.fields, "events", "repairs", "risk_signals"]
+    class Meta(WithDuplicatesSerializer.Meta):
+        fields = [*WithDuplicatesSerializer.Meta.fields, "events", "repairs", "risk_signals"]
 
 
 class ComplaintCreateInput(serializers.ModelSerializer):
@@ -325,6 +353,17 @@ class LowerTierInput(serializers.Serializer):
 class LinkInput(serializers.Serializer):
     earlier = ScopedRelatedField(
         Complaint, help_text="An earlier complaint of the same company about the same issue."
+    )
+
+
+class DuplicateDecisionInput(serializers.Serializer):
+    earlier = ScopedRelatedField(Complaint, help_text="One of the complaint's `possible_duplicates`.")
+    decision = serializers.ChoiceField(
+        choices=[
+            (rules.SAME_ISSUE, "same issue: join its issue group"),
+            (rules.FOLLOW_UP, "follow-up: a second complaint of the handled earlier one"),
+            (rules.SEPARATE, "separate: not the same problem"),
+        ]
     )
 
 

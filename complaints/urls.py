@@ -1,6 +1,15 @@
 from django.urls import path, re_path
 
-from . import canned_views, defect_views, grouping_views, public_views, queue_views, risk_views, views
+from . import (
+    canned_views,
+    defect_views,
+    grouping_views,
+    ledger_views,
+    public_views,
+    queue_views,
+    risk_views,
+    views,
+)
 from .reports import views as report_views
 
 urlpatterns = [
@@ -48,6 +57,22 @@ urlpatterns = [
         "complaints/<int:complaint_id>/lower-tier/", views.complaint_lower_tier, name="complaint-lower-tier"
     ),
     path("complaints/<int:complaint_id>/link/", views.complaint_link, name="complaint-link"),
+    path(
+        "complaints/<int:complaint_id>/duplicate-decision/",
+        ledger_views.complaint_duplicate_decision,
+        name="complaint-duplicate-decision",
+    ),
+    path("complaints/<int:complaint_id>/costs/", ledger_views.complaint_cost, name="complaint-cost"),
+    path(
+        "complaints/<int:complaint_id>/costs/<int:cost_id>/reverse/",
+        ledger_views.complaint_cost_reverse,
+        name="complaint-cost-reverse",
+    ),
+    path(
+        "complaints/<int:complaint_id>/costs/<int:cost_id>/advance/",
+        ledger_views.complaint_cost_advance,
+        name="complaint-cost-advance",
+    ),
     path(
         "complaints/<int:complaint_id>/defect-type/",
         views.complaint_defect_type,

@@ -23,6 +23,7 @@ from .forms import (
     AssignForm,
     AttachmentForm,
     CallbackForm,
+    CostForm,
     DefectTypeForm,
     HandoverForm,
     IntakeForm,
@@ -157,7 +158,10 @@ def _detail_page(request, complaint: Complaint, *, status: int = 200, phone_reve
             "pause": complaint.pauses.filter(resumed_at__isnull=True).select_related("paused_by").first()
             if complaint.response_paused_since
             else None,
-            "duplicates": selectors.possible_duplicates(complaint),
+            "duplicates": services.possible_duplicates(complaint, user=user),
+            "ledger": services.cost_ledger(complaint),
+            "cost_form": CostForm(auto_id="id_cost_%s") if can_change else None,
+            "may_manage_costs": user.has_perm(access.MANAGE_COMPLAINTS),
             "closing": _closing_state(complaint),
             "follows_text": services.follows_text(complaint),
             "history": history.complaint_history(complaint),

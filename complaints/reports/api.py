@@ -74,4 +74,8 @@ class ContractorReportView(_ReportView):
         return Period.parse_month(data["month"])
 
     def compute(self, base, period):
-        return {"period": period.label, "contractors": queries.contractor_statistics(base, period)}
+        return {
+            "period": period.label,
+            "contractors": queries.contractor_statistics(base, period),
+            "back_charges": queries.cost_statistics(base, period)["by_contractor"],
+        }

@@ -4,13 +4,14 @@ charts of the category shares and the tier counts beside their rows, and the mon
 quality and repair statistics."""
 
 import io
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from core.charts import TIER_COLOURS
 from core.exports import Chart, CsvWriter, Section, sections_to_xlsx
 
-from ..models import Channel, Status, Tier
+from ..models import Category, Channel, Status, Tier
 from .presentation import ReportHeader, category_rows, contractor_kind_label, tier_rows
 
 LABELS = {
@@ -144,9 +145,44 @@ def sections(report: dict, contractors: list[dict] | None = None) -> list[Sectio
             ],
         )
     )
+    result += cost_sections(report.get("costs"))  # snapshots stored before issue 19 have none
     if contractors is not None:
         result.append(contractor_section(contractors))
     return result
+
+
+def cost_sections(costs: dict | None) -> list[Section]:
+    """What complaints cost (cost ledger entries recorded in the period) by project, category and
+    contractor, with what back-charges recovered."""
+    if not costs:
+        return []
+    money = [_("Spent (yuan)"), _("Back-charged (yuan)"), _("Recovered (yuan)"), _("Net cost (yuan)")]
+
+    def figures(row):
+        return [Decimal(row[key]) for key in ("spent", "back_charged", "recovered", "net")]
+
+    categories = dict(Category.choices)
+    return [
+        Section(_("Cost"), [_("Item"), *money], [[_("Total"), *figures(costs["totals"])]]),
+        Section(
+            _("Cost by project"),
+            [_("Project"), *money],
+            [[row["name"], *figures(row)] for row in costs["by_project"]],
+        ),
+        Section(
+            _("Cost by category"),
+            [_("Category"), *money],
+            [
+                [str(categories.get(row["category"], row["category"])), *figures(row)]
+                for row in costs["by_category"]
+            ],
+        ),
+        Section(
+            _("Back-charges by contractor"),
+            [_("Contractor or supplier"), *money],
+            [[row["name"], *figures(row)] for row in costs["by_contractor"]],
+        ),
+    ]
 
 
 def contractor_section(contractors: list[dict]) -> Section:

@@ -24,6 +24,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -31,7 +32,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from .. import rules, selectors
-from ..models import TIER_ORDER, TIER_REASON_LABELS, ComplaintEvent, Repair, Status, Tier
+from ..models import TIER_ORDER, TIER_REASON_LABELS, ComplaintCost, ComplaintEvent, Repair, Status, Tier
 from . import response
 from .periods import Period
 
@@ -247,6 +248,7 @@ def complaint_report(base: QuerySet, period: Period) -> dict:
         # Unresolved and overdue at the period's end (or now): ``rules.urgency``'s SQL twin.
         "overdue": base.filter(selectors.overdue_q(overdue_at)).count(),
         "satisfaction": _satisfaction(closed),
+        "costs": cost_statistics(base, period),
         "callbacks": callback_figures(base, period),
         "escalated": progress_list(base, period),
     }
@@ -334,3 +336,68 @@ def contractor_statistics(base: QuerySet, period: Period) -> list[dict]:
     for rank, row in enumerate(result, start=1):
         row["rank"] = rank
     return result
+
+
+# --- What complaints cost (issue 19 §5) ----------------------------------------------------------
+
+
+def _money(value) -> str:
+    return f"{value or 0:.2f}"
+
+
+def _cost_sums() -> dict:
+    """``rules.cost_totals`` in SQL: spent (goodwill and repairs), back-charged, recovered (deducted)."""
+    back_charge = Q(kind=rules.BACK_CHARGE)
+    return {
+        "spent": Sum("amount", filter=Q(kind__in=rules.SPENT_KINDS)),
+        "back_charged": Sum("amount", filter=back_charge),
+        "recovered": Sum("amount", filter=back_charge & Q(state=rules.DEDUCTED)),
+    }
+
+
+def _cost_row(row: dict, **names) -> dict:
+    recovered = row["recovered"] or 0
+    return {
+        **names,
+        "spent": _money(row["spent"]),
+        "back_charged": _money(row["back_charged"]),
+        "recovered": _money(recovered),
+        "net": _money((row["spent"] or 0) - recovered),
+    }
+
+
+def cost_statistics(base: QuerySet, period: Period) -> dict:
+    """Cost ledger entries recorded in the period on the scope's complaints (reversals included, so
+    a corrected entry nets to zero), summed in SQL: totals, and by project, category and contractor
+    (back-charges only name one). Amounts are strings with two decimals (the stored snapshot is JSON).
+    ``recovered``: back-charges deducted from what the contractor is paid."""
+    entries = ComplaintCost.objects.filter(
+        complaint__in=base, recorded_at__gte=period.start, recorded_at__lt=period.end
+    )
+    totals = entries.aggregate(**_cost_sums())
+    by_project = (
+        entries.values("complaint__project_id", "complaint__project__name")
+        .annotate(**_cost_sums())
+        .order_by("complaint__project__name")
+    )
+    by_category = (
+        entries.values("complaint__category").annotate(**_cost_sums()).order_by("complaint__category")
+    )
+    by_contractor = (
+        entries.filter(kind=rules.BACK_CHARGE)
+        .values("contractor_id", "contractor__name")
+        .annotate(**_cost_sums())
+        .order_by("contractor__name")
+    )
+    return {
+        "totals": _cost_row(totals),
+        "by_project": [
+            _cost_row(row, project=row["complaint__project_id"], name=row["complaint__project__name"])
+            for row in by_project
+        ],
+        "by_category": [_cost_row(row, category=row["complaint__category"]) for row in by_category],
+        "by_contractor": [
+            _cost_row(row, contractor=row["contractor_id"], name=row["contractor__name"])
+            for row in by_contractor
+        ],
+    }

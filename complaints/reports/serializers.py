@@ -109,6 +109,38 @@ class CategoryShareOut(serializers.Serializer):
     percent = serializers.FloatField()
 
 
+class CostFiguresOut(serializers.Serializer):
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Goodwill and repair cost.")
+    back_charged = serializers.DecimalField(max_digits=14, decimal_places=2)
+    recovered = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Back-charges deducted from the contractor."
+    )
+    net = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="spent - recovered")
+
+
+class ProjectCostOut(CostFiguresOut):
+    project = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CategoryCostOut(CostFiguresOut):
+    category = serializers.CharField()
+
+
+class ContractorCostOut(CostFiguresOut):
+    contractor = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CostsOut(serializers.Serializer):
+    """Cost ledger entries recorded in the period (reversals included)."""
+
+    totals = CostFiguresOut()
+    by_project = ProjectCostOut(many=True)
+    by_category = CategoryCostOut(many=True)
+    by_contractor = ContractorCostOut(many=True)
+
+
 class ComplaintReportOut(serializers.Serializer):
     period = PeriodOut()
     counts = CountsOut()
@@ -129,6 +161,7 @@ class ComplaintReportOut(serializers.Serializer):
     satisfaction = SatisfactionOut()
     callbacks = CallbacksOut()
     escalated = EscalatedOut(many=True)
+    costs = CostsOut()
 
 
 class ContractorRowOut(serializers.Serializer):
@@ -146,3 +179,6 @@ class ContractorRowOut(serializers.Serializer):
 class ContractorReportOut(serializers.Serializer):
     period = serializers.CharField()
     contractors = ContractorRowOut(many=True)
+    back_charges = ContractorCostOut(
+        many=True, help_text="Back-charges recorded in the month, by contractor."
+    )

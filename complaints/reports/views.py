@@ -64,6 +64,7 @@ def _presented(request) -> dict:
             user=request.user, period=period, company_id=company_id, region_id=region_id
         ),
         "contractors": contractors,
+        "cost_sections": export.cost_sections(report["costs"]),
         "tiers": presentation.tier_rows(report["by_tier"]),
         "charts": presentation.report_charts(report, trend, contractors),
     }

@@ -17,7 +17,15 @@ for the intake's evaluation).
 
 from .callbacks import complaint_callback, complaint_confirm_solved
 from .canned import canned_reply_create, canned_reply_set_active, canned_reply_update
+from .costs import Ledger, back_charge_advance, cost_ledger, cost_record, cost_reverse
 from .defects import check_defect_type, complaint_set_defect_type, install_default_defect_types
+from .duplicates import (
+    PossibleDuplicate,
+    auto_linked_to,
+    complaint_duplicate_decide,
+    duplicate_candidates,
+    possible_duplicates,
+)
 from .escalation import escalate_due, evaluate, facts_for, issue_group_complainants
 from .grouping import (
     Cluster,
@@ -60,7 +68,11 @@ __all__ = [
     "STAFF_TOPIC",
     "Cluster",
     "Intake",
+    "Ledger",
     "OwnerReply",
+    "PossibleDuplicate",
+    "auto_linked_to",
+    "back_charge_advance",
     "canned_reply_create",
     "canned_reply_set_active",
     "canned_reply_update",
@@ -73,6 +85,7 @@ __all__ = [
     "complaint_clusters",
     "complaint_confirm_solved",
     "complaint_create",
+    "complaint_duplicate_decide",
     "complaint_handover",
     "complaint_link_same_issue",
     "complaint_lower_tier",
@@ -85,6 +98,10 @@ __all__ = [
     "complaint_set_facts",
     "complaint_transition",
     "complaint_unlink_follows",
+    "cost_ledger",
+    "cost_record",
+    "cost_reverse",
+    "duplicate_candidates",
     "escalate_due",
     "evaluate",
     "facts_for",
@@ -93,6 +110,7 @@ __all__ = [
     "install_default_risk_words",
     "issue_group_complainants",
     "issue_group_link",
+    "possible_duplicates",
     "refresh_due",
     "remind_due",
     "repair_record",

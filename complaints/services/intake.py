@@ -24,8 +24,8 @@ from customers.models import Customer
 from organization.models import Project, Unit
 
 from .. import attachments, rules
-from ..models import Complaint, ComplaintEvent, DefectType, NumberSequence, RiskSignal, Status
-from . import grouping, notifications, ownership
+from ..models import Channel, Complaint, ComplaintEvent, DefectType, NumberSequence, RiskSignal, Status
+from . import duplicates, grouping, notifications, ownership
 from .defects import check_defect_type
 from .escalation import _group_members, _issue_root, evaluate
 from .notifications import _text_complainant
@@ -137,6 +137,16 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
             unit=intake.unit,
             received_at=received_at,
         ) or (None, "")
+    same_issue_as, auto_linked = intake.same_issue_as, False
+    if same_issue_as is None and intake.channel == Channel.ONLINE_FORM:
+        # The owner files again within days about the same unit and category: the same issue.
+        same_issue_as = duplicates.public_auto_link(
+            company_id=intake.project.company_id,
+            unit_id=intake.unit.pk if intake.unit else None,
+            category=intake.category,
+            received_at=received_at,
+        )
+        auto_linked = same_issue_as is not None
     complaint = Complaint.objects.create(
         number=_provisional_number(),
         company_id=intake.project.company_id,
@@ -154,7 +164,7 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         litigation=intake.litigation,
         media=intake.media,
         needs_outside_support=intake.needs_outside_support,
-        issue_root=_issue_root(intake.same_issue_as),
+        issue_root=_issue_root(same_issue_as),
         follows=follows,
         follows_reason=follows_reason,
         first_responder=received_by,
@@ -174,6 +184,8 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
     )
     if follows_reason:
         grouping.record_follows(complaint)
+    if auto_linked:
+        duplicates.record_auto_link(complaint, earlier=same_issue_as)
     if complaint.issue_root_id is not None:  # a new complaint is nobody's root: only a group it joined
         for member in (
             _group_members(complaint).exclude(pk=complaint.pk).filter(status__in=rules.OPEN_STATUSES)

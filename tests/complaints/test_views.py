@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from complaints import services
 from complaints.models import Attachment, Complaint
+from organization.models import Unit
 from tests.factories import PASSWORD, BuildingFactory, ProjectFactory, UnitFactory
 
 
@@ -79,6 +80,7 @@ def test_staff_intake_refuses_a_received_time_before_2000(staff_client, project)
 
 
 def test_detail_offers_possible_duplicates_and_links_them(staff_client, project):
+    """The same unit and category (issue 19 §4): offered with the three choices until decided."""
     earlier = services.complaint_create(
         intake=services.Intake(
             project=project,
@@ -86,15 +88,21 @@ def test_detail_offers_possible_duplicates_and_links_them(staff_client, project)
             category="construction",
             title="客厅墙面裂缝严重",
             description="x",
+            unit=Unit.objects.get(building__project=project, building__name="3栋", number="1201"),
         )
     )
-    staff_client.post(reverse("complaint-create"), intake_data(project))
+    staff_client.post(reverse("complaint-create"), intake_data(project, category="construction"))
     complaint = Complaint.objects.exclude(pk=earlier.pk).get()
     page = staff_client.get(reverse("complaint-detail", args=[complaint.pk]))
-    assert page.context["duplicates"] == [earlier]
-    staff_client.post(reverse("complaint-link", args=[complaint.pk]), {"earlier": earlier.pk})
+    assert [found.complaint for found in page.context["duplicates"]] == [earlier]
+    assert 'value="follow_up"' in page.content.decode()
+    staff_client.post(
+        reverse("complaint-duplicate-decision", args=[complaint.pk]),
+        {"earlier": earlier.pk, "decision": "same_issue"},
+    )
     complaint.refresh_from_db()
     assert complaint.issue_root == earlier
+    assert staff_client.get(reverse("complaint-detail", args=[complaint.pk])).context["duplicates"] == []
 
 
 def test_staff_move_a_complaint_through_the_flow(staff_client, project, staff_a):
