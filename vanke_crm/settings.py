@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "RepairVisitOutcomeEnum": "repairs.models.RepairVisit.Outcome",
         "RepairStatusEnum": "repairs.models.Status",
         "RepairChannelEnum": "repairs.models.Channel",
+        "ComplaintCostKindEnum": "complaints.cost_models.ComplaintCost.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
