@@ -44,6 +44,20 @@ from .defects import (
     previous_quarter,
     quarter_of,
 )
+from .government import (
+    ACCEPTED,
+    EXTERNAL_VERDICT_REQUIRED,
+    GOVERNMENT,
+    GOVERNMENT_REFERRAL,
+    SENT_BACK,
+    VERDICT_NOT_GOVERNMENT,
+    VERDICT_NOT_HANDLED,
+    VERDICTS,
+    government_closing_refusal,
+    on_time,
+    verdict_effect,
+    verdict_refusal,
+)
 from .risk import (
     CLAUSE_ENDS,
     COLLECTIVE,
@@ -152,6 +166,7 @@ from .tiers import (
 )
 
 __all__ = [
+    "ACCEPTED",
     "AGE_BANDS",
     "ANSWERED_OUTCOMES",
     "ASSIGN",
@@ -182,9 +197,12 @@ __all__ = [
     "DEFECT_CATEGORIES",
     "DEFECT_HOTSPOT_MIN",
     "DEFECT_HOTSPOT_WINDOW",
+    "EXTERNAL_VERDICT_REQUIRED",
     "FOLLOWS_SAME_CUSTOMER",
     "FOLLOWS_SAME_UNIT",
     "FOLLOWS_WINDOW",
+    "GOVERNMENT",
+    "GOVERNMENT_REFERRAL",
     "HANDLED_STATUSES",
     "HEIC_BRANDS",
     "HOT",
@@ -232,6 +250,7 @@ __all__ = [
     "RISK_SIGNAL_NOTIFY_AFTER",
     "SAME_ISSUE_WINDOW",
     "SATISFIED",
+    "SENT_BACK",
     "SHORT_NEGATIONS",
     "SHORT_NEGATION_WINDOW",
     "SIGNAL_FACTS",
@@ -241,6 +260,9 @@ __all__ = [
     "TRANSITIONS",
     "UNREACHABLE",
     "UNREACHABLE_ATTEMPTS_TO_CLOSE",
+    "VERDICTS",
+    "VERDICT_NOT_GOVERNMENT",
+    "VERDICT_NOT_HANDLED",
     "ClockMoment",
     "RiskFacts",
     "RiskVocabulary",
@@ -265,6 +287,7 @@ __all__ = [
     "escalation_target",
     "fact_raised_by",
     "follows_reason",
+    "government_closing_refusal",
     "higher",
     "is_mass_complaint",
     "is_second_complaint",
@@ -273,6 +296,7 @@ __all__ = [
     "next_clock_due",
     "next_escalation",
     "normalise_text",
+    "on_time",
     "peak_complainants",
     "previous_quarter",
     "quarter_of",
@@ -285,4 +309,6 @@ __all__ = [
     "tier_reasons",
     "time_left",
     "urgency",
+    "verdict_effect",
+    "verdict_refusal",
 ]

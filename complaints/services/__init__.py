@@ -19,6 +19,7 @@ from .callbacks import complaint_callback, complaint_confirm_solved
 from .canned import canned_reply_create, canned_reply_set_active, canned_reply_update
 from .defects import check_defect_type, complaint_set_defect_type, install_default_defect_types
 from .escalation import escalate_due, evaluate, facts_for, issue_group_complainants
+from .government import complaint_external_verdict
 from .grouping import (
     Cluster,
     complaint_clusters,
@@ -71,6 +72,7 @@ __all__ = [
     "complaint_clusters",
     "complaint_confirm_solved",
     "complaint_create",
+    "complaint_external_verdict",
     "complaint_handover",
     "complaint_link_same_issue",
     "complaint_lower_tier",

@@ -32,6 +32,7 @@ def urgency_of(complaint: Complaint, now) -> str | None:
         resolve_by=complaint.resolve_by,
         escalates_at=complaint.escalates_at,
         paused_since=complaint.paused_since,
+        external_deadline=complaint.external_deadline,
     )
 
 
