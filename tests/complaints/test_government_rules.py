@@ -47,15 +47,15 @@ def test_closing_a_government_referral_needs_acceptance(channel, verdict, refusa
 
 
 def facts(**changes):
-    base = dict(
-        litigation="none",
-        media="none",
-        complainant_count=1,
-        same_issue_complainants=1,
-        unresolved_for=timedelta(0),
-        second_complaint=False,
-        needs_outside_support=False,
-    )
+    base = {
+        "litigation": "none",
+        "media": "none",
+        "complainant_count": 1,
+        "same_issue_complainants": 1,
+        "unresolved_for": timedelta(0),
+        "second_complaint": False,
+        "needs_outside_support": False,
+    }
     return rules.TierFacts(**{**base, **changes})
 
 
