@@ -48,6 +48,11 @@ urlpatterns = [
     ),
     path("complaints/<int:complaint_id>/repairs/", views.complaint_repair, name="complaint-repair"),
     path("complaints/<int:complaint_id>/callback/", views.complaint_callback, name="complaint-callback"),
+    path(
+        "complaints/<int:complaint_id>/external-verdict/",
+        views.complaint_external_verdict,
+        name="complaint-external-verdict",
+    ),
     path("complaints/<int:complaint_id>/files/", views.complaint_add_files, name="complaint-add-files"),
     path("complaints/<int:complaint_id>/facts/", risk_views.complaint_facts, name="complaint-facts"),
     path(

@@ -24,6 +24,7 @@ from .forms import (
     AttachmentForm,
     CallbackForm,
     DefectTypeForm,
+    ExternalVerdictForm,
     HandoverForm,
     IntakeForm,
     LowerTierForm,
@@ -67,6 +68,9 @@ def complaint_create(request):
                 "media",
                 "needs_outside_support",
                 "follows",
+                "external_source",
+                "external_ref",
+                "external_deadline",
             )
         }
         try:
@@ -93,6 +97,7 @@ FORM_IDS = {
     "lower_form": "id_lower_%s",
     "repair_form": "id_repair_%s",
     "callback_form": "id_callback_%s",
+    "verdict_form": "id_verdict_%s",
     "attachment_form": "id_files_%s",
     "unlink_form": "id_unlink_%s",
     "defect_form": "id_defect_%s",
@@ -125,6 +130,7 @@ def _detail_page(request, complaint: Complaint, *, status: int = 200, phone_reve
         "lower_form": lambda ids: LowerTierForm(auto_id=ids),
         "repair_form": lambda ids: RepairForm(auto_id=ids),
         "callback_form": lambda ids: CallbackForm(auto_id=ids),
+        "verdict_form": lambda ids: ExternalVerdictForm(auto_id=ids),
         "attachment_form": lambda ids: AttachmentForm(auto_id=ids),
         "unlink_form": lambda ids: UnlinkFollowsForm(auto_id=ids),
         "defect_form": lambda ids: DefectTypeForm(
@@ -213,10 +219,15 @@ def _closing_state(complaint: Complaint) -> dict | None:
     if complaint.status != Status.RESOLVED:
         return None
     outcomes, confirmed = services.since_latest_resolve(complaint)
+    needs_verdict = (
+        rules.government_closing_refusal(channel=complaint.channel, verdict=complaint.external_verdict)
+        is not None
+    )
     return {
         "due_at": complaint.callback_due_at,
         "unreachable": outcomes.count(rules.UNREACHABLE),
-        "basis": rules.closing_basis(outcomes, confirmed),
+        "basis": None if needs_verdict else rules.closing_basis(outcomes, confirmed),
+        "needs_verdict": needs_verdict,
     }
 
 
@@ -314,6 +325,11 @@ complaint_lower_tier = _form_action(
 complaint_repair = _form_action(RepairForm, services.repair_record, gettext_lazy("Repair recorded."))
 complaint_callback = _form_action(
     CallbackForm, services.complaint_callback, gettext_lazy("Call-back recorded.")
+)
+complaint_external_verdict = _form_action(
+    ExternalVerdictForm,
+    services.complaint_external_verdict,
+    gettext_lazy("The authority's verdict recorded."),
 )
 
 
