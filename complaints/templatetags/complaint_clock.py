@@ -3,6 +3,7 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,7 +40,8 @@ def urgency_of(complaint: Complaint, now) -> str | None:
 def countdown_text(complaint: Complaint, now) -> str:
     """What is next for the complaint, in words: overdue by how long, else when it rises, else ""."""
     if urgency_of(complaint, now) == rules.OVERDUE:
-        passed = [at for at in (complaint.deadline, complaint.resolve_by) if at is not None and at <= now]
+        limits = (complaint.deadline, complaint.external_deadline, complaint.resolve_by)
+        passed = [at for at in limits if at is not None and at <= now]
         n, unit = rules.time_left(now, min(passed))
         return LATE_BY[unit](-n) % {"n": -n}
     if complaint.escalates_at is None:
@@ -58,9 +60,25 @@ def complaint_countdown(complaint: Complaint) -> str:
     """``<span class="clock clock-<urgency>">…</span>``, or a dash when no clock runs."""
     now = timezone.now()
     text = countdown_text(complaint, now)
+    authority = _authority_deadline(complaint)
     if not text:
-        return format_html('<span class="clock">{}</span>', _("—"))
+        return format_html('<span class="clock">{}</span>{}', _("—"), authority)
     urgency = urgency_of(complaint, now) or ""
     return format_html(
-        '<span class="clock clock-{}" data-urgency="{}">{}</span>', urgency.replace("_", "-"), urgency, text
+        '<span class="clock clock-{}" data-urgency="{}">{}</span>{}',
+        urgency.replace("_", "-"),
+        urgency,
+        text,
+        authority,
+    )
+
+
+def _authority_deadline(complaint: Complaint) -> str:
+    """A government referral's deadline, shown beside ours wherever the countdown is."""
+    if complaint.external_deadline is None:
+        return ""
+    return format_html(
+        ' <span class="authority-deadline">{}</span>',
+        _("Authority's deadline %(at)s")
+        % {"at": date_format(timezone.localtime(complaint.external_deadline), "Y-m-d H:i")},
     )

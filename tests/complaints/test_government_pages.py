@@ -109,3 +109,14 @@ def test_another_companys_referral_is_404_on_the_page(client, project, staff_a, 
         reverse("complaint-external-verdict", args=[complaint.pk]), {"verdict": "accepted"}
     )
     assert response.status_code == 404
+
+
+def test_the_queue_and_home_show_the_authoritys_deadline_at_risk(staff_client, project, staff_a):  # noqa: F811
+    complaint = resolved_referral(project, staff_a)
+    services.complaint_transition(complaint=complaint, status="in_progress", note="重新处理", by=staff_a)
+    Complaint.objects.filter(pk=complaint.pk).update(external_deadline=timezone.now() + timedelta(hours=5))
+    queue = staff_client.get(reverse("complaint-list") + "?urgency=at_risk").content.decode()
+    assert complaint.number in queue and 'class="authority-deadline"' in queue
+    assert 'data-urgency="at_risk"' in queue
+    home = staff_client.get("/").content.decode()
+    assert 'class="authority-deadline"' in home
