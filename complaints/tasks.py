@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import government_import, services
 from .reports import defects_export
 from .reports import jobs as report_jobs
 from .reports import snapshots as report_snapshots
@@ -45,3 +45,8 @@ def run_defect_handbook(job_id: int) -> None:
 def remind_due() -> int:
     """Every minute from beat: unassigned complaints, passed plan deadlines, owners left without news."""
     return services.remind_due()
+
+
+@shared_task(name="complaints.tasks.run_government_import")
+def run_government_import(job_id: int) -> None:
+    government_import.government_import_run(job_id)

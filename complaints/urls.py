@@ -13,6 +13,7 @@ urlpatterns = [
         name="complaint-view-delete",
     ),
     path("complaints/new/", views.complaint_create, name="complaint-create"),
+    path("complaints/government-import/", views.government_import, name="government-import"),
     path("complaints/clusters/", grouping_views.complaint_clusters, name="complaint-clusters"),
     path("complaints/clusters/link/", grouping_views.complaint_clusters_link, name="complaint-clusters-link"),
     path(

@@ -15,10 +15,12 @@ from core.staff import staff_ui
 from customers import privacy
 from customers import rules as customer_rules
 from customers import services as customer_services
+from customers.forms import ImportForm
 from customers.models import AccessAction
 from organization import access
 
 from . import attachments, history, rules, selectors, services
+from . import government_import as government_imports
 from .forms import (
     AssignForm,
     AttachmentForm,
@@ -83,6 +85,24 @@ def complaint_create(request):
             messages.success(request, _("Complaint %(number)s recorded.") % {"number": complaint.number})
             return redirect("complaint-detail", complaint_id=complaint.pk)
     return render(request, "complaints/form.html", {"form": form})
+
+
+@staff_ui
+@permission_required("complaints.add_complaint", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def government_import(request):
+    """Upload the authority's exported case list; the import runs as a job with a progress page."""
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = government_imports.government_import_start(
+            user=request.user,
+            company=access.write_company_for(request.user, form.cleaned_data.get("company")),
+            name=upload.name,
+            content=upload.read(),
+        )
+        return redirect("job-detail", job_id=job.pk)
+    return render(request, "complaints/government_import.html", {"form": form})
 
 
 # The picker on the complaint page offers at most this many of the company's active canned replies.

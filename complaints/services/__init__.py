@@ -19,7 +19,7 @@ from .callbacks import complaint_callback, complaint_confirm_solved
 from .canned import canned_reply_create, canned_reply_set_active, canned_reply_update
 from .defects import check_defect_type, complaint_set_defect_type, install_default_defect_types
 from .escalation import escalate_due, evaluate, facts_for, issue_group_complainants
-from .government import complaint_external_verdict
+from .government import complaint_external_verdict, referral_import
 from .grouping import (
     Cluster,
     complaint_clusters,
@@ -91,6 +91,7 @@ __all__ = [
     "install_default_risk_words",
     "issue_group_complainants",
     "issue_group_link",
+    "referral_import",
     "refresh_due",
     "remind_due",
     "repair_record",

@@ -19,6 +19,7 @@ from .. import rules
 from ..models import Complaint, ComplaintEvent, ExternalVerdict
 from .grouping import complaint_reopen
 from .handling import _lock
+from .intake import Intake, complaint_create
 
 VERDICT_REFUSALS = {
     rules.VERDICT_NOT_GOVERNMENT: _("Only a government referral has an authority's verdict."),
@@ -58,3 +59,22 @@ def complaint_external_verdict(
         )
         complaint_reopen(complaint=complaint, reason=reason, by=by)
     return event
+
+
+@transaction.atomic
+def referral_import(*, company, intake: Intake, by) -> bool:
+    """One row of the authority's exported list: a new case becomes a complaint (True); a case
+    already on file (same authority and number in the company) gets the authority's current deadline
+    (False), so importing the same list again never duplicates."""
+    existing = (
+        Complaint.objects.select_for_update()
+        .filter(company=company, external_source=intake.external_source, external_ref=intake.external_ref)
+        .first()
+    )
+    if existing is None:
+        complaint_create(intake=intake, received_by=by)
+        return True
+    if existing.external_deadline != intake.external_deadline:
+        existing.external_deadline = intake.external_deadline
+        existing.save(update_fields=["external_deadline"])
+    return False
