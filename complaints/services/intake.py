@@ -91,7 +91,6 @@ def _next_number(received_at: datetime) -> str:
     return f"TS{month}-{sequence.last:06d}"
 
 
-@transaction.atomic
 def _check_government(intake: Intake) -> None:
     """A government complaint carries the authority, its case number (once per authority and
     company) and its deadline; other channels carry none of them."""
@@ -119,6 +118,7 @@ def _check_government(intake: Intake) -> None:
         )
 
 
+@transaction.atomic
 def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] = ()) -> Complaint:
     """Record a complaint from any channel, judge its tier at once, and notify after commit.
 
