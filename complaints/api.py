@@ -33,6 +33,7 @@ from .serializers import (
     ComplaintSerializer,
     DefectTypeInput,
     DuplicateDecisionInput,
+    ExternalVerdictInput,
     HandoverInput,
     LinkInput,
     LowerTierInput,
@@ -95,7 +96,8 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         the result; the complainant reads it on the tracking page): without it 400 `summary_required`
         and nothing changes. Closing needs a `satisfied` call-back since the latest resolve, the
         complainant's confirmation, or three `unreachable` call-backs (400 `callback_required`,
-        `callback_not_satisfied`); the basis is in the close event's `reasons`."""
+        `callback_not_satisfied`); a government referral also needs the authority's `accepted`
+        verdict (400 `external_verdict_required`); the basis is in the close event's `reasons`."""
         complaint = access.access_complaint(request.user, pk, "change")
         data = TransitionInput(data=request.data, context={"request": request, "complaint": complaint})
         data.is_valid(raise_exception=True)
@@ -259,6 +261,26 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         complaint = access.access_complaint(request.user, pk, "change")
         values = self._input(CallbackInput, complaint)
         event = services.complaint_callback(complaint=complaint, by=request.user, **values)
+        return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ExternalVerdictInput, responses={201: ComplaintEventSerializer, 409: TransitionConflict}
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="external-verdict",
+        permission_classes=[IsAuthenticated],
+        parser_classes=[JSONParser],
+    )
+    def external_verdict(self, request, pk=None):
+        """Record the authority's verdict on a resolved government referral (12345, housing bureau,
+        city platform): `accepted` lets it close; `sent_back` reopens it as a redo (a second
+        complaint). 409 `not_government` on other channels, `verdict_before_resolved` before it is
+        resolved (a `sent_back` may also reopen a closed one)."""
+        complaint = access.access_complaint(request.user, pk, "change")
+        values = self._input(ExternalVerdictInput, complaint)
+        event = services.complaint_external_verdict(complaint=complaint, by=request.user, **values)
         return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RatingInput, responses={200: ComplaintSerializer, 409: TransitionConflict})

@@ -14,6 +14,23 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
     MEDIA = "media", _("Media")
     CHAIRMAN = "chairman", _("Chairman's complaint column")
+    GOVERNMENT = "government", _("Government referral")
+
+
+class ExternalSource(models.TextChoices):
+    """Who referred a government-channel complaint (the authority that holds the case)."""
+
+    HOTLINE_12345 = "12345", _("12345 citizen hotline")
+    HOUSING_BUREAU = "housing_bureau", _("Housing bureau")
+    CITY_PLATFORM = "city_platform", _("City platform")
+    OTHER = "other", _("Other authority")
+
+
+class ExternalVerdict(models.TextChoices):
+    """The authority's judgement of our handling (办结 or sent back to be redone)."""
+
+    ACCEPTED = "accepted", _("Accepted by the authority")
+    SENT_BACK = "sent_back", _("Sent back by the authority")
 
 
 class Category(models.TextChoices):
@@ -70,6 +87,7 @@ TIER_REASON_LABELS = {
     "unresolved_one_week": _("Not resolved one week after it was made (company side)"),
     "second_complaint": _("Second complaint after handling"),
     "needs_outside_support": _("Needs consultants or other group companies"),
+    "government_referral": _("Referred by a government authority"),
 }
 
 

@@ -21,6 +21,8 @@ from .models import (
     Contractor,
     DefectType,
     Department,
+    ExternalSource,
+    ExternalVerdict,
     Litigation,
     Media,
     PauseReason,
@@ -120,6 +122,18 @@ class IntakeForm(UnitByNumberMixin, forms.Form):
     media = forms.ChoiceField(label=_("media exposure"), choices=Media.choices, initial=Media.NONE)
     needs_outside_support = forms.BooleanField(label=_("needs outside support"), required=False)
     follows = forms.CharField(label=_("second complaint of (number)"), max_length=20, required=False)
+    external_source = forms.ChoiceField(
+        label=_("referring authority"),
+        choices=[("", "---------"), *ExternalSource.choices],
+        required=False,
+        help_text=_("Government referrals only (12345, housing bureau, city platform)."),
+    )
+    external_ref = forms.CharField(label=_("authority's case number"), max_length=60, required=False)
+    external_deadline = forms.DateTimeField(
+        label=_("authority's deadline"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,6 +240,24 @@ class CallbackForm(forms.Form):
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ExternalVerdictForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("authority's verdict"), choices=ExternalVerdict.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("what the authority said"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    at = forms.DateTimeField(
+        label=_("judged at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Empty means now."),
     )
 
 

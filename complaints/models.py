@@ -15,6 +15,8 @@ from .choices import (
     Category,
     Channel,
     Department,
+    ExternalSource,
+    ExternalVerdict,
     FollowsReason,
     Litigation,
     Media,
@@ -121,6 +123,16 @@ class Complaint(models.Model):
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=11, blank=True)
+    # The government channel (12345, the housing bureau, a city platform): the authority's case
+    # number and deadline, and its latest judgement of our handling (blank until it gave one).
+    external_source = models.CharField(
+        _("referring authority"), max_length=20, choices=ExternalSource.choices, blank=True
+    )
+    external_ref = models.CharField(_("authority's case number"), max_length=60, blank=True)
+    external_deadline = models.DateTimeField(_("authority's deadline"), null=True, blank=True)
+    external_verdict = models.CharField(
+        _("authority's verdict"), max_length=20, choices=ExternalVerdict.choices, blank=True, editable=False
+    )
     # The clock: time waiting on the complainant does not count toward one week / one month.
     paused_seconds = models.PositiveBigIntegerField(default=0, editable=False)
     paused_since = models.DateTimeField(null=True, blank=True, editable=False)
@@ -261,10 +273,21 @@ class Complaint(models.Model):
                 name="complaint_phone_category",
                 condition=~models.Q(contact_phone=""),
             ),
+            # The authority's deadline of open government complaints (the queue's at-risk filter).
+            models.Index(
+                fields=["external_deadline"],
+                name="complaint_external_deadline",
+                condition=models.Q(resolved_at__isnull=True, external_deadline__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(complainant_count__gte=1), name="complaint_complainants_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["company", "external_source", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="complaint_one_external_ref",
             ),
         ]
 
@@ -301,6 +324,7 @@ class ComplaintEvent(models.Model):
         PAUSE_APPROVED = "pause_approved", _("Longer pause approved")
         DUPLICATE = "duplicate", _("Possible duplicate decided")
         COST = "cost", _("Cost recorded")
+        EXTERNAL_VERDICT = "external_verdict", _("Authority's verdict")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

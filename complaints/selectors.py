@@ -29,7 +29,9 @@ def overdue_q(at: datetime, *, present: bool = False) -> Q:
     limit_passed = Q(resolve_by__lte=at) & (
         Q(paused_since__isnull=True) | Q(resolve_by__lte=F("paused_since"))
     )
-    return unresolved_q(at, present=present) & (Q(deadline__lte=at) | limit_passed)
+    return unresolved_q(at, present=present) & (
+        Q(deadline__lte=at) | Q(external_deadline__lte=at) | limit_passed
+    )
 
 
 def resolved_in_time_q() -> Q:
@@ -46,10 +48,14 @@ def resolved_in_time_q() -> Q:
 
 def at_risk_q(at: datetime, *, present: bool = False) -> Q:
     """At risk at ``at`` (``rules.urgency``): not overdue, and within ``rules.AT_RISK_WITHIN`` of the
-    plan deadline, the next escalation, or (clock running) the month to resolve."""
+    plan deadline, the authority's deadline, the next escalation, or (clock running) the month to
+    resolve."""
     soon = at + rules.AT_RISK_WITHIN
     near = (
-        Q(deadline__lte=soon) | Q(escalates_at__lte=soon) | Q(resolve_by__lte=soon, paused_since__isnull=True)
+        Q(deadline__lte=soon)
+        | Q(external_deadline__lte=soon)
+        | Q(escalates_at__lte=soon)
+        | Q(resolve_by__lte=soon, paused_since__isnull=True)
     )
     return unresolved_q(at, present=present) & near & ~overdue_q(at)
 

@@ -15,12 +15,14 @@ from .models import (
     TIER_REASON_LABELS,
     Attachment,
     CallbackOutcome,
+    Channel,
     Complaint,
     ComplaintEvent,
     ComplaintPause,
     Contractor,
     DefectType,
     Department,
+    ExternalVerdict,
     PauseReason,
     Repair,
     Status,
@@ -108,6 +110,10 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "handler",
             "department",
             "deadline",
+            "external_source",
+            "external_ref",
+            "external_deadline",
+            "external_verdict",
             "resolved_at",
             "closed_at",
             "callback_due_at",
@@ -208,7 +214,30 @@ class ComplaintCreateInput(serializers.ModelSerializer):
             "contact_name",
             "contact_phone",
             "department",
+            "external_source",
+            "external_ref",
+            "external_deadline",
         ]
+        extra_kwargs = {
+            "external_source": {"help_text": "Government channel only (required there)."},
+            "external_ref": {"help_text": "The authority's case number; unique per authority and company."},
+            "external_deadline": {"help_text": "The authority's deadline; government channel only."},
+        }
+
+    def validate(self, data):
+        """The three external fields are required for the government channel and refused otherwise."""
+        external = ("external_source", "external_ref", "external_deadline")
+        if data.get("channel") == Channel.GOVERNMENT:
+            missing = {
+                name: _("Required for a government referral.") for name in external if not data.get(name)
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        else:
+            given = {name: _("Only for a government referral.") for name in external if data.get(name)}
+            if given:
+                raise serializers.ValidationError(given)
+        return data
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,6 +409,15 @@ class CallbackInput(serializers.Serializer):
         default="",
         help_text="What the complainant said; required unless `unreachable`.",
     )
+
+
+class ExternalVerdictInput(serializers.Serializer):
+    verdict = serializers.ChoiceField(
+        choices=ExternalVerdict.choices,
+        help_text="`accepted` lets the resolved complaint close; `sent_back` reopens it as a redo.",
+    )
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    at = serializers.DateTimeField(required=False, help_text="When the authority judged; now if left out.")
 
 
 class RatingInput(serializers.Serializer):

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import government_import, services
 from .reports import defects_export
 from .reports import jobs as report_jobs
 from .reports import snapshots as report_snapshots
@@ -51,3 +51,8 @@ def remind_due() -> int:
 def resume_due() -> int:
     """Every minute from beat: resume paused response clocks whose resume date or limit has come."""
     return services.resume_due()
+
+
+@shared_task(name="complaints.tasks.run_government_import")
+def run_government_import(job_id: int) -> None:
+    government_import.government_import_run(job_id)

@@ -22,6 +22,7 @@ urlpatterns = [
         name="complaint-view-delete",
     ),
     path("complaints/new/", views.complaint_create, name="complaint-create"),
+    path("complaints/government-import/", views.government_import, name="government-import"),
     path("complaints/clusters/", grouping_views.complaint_clusters, name="complaint-clusters"),
     path("complaints/clusters/link/", grouping_views.complaint_clusters_link, name="complaint-clusters-link"),
     path(
@@ -80,6 +81,11 @@ urlpatterns = [
     ),
     path("complaints/<int:complaint_id>/repairs/", views.complaint_repair, name="complaint-repair"),
     path("complaints/<int:complaint_id>/callback/", views.complaint_callback, name="complaint-callback"),
+    path(
+        "complaints/<int:complaint_id>/external-verdict/",
+        views.complaint_external_verdict,
+        name="complaint-external-verdict",
+    ),
     path("complaints/<int:complaint_id>/files/", views.complaint_add_files, name="complaint-add-files"),
     path("complaints/<int:complaint_id>/facts/", risk_views.complaint_facts, name="complaint-facts"),
     path(

@@ -15,16 +15,19 @@ from core.staff import staff_ui
 from customers import privacy
 from customers import rules as customer_rules
 from customers import services as customer_services
+from customers.forms import ImportForm
 from customers.models import AccessAction
 from organization import access
 
 from . import attachments, history, links, rules, selectors, services
+from . import government_import as government_imports
 from .forms import (
     AssignForm,
     AttachmentForm,
     CallbackForm,
     CostForm,
     DefectTypeForm,
+    ExternalVerdictForm,
     HandoverForm,
     IntakeForm,
     LowerTierForm,
@@ -71,6 +74,9 @@ def complaint_create(request):
                 "media",
                 "needs_outside_support",
                 "follows",
+                "external_source",
+                "external_ref",
+                "external_deadline",
             )
         }
         try:
@@ -85,6 +91,24 @@ def complaint_create(request):
     return render(request, "complaints/form.html", {"form": form})
 
 
+@staff_ui
+@permission_required("complaints.add_complaint", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def government_import(request):
+    """Upload the authority's exported case list; the import runs as a job with a progress page."""
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = government_imports.government_import_start(
+            user=request.user,
+            company=access.write_company_for(request.user, form.cleaned_data.get("company")),
+            name=upload.name,
+            content=upload.read(),
+        )
+        return redirect("job-detail", job_id=job.pk)
+    return render(request, "complaints/government_import.html", {"form": form})
+
+
 # The picker on the complaint page offers at most this many of the company's active canned replies.
 CANNED_PICKER_MAX = 100
 # Each form of the complaint page gets its own field ids (several have a "note").
@@ -97,6 +121,7 @@ FORM_IDS = {
     "lower_form": "id_lower_%s",
     "repair_form": "id_repair_%s",
     "callback_form": "id_callback_%s",
+    "verdict_form": "id_verdict_%s",
     "attachment_form": "id_files_%s",
     "unlink_form": "id_unlink_%s",
     "defect_form": "id_defect_%s",
@@ -132,6 +157,7 @@ def _detail_page(request, complaint: Complaint, *, status: int = 200, phone_reve
         "lower_form": lambda ids: LowerTierForm(auto_id=ids),
         "repair_form": lambda ids: RepairForm(auto_id=ids),
         "callback_form": lambda ids: CallbackForm(auto_id=ids),
+        "verdict_form": lambda ids: ExternalVerdictForm(auto_id=ids),
         "attachment_form": lambda ids: AttachmentForm(auto_id=ids),
         "unlink_form": lambda ids: UnlinkFollowsForm(auto_id=ids),
         "defect_form": lambda ids: DefectTypeForm(
@@ -231,10 +257,15 @@ def _closing_state(complaint: Complaint) -> dict | None:
     if complaint.status != Status.RESOLVED:
         return None
     outcomes, confirmed = services.since_latest_resolve(complaint)
+    needs_verdict = (
+        rules.government_closing_refusal(channel=complaint.channel, verdict=complaint.external_verdict)
+        is not None
+    )
     return {
         "due_at": complaint.callback_due_at,
         "unreachable": outcomes.count(rules.UNREACHABLE),
-        "basis": rules.closing_basis(outcomes, confirmed),
+        "basis": None if needs_verdict else rules.closing_basis(outcomes, confirmed),
+        "needs_verdict": needs_verdict,
     }
 
 
@@ -356,6 +387,11 @@ def complaint_approve_pause(request, complaint_id: int):
 complaint_repair = _form_action(RepairForm, services.repair_record, gettext_lazy("Repair recorded."))
 complaint_callback = _form_action(
     CallbackForm, services.complaint_callback, gettext_lazy("Call-back recorded.")
+)
+complaint_external_verdict = _form_action(
+    ExternalVerdictForm,
+    services.complaint_external_verdict,
+    gettext_lazy("The authority's verdict recorded."),
 )
 
 

@@ -36,6 +36,7 @@ JOB_TASKS = {
     Job.Kind.COMPLAINT_REPORT: "complaints.tasks.run_custom_report",
     Job.Kind.CLUB_CAMPAIGN: "membership.tasks.send_campaign",
     Job.Kind.DEFECT_HANDBOOK: "complaints.tasks.run_defect_handbook",
+    Job.Kind.GOVERNMENT_IMPORT: "complaints.tasks.run_government_import",
 }
 # A queued job whose message the broker has not delivered within this time is sent again.
 RESEND_AFTER = timedelta(minutes=1)

@@ -29,6 +29,7 @@ class Job(models.Model):
         COMPLAINT_REPORT = "complaint_report", _("Complaint report for a period")
         CLUB_CAMPAIGN = "club_campaign", _("Club campaign")
         DEFECT_HANDBOOK = "defect_handbook", _("Customer defect handbook")
+        GOVERNMENT_IMPORT = "government_import", _("Government referral import")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -62,6 +62,13 @@ def sections(report: dict, contractors: list[dict] | None = None) -> list[Sectio
         [_("Satisfied at call-back (%)"), report["callbacks"]["satisfied_percent"], "", ""],
         [_("Reopened after resolving (%)"), report["callbacks"]["reopen_percent"], "", ""],
     ]
+    government = report.get("government")  # snapshots from before the government channel lack it
+    if government:
+        summary += [
+            [_("Government referrals received"), government["received"], "", ""],
+            [_("Resolved by the authority's deadline (%)"), government["on_time_percent"], "", ""],
+            [_("Sent back by the authority (%)"), government["sent_back_percent"], "", ""],
+        ]
     result = [
         Section(
             _("Summary"),

@@ -161,6 +161,31 @@ def callback_figures(base: QuerySet, period: Period) -> dict:
     }
 
 
+def government_figures(base: QuerySet, period: Period) -> dict:
+    """Government referrals (12345, housing bureau, city platforms), in SQL: how many came in the
+    period; of those resolved in it, how many by the authority's deadline (``rules.on_time``'s SQL
+    twin); of the authority's verdicts given in it, how many sent the complaint back."""
+    referrals = base.filter(channel=rules.GOVERNMENT)
+    received = referrals.filter(received_at__gte=period.start, received_at__lt=period.end).count()
+    resolved = referrals.filter(resolved_at__gte=period.start, resolved_at__lt=period.end).aggregate(
+        resolved=Count("id"),
+        on_time=Count("id", filter=Q(resolved_at__lte=F("external_deadline"))),
+    )
+    verdicts = ComplaintEvent.objects.filter(
+        complaint__in=referrals,
+        kind=ComplaintEvent.Kind.EXTERNAL_VERDICT,
+        at__gte=period.start,
+        at__lt=period.end,
+    ).aggregate(verdicts=Count("id"), sent_back=Count("id", filter=Q(to_value=rules.SENT_BACK)))
+    return {
+        "received": received,
+        **resolved,
+        "on_time_percent": _percent(resolved["on_time"], resolved["resolved"]),
+        **verdicts,
+        "sent_back_percent": _percent(verdicts["sent_back"], verdicts["verdicts"]),
+    }
+
+
 def progress_list(base: QuerySet, period: Period) -> list[dict]:
     """Every major, hot and important complaint open at some point in the period, with its plan
     and last update (two correlated subqueries, no per-row queries)."""
@@ -250,6 +275,7 @@ def complaint_report(base: QuerySet, period: Period) -> dict:
         "satisfaction": _satisfaction(closed),
         "costs": cost_statistics(base, period),
         "callbacks": callback_figures(base, period),
+        "government": government_figures(base, period),
         "escalated": progress_list(base, period),
     }
 

@@ -78,6 +78,16 @@ class CallbacksOut(serializers.Serializer):
     satisfied_percent = serializers.FloatField(allow_null=True, help_text="satisfied ÷ answered.")
 
 
+class GovernmentOut(serializers.Serializer):
+    received = serializers.IntegerField(help_text="Government referrals received in the period.")
+    resolved = serializers.IntegerField(help_text="Government referrals resolved in the period.")
+    on_time = serializers.IntegerField(help_text="Of those, resolved by the authority's deadline.")
+    on_time_percent = serializers.FloatField(allow_null=True, help_text="on_time ÷ resolved.")
+    verdicts = serializers.IntegerField(help_text="The authority's verdicts given in the period.")
+    sent_back = serializers.IntegerField(help_text="Of those, sent back to be redone.")
+    sent_back_percent = serializers.FloatField(allow_null=True, help_text="sent_back ÷ verdicts.")
+
+
 class ProjectCountOut(serializers.Serializer):
     project = serializers.IntegerField()
     name = serializers.CharField()
@@ -160,6 +170,7 @@ class ComplaintReportOut(serializers.Serializer):
     overdue = serializers.IntegerField()
     satisfaction = SatisfactionOut()
     callbacks = CallbacksOut()
+    government = GovernmentOut(required=False)
     escalated = EscalatedOut(many=True)
     costs = CostsOut()
 

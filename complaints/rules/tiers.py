@@ -37,6 +37,7 @@ REASON_TIERS = {
     "unresolved_one_week": HOT,
     "second_complaint": IMPORTANT,
     "needs_outside_support": IMPORTANT,
+    "government_referral": IMPORTANT,  # rules/government.py: the authority already holds it
 }
 
 
@@ -51,6 +52,7 @@ class TierFacts:
     needs_outside_support: bool
     # The most distinct complainants of the issue group within any one month (mass complaints).
     issue_group_complainants: int = 1
+    government_referral: bool = False  # came through the government channel
 
 
 def tier_reasons(facts: TierFacts) -> list[str]:
@@ -67,6 +69,7 @@ def tier_reasons(facts: TierFacts) -> list[str]:
         "unresolved_one_week": facts.unresolved_for >= HOT_UNRESOLVED_AFTER,
         "second_complaint": facts.second_complaint,
         "needs_outside_support": facts.needs_outside_support,
+        "government_referral": facts.government_referral,
     }
     return [code for code, applies in checks.items() if applies]
 
@@ -217,18 +220,21 @@ def urgency(
     resolve_by: datetime | None,
     escalates_at: datetime | None,
     paused_since: datetime | None,
+    external_deadline: datetime | None = None,
 ) -> str | None:
     """``OVERDUE`` once the plan deadline or the month to resolve has passed while unresolved (the
     month stops while waiting on the complainant, so a pause never makes a complaint overdue);
     ``AT_RISK`` within ``AT_RISK_WITHIN`` of the plan deadline, the next escalation or that month;
-    else ``ON_TRACK``. None once resolved (at ``now``)."""
+    else ``ON_TRACK``. None once resolved (at ``now``). The authority's deadline of a government
+    complaint counts like the plan deadline (it runs whatever we wait on)."""
     if resolved_at is not None and resolved_at <= now:
         return None
     clock_now = paused_since or now
-    if (deadline is not None and deadline <= now) or (resolve_by is not None and resolve_by <= clock_now):
+    deadlines = [at for at in (deadline, external_deadline) if at is not None]
+    if any(at <= now for at in deadlines) or (resolve_by is not None and resolve_by <= clock_now):
         return OVERDUE
     soon = now + AT_RISK_WITHIN
-    if (deadline is not None and deadline <= soon) or (escalates_at is not None and escalates_at <= soon):
+    if any(at <= soon for at in deadlines) or (escalates_at is not None and escalates_at <= soon):
         return AT_RISK
     if paused_since is None and resolve_by is not None and resolve_by <= soon:
         return AT_RISK

@@ -27,6 +27,7 @@ from .duplicates import (
     possible_duplicates,
 )
 from .escalation import escalate_due, evaluate, facts_for, issue_group_complainants
+from .government import complaint_external_verdict, referral_import
 from .grouping import (
     Cluster,
     complaint_clusters,
@@ -86,6 +87,7 @@ __all__ = [
     "complaint_confirm_solved",
     "complaint_create",
     "complaint_duplicate_decide",
+    "complaint_external_verdict",
     "complaint_handover",
     "complaint_link_same_issue",
     "complaint_lower_tier",
@@ -111,6 +113,7 @@ __all__ = [
     "issue_group_complainants",
     "issue_group_link",
     "possible_duplicates",
+    "referral_import",
     "refresh_due",
     "remind_due",
     "repair_record",

@@ -66,6 +66,7 @@ def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
         ),
         needs_outside_support=complaint.needs_outside_support,
         issue_group_complainants=group_peak,
+        government_referral=complaint.channel == rules.GOVERNMENT,
     )
 
 

@@ -53,6 +53,10 @@ CLOSING_REFUSALS = {
     rules.CALLBACK_NOT_SATISFIED: _(
         "The latest call-back found the complainant not satisfied; the complaint cannot close."
     ),
+    rules.EXTERNAL_VERDICT_REQUIRED: _(
+        "A government referral closes only after the authority accepted the handling: "
+        "record its verdict first."
+    ),
 }
 
 
@@ -76,6 +80,11 @@ def since_latest_resolve(complaint: Complaint) -> tuple[list[str], bool]:
 
 def _closing_basis(complaint: Complaint) -> str:
     """Why the resolved complaint may close (recorded in the close event), or a DomainError."""
+    government = rules.government_closing_refusal(
+        channel=complaint.channel, verdict=complaint.external_verdict
+    )
+    if government is not None:
+        raise DomainError(CLOSING_REFUSALS[government], code=government)
     outcomes, confirmed = since_latest_resolve(complaint)
     basis = rules.closing_basis(outcomes, confirmed)
     if basis is None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import webhooks
-from core.exceptions import DomainError
+from core.exceptions import Conflict, DomainError
 from customers import services as customer_services
 from customers.models import Customer
 from organization.models import Project, Unit
@@ -58,6 +58,10 @@ class Intake:
     department: str = ""
     handler: object = None
     deadline: datetime | None = None
+    # The government channel only (rules/government.py): who referred it, its case number, its deadline.
+    external_source: str = ""
+    external_ref: str = ""
+    external_deadline: datetime | None = None
     # Nobody took it in person (public form, API): the project's duty handler gets it (ownership).
     route_to_duty_handler: bool = False
 
@@ -87,6 +91,33 @@ def _next_number(received_at: datetime) -> str:
     return f"TS{month}-{sequence.last:06d}"
 
 
+def _check_government(intake: Intake) -> None:
+    """A government complaint carries the authority, its case number (once per authority and
+    company) and its deadline; other channels carry none of them."""
+    external = (intake.external_source, intake.external_ref.strip(), intake.external_deadline)
+    if intake.channel != rules.GOVERNMENT:
+        if any(external):
+            raise DomainError(
+                _("Only a government referral has an authority, case number and deadline."),
+                code="external_not_government",
+            )
+        return
+    if not all(external):
+        raise DomainError(
+            _("A government referral needs the authority, its case number and its deadline."),
+            code="external_required",
+        )
+    if Complaint.objects.filter(
+        company_id=intake.project.company_id,
+        external_source=intake.external_source,
+        external_ref=intake.external_ref.strip(),
+    ).exists():
+        raise Conflict(
+            _("This authority's case %(ref)s is already a complaint.") % {"ref": intake.external_ref},
+            code="external_ref_taken",
+        )
+
+
 @transaction.atomic
 def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] = ()) -> Complaint:
     """Record a complaint from any channel, judge its tier at once, and notify after commit.
@@ -102,6 +133,7 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
     if intake.unit is not None and intake.unit.building.project_id != intake.project.pk:
         raise DomainError(_("The unit is not in the chosen project."), code="unit_not_in_project")
     check_defect_type(intake.defect_type, category=intake.category)
+    _check_government(intake)
     for related in (intake.same_issue_as, intake.follows):
         if related is not None and related.company_id != intake.project.company_id:
             raise DomainError(_("Only complaints of the same company can be linked."), code="other_company")
@@ -171,6 +203,9 @@ def complaint_create(*, intake: Intake, received_by=None, files: Sequence[File] 
         handler=intake.handler,
         department=intake.department,
         deadline=intake.deadline,
+        external_source=intake.external_source,
+        external_ref=intake.external_ref.strip(),
+        external_deadline=intake.external_deadline,
         contact_name=intake.contact_name,
         contact_phone=intake.contact_phone or (customer.phone if customer else ""),
         tracking_token=secrets.token_urlsafe(32),

@@ -3,6 +3,7 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,13 +33,15 @@ def urgency_of(complaint: Complaint, now) -> str | None:
         resolve_by=complaint.resolve_by,
         escalates_at=complaint.escalates_at,
         paused_since=complaint.paused_since,
+        external_deadline=complaint.external_deadline,
     )
 
 
 def countdown_text(complaint: Complaint, now) -> str:
     """What is next for the complaint, in words: overdue by how long, else when it rises, else ""."""
     if urgency_of(complaint, now) == rules.OVERDUE:
-        passed = [at for at in (complaint.deadline, complaint.resolve_by) if at is not None and at <= now]
+        limits = (complaint.deadline, complaint.external_deadline, complaint.resolve_by)
+        passed = [at for at in limits if at is not None and at <= now]
         n, unit = rules.time_left(now, min(passed))
         return LATE_BY[unit](-n) % {"n": -n}
     if complaint.escalates_at is None:
@@ -58,13 +61,27 @@ def complaint_countdown(complaint: Complaint) -> str:
     paused" badge while the response clock is paused (the queue, home)."""
     now = timezone.now()
     text = countdown_text(complaint, now)
+    authority = _authority_deadline(complaint)
     if not text:
-        clock = format_html('<span class="clock">{}</span>', _("—"))
+        clock = format_html('<span class="clock">{}</span>{}', _("—"), authority)
     else:
         urgency = urgency_of(complaint, now) or ""
         css = urgency.replace("_", "-")
-        clock = format_html('<span class="clock clock-{}" data-urgency="{}">{}</span>', css, urgency, text)
+        clock = format_html(
+            '<span class="clock clock-{}" data-urgency="{}">{}</span>{}', css, urgency, text, authority
+        )
     if complaint.response_paused_since is None:
         return clock
     # The escalation clock runs on while the response clock is paused: both are shown.
     return format_html('{} <span class="badge response-paused">{}</span>', clock, _("response paused"))
+
+
+def _authority_deadline(complaint: Complaint) -> str:
+    """A government referral's deadline, shown beside ours wherever the countdown is."""
+    if complaint.external_deadline is None:
+        return ""
+    return format_html(
+        ' <span class="authority-deadline">{}</span>',
+        _("Authority's deadline %(at)s")
+        % {"at": date_format(timezone.localtime(complaint.external_deadline), "Y-m-d H:i")},
+    )
