@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import ScopedRelatedField
+from core.api import FieldsBuiltOnce, ScopedRelatedField
 from customers.models import Customer
 from customers.serializers import validate_phone
 from organization import access
@@ -72,7 +72,7 @@ class RepairSerializer(serializers.ModelSerializer):
         ]
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     tier_reasons = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text=REASONS_HELP
     )
@@ -167,20 +167,16 @@ class ComplaintDetailSerializer(WithDuplicatesSerializer):
         fields = [*WithDuplicatesSerializer.Meta.fields, "events", "repairs", "risk_signals"]
 
 
-class ComplaintCreateInput(serializers.ModelSerializer):
+class ComplaintCreateInput(FieldsBuiltOnce, serializers.ModelSerializer):
     """The public intake contract; related ids must be visible to the caller."""
 
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.none(), required=False, allow_null=True)
-    customer = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.none(), required=False, allow_null=True
-    )
-    same_issue_as = serializers.PrimaryKeyRelatedField(
-        queryset=Complaint.objects.none(), required=False, allow_null=True
-    )
-    follows = serializers.PrimaryKeyRelatedField(
-        queryset=Complaint.objects.none(), required=False, allow_null=True
-    )
+    # Scoped when read, so that a field left out costs nothing. The project's duty handler comes
+    # along: intake routes to them (complaints.services.ownership).
+    project = ScopedRelatedField(Project, select_related=("duty_handler",))
+    unit = ScopedRelatedField(Unit, select_related=("building",), required=False, allow_null=True)
+    customer = ScopedRelatedField(Customer, required=False, allow_null=True)
+    same_issue_as = ScopedRelatedField(Complaint, required=False, allow_null=True)
+    follows = ScopedRelatedField(Complaint, required=False, allow_null=True)
     contact_phone = serializers.CharField(
         max_length=20, required=False, allow_blank=True, validators=[validate_phone]
     )
@@ -238,19 +234,6 @@ class ComplaintCreateInput(serializers.ModelSerializer):
             if given:
                 raise serializers.ValidationError(given)
         return data
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is None:
-            return
-        user = request.user
-        # The duty handler comes along: intake routes to them (complaints.services.ownership).
-        self.fields["project"].queryset = Project.objects.visible_to(user).select_related("duty_handler")
-        self.fields["unit"].queryset = Unit.objects.visible_to(user).select_related("building")
-        self.fields["customer"].queryset = Customer.objects.visible_to(user)
-        self.fields["same_issue_as"].queryset = Complaint.objects.visible_to(user)
-        self.fields["follows"].queryset = Complaint.objects.visible_to(user)
 
 
 @extend_schema_field(OpenApiTypes.INT)

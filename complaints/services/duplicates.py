@@ -59,6 +59,8 @@ def duplicate_candidates(
 ) -> list[PossibleDuplicate]:
     """The earlier complaints among ``complaints`` (the caller's scope, or one company) that a
     complaint with these facts may repeat, most alike first, then newest. One query."""
+    if unit_id is None and not phone:
+        return []  # nothing to repeat
     same = Q(pk__in=[])
     if unit_id is not None:
         same |= Q(unit_id=unit_id)
@@ -90,6 +92,8 @@ def duplicate_candidates(
 def possible_duplicates(complaint: Complaint, *, user) -> list[PossibleDuplicate]:
     """The undecided possible duplicates of ``complaint`` that ``user`` sees: not itself, not already
     in its issue group or the complaint it follows, not one staff already decided."""
+    if complaint.unit_id is None and not complaint.contact_phone:
+        return []  # nothing to repeat
     decided = complaint.events.filter(kind=ComplaintEvent.Kind.DUPLICATE).values("from_value")
     exclude = Q(pk=complaint.pk) | Q(number__in=decided)
     root = complaint.issue_root_id or complaint.pk

@@ -46,7 +46,8 @@ def issue_group_complainants(complaint: Complaint) -> tuple[int, int]:
     return max(len(near), 1), rules.peak_complainants(members, window)
 
 
-def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
+def facts_for(complaint: Complaint, now: datetime, *, alone: bool = False) -> rules.TierFacts:
+    """The tier table's facts; ``alone``: the caller knows the complaint is in no issue group."""
     resolved = complaint.status in rules.HANDLED_STATUSES
     elapsed = rules.company_side_elapsed(
         received_at=complaint.received_at,
@@ -54,7 +55,7 @@ def facts_for(complaint: Complaint, now: datetime) -> rules.TierFacts:
         paused_seconds=complaint.paused_seconds,
         paused_since=complaint.paused_since,
     )
-    same_issue, group_peak = issue_group_complainants(complaint)
+    same_issue, group_peak = (1, 1) if alone else issue_group_complainants(complaint)
     return rules.TierFacts(
         litigation=complaint.litigation,
         media=complaint.media,
@@ -88,16 +89,21 @@ def _record_once(complaint: Complaint, **event) -> bool:
     return True
 
 
-def evaluate(complaint: Complaint, *, now: datetime, by=None) -> bool:
+def evaluate(complaint: Complaint, *, now: datetime, by=None, just_recorded: bool = False) -> bool:
     """Raise the tier if the rules now give a higher one, warn before a clock runs out, and
     recompute the next due time. Call it inside a transaction holding the complaint's row.
     Returns whether the tier rose.
 
     ``by``: the person whose new facts made the table's answer higher (``services.risk``); their
     rise is recorded as theirs, and is not held back by an earlier automatic rise to the same tier
-    that a manager lowered from, because the manager decided on the facts as they were."""
-    tier, reasons = rules.tier_for(facts_for(complaint, now))
-    done = _clock_done(complaint)
+    that a manager lowered from, because the manager decided on the facts as they were.
+
+    ``just_recorded``: intake's call, in the transaction that recorded the complaint. It has no
+    automatic events yet, and outside an issue group it is a group of one: both known without a read.
+    The ``TIER_FIELDS`` it sets are left for intake to save with the number."""
+    alone = just_recorded and complaint.issue_root_id is None
+    tier, reasons = rules.tier_for(facts_for(complaint, now, alone=alone))
+    done = set() if just_recorded else _clock_done(complaint)
     rose = False
     # A tier a manager lowered from is not raised again by the same rules (one rise per tier).
     if rules.higher(tier, complaint.tier) and (by is not None or (tier, False) not in done):
@@ -126,7 +132,8 @@ def evaluate(complaint: Complaint, *, now: datetime, by=None) -> bool:
                 done.add((moment.tier, True))
     complaint.tier_reasons = reasons
     set_clocks(complaint, done)
-    complaint.save(update_fields=["tier", "tier_reasons", *CLOCK_FIELDS])
+    if not just_recorded:
+        complaint.save(update_fields=TIER_FIELDS)
     if rose:
         webhooks.emit("complaint.tier_raised", complaint, company_id=complaint.company_id)
     return rose
@@ -137,6 +144,7 @@ def _clock_running(complaint: Complaint) -> bool:
 
 
 CLOCK_FIELDS = ("next_due_at", "escalates_at", "resolve_by")
+TIER_FIELDS = ("tier", "tier_reasons", *CLOCK_FIELDS)
 
 
 def set_clocks(complaint: Complaint, done: set[tuple[str, bool]]) -> None:

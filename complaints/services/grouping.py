@@ -212,6 +212,8 @@ def follows_for_intake(
 ) -> tuple[Complaint, str] | None:
     """The handled complaint a new one follows, with the reason (``rules.follows_reason``): the most
     recently handled of the same company and category, of the same customer or unit."""
+    if customer is None and unit is None:
+        return None  # nothing to be the same as
     same = Q(pk__in=[])
     if customer is not None:
         same |= Q(customer=customer)

@@ -27,7 +27,7 @@ from .. import attachments, rules
 from ..models import Channel, Complaint, ComplaintEvent, DefectType, NumberSequence, RiskSignal, Status
 from . import duplicates, grouping, notifications, ownership
 from .defects import check_defect_type
-from .escalation import _group_members, _issue_root, evaluate
+from .escalation import TIER_FIELDS, _group_members, _issue_root, evaluate
 from .notifications import _text_complainant
 from .risk import risk_signals_read
 
@@ -248,15 +248,16 @@ def _announce_then_number(complaint: Complaint, *, intake: Intake, now: datetime
     is taken to the commit, one intake at a time. Everything that reads (the duty handler's rights,
     the team, the tier's facts) runs before it; what carries the number (notifications, their
     e-mails, the text to the complainant, the webhook bodies) is rendered with the stand-in and
-    written after it with the number in its place, so the counter is held for a few inserts. Nothing
+    written after it with the number in its place, so the counter is held for a few inserts. The
+    owner, the clocks and the tier set meanwhile are written with the number, in one update. Nothing
     after the counter locks a row another intake may hold, so intakes never wait in a cycle."""
     with notifications.held() as messages, webhooks.held() as deliveries:
         webhooks.emit("complaint.created", complaint, company_id=complaint.company_id)
         ownership.intake_route(complaint, to_duty_handler=intake.route_to_duty_handler)
         _text_complainant(complaint, _("Your complaint %(number)s is received. Follow it here: %(link)s"))
-        evaluate(complaint, now=now)
+        evaluate(complaint, now=now, just_recorded=True)
     _check_foreign_keys_now()
     stand_in, complaint.number = complaint.number, _next_number(complaint.received_at)
-    Complaint.objects.filter(pk=complaint.pk).update(number=complaint.number)
+    complaint.save(update_fields=["number", *ownership.ROUTED_FIELDS, *TIER_FIELDS])
     notifications.release(messages, replace=(stand_in, complaint.number))
     webhooks.release(deliveries, replace=(stand_in, complaint.number))

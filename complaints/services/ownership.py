@@ -119,11 +119,16 @@ def refresh_due(complaint: Complaint, *, pauses: list[rules.Pause] | None = None
 # --- Intake -------------------------------------------------------------------------------------
 
 
+# What ``intake_route`` sets on the complaint, for intake to save with the number.
+ROUTED_FIELDS = ("handler", "status", "first_responder", *DUE_COLUMNS.values())
+
+
 def intake_route(complaint: Complaint, *, to_duty_handler: bool) -> None:
     """Give a new complaint an owner: with ``to_duty_handler`` (public form, API) and no handler yet,
     the project's duty handler if they may still handle the company's complaints, else the
     managers are told. Runs inside the intake's transaction, before its tier is judged, so that the
-    handler is among those told of a rise."""
+    handler is among those told of a rise. It sets ``ROUTED_FIELDS`` and the reminder clocks on
+    ``complaint`` without saving them: intake writes the row once, with its number."""
     if to_duty_handler and complaint.handler_id is None:
         duty = complaint.project.duty_handler
         if duty is not None and access.may_be_assigned(
@@ -132,7 +137,9 @@ def intake_route(complaint: Complaint, *, to_duty_handler: bool) -> None:
             _assign_to_duty_handler(complaint, duty)
         else:
             _leave_to_managers(complaint, duty)
-    refresh_due(complaint, pauses=[])  # a complaint at intake has never been paused
+    # A complaint at intake has never been paused.
+    for clock, due in _due_times(complaint, pauses=[]).items():
+        setattr(complaint, DUE_COLUMNS[clock], due)
 
 
 def _facts(complaint: Complaint, **more) -> dict:
@@ -159,7 +166,6 @@ def _assign_to_duty_handler(complaint: Complaint, duty) -> None:
     complaint.handler, complaint.status = duty, Status.ASSIGNED
     # 首问责任制: nobody took this complaint in person, so the duty handler answers for it.
     complaint.first_responder = complaint.first_responder or duty
-    complaint.save(update_fields=["handler", "status", "first_responder"])
     webhooks.emit("complaint.status_changed", complaint, company_id=complaint.company_id)
     _notify_people(
         complaint,
