@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.relations import ManyRelatedField
 
 # Ids are 64-bit; a longer number in a URL is a 404 instead of a database overflow.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -22,17 +23,25 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 # DRF builds every field of a ModelSerializer from the model each time one is made; for a wide model
 # that is most of the cost of an answer (the complaint: about 5 ms of a 5.3 ms answer). These keep the
-# built fields on the class and hand each instance a deep copy, which is how DRF itself hands out
-# declared fields (a field's copy is a new instance from the same arguments). Only for serializers
-# whose fields do not depend on the instance, the data or the request. (No docstring: the schema
-# would take it as the description of every serializer using it.)
+# built, unbound fields on the class and hand each instance copies. A field holding other fields (a
+# nested serializer, a list or dict of fields, a to-many relation) is deep-copied as DRF itself hands
+# out declared fields; any other field is copied shallowly: binding sets its name and parent on the
+# copy, and what the copies share (choices, validators, error messages) is only read. Only for
+# serializers whose fields do not depend on the instance, the data or the request. (No docstring:
+# the schema would take it as the description of every serializer using it.)
+_HOLDS_FIELDS = (serializers.BaseSerializer, serializers.ListField, serializers.DictField, ManyRelatedField)
+
+
 class FieldsBuiltOnce:
     def get_fields(self):
         built = type(self).__dict__.get("_built_fields")
         if built is None:
             built = super().get_fields()
             type(self)._built_fields = built
-        return copy.deepcopy(built)
+        return {
+            name: copy.deepcopy(field) if isinstance(field, _HOLDS_FIELDS) else copy.copy(field)
+            for name, field in built.items()
+        }
 
 
 @extend_schema_field(OpenApiTypes.INT)
