@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
-from core.filters import IdFilter, MomentFilter
+from core.filters import FilterSet, IdFilter, MomentFilter
 
 from . import rules, selectors
 from .models import Category, Channel, Complaint, Status, Tier
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(FilterSet):
     number = django_filters.CharFilter(method="filter_number", max_length=20)
     company = IdFilter(field_name="company_id")
     project = IdFilter(field_name="project_id")

@@ -2,6 +2,7 @@
 
 In the spirit of Zulip's ``access_*`` helpers and NetBox's ``restrict(user, action)``:
 
+- ``CachedPermissionsBackend``: what a person holds, read once and kept between requests;
 - ``write_company_for(user, requested)``: the company a write is recorded under;
 - ``assignable_staff(user, company, perm=...)``: who may be assigned or handed work of a company;
 - ``company_staff(company_id)``: a company's own people who may do a kind of work (told of new work);
@@ -19,12 +20,15 @@ import functools
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +41,86 @@ from .models import Company
 HANDLE_COMPLAINTS = "complaints.change_complaint"
 WORK_ON_SERVICE_TASKS = "touchpoints.change_servicetask"
 OWN_IMPROVEMENT_PLANS = "surveys.change_improvementplan"
+
+
+# --- What a person holds: the permissions of the authentication backend ------------------------
+#
+# Every request asks for them (the model permission, then ``scoping.scope_for``), and Django's
+# ModelBackend reads them from the database on each request: the ones granted directly and the ones
+# through roles, two queries with their planning and round trips, which on a list page cost about as
+# much as the page's own query. Here they are read in one query and kept in the shared cache under a
+# generation number; any change to roles, role permissions or a person's grants moves the generation
+# on (``forget_permissions``, wired by ``forget_permissions_on_change`` at start), so everyone's next
+# request reads afresh. Whether a person is active is not kept: it comes with each request's user row.
+# The admin account is never kept (it holds every permission by definition).
+#
+# On the embedded default cache (one per process) a change made in one process reaches the others
+# when their copy expires, after ``PERMISSIONS_TTL`` at most; with Redis (production) at once.
+
+PERMISSIONS_TTL = 60  # seconds
+GENERATION_KEY = "permissions:generation"
+
+
+def _key(user_id: int) -> str:
+    return f"permissions:user:{user_id}"
+
+
+def forget_permissions(**_signal) -> None:
+    """Every cached permission set is stale from now on."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet (or it expired from a full cache)
+        if not cache.add(GENERATION_KEY, 1, timeout=None):
+            cache.incr(GENERATION_KEY)
+
+
+def forget_permissions_on_change() -> None:
+    """Wire ``forget_permissions`` to whatever changes who holds which permission."""
+    user_model = get_user_model()
+    for link in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(
+            forget_permissions, sender=link, dispatch_uid=f"forget_permissions_{link.__name__}"
+        )
+    for model in (Group, Permission):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_permissions, sender=model, dispatch_uid=f"forget_permissions_{model.__name__}"
+            )
+
+
+def _read(user_obj) -> set[str]:
+    user_model = get_user_model()
+    direct = user_model.user_permissions.through.objects.filter(user_id=user_obj.pk)
+    roles = user_model.groups.through.objects.filter(user_id=user_obj.pk)
+    via_roles = Permission.group_set.through.objects.filter(group_id__in=roles.values("group_id"))
+    held = (
+        Permission.objects.filter(
+            Q(pk__in=direct.values("permission_id")) | Q(pk__in=via_roles.values("permission_id"))
+        )
+        .values_list("content_type__app_label", "codename")
+        .order_by()
+    )
+    return {f"{app_label}.{codename}" for app_label, codename in held}
+
+
+class CachedPermissionsBackend(ModelBackend):
+    """Django's ModelBackend, with the permission sets kept as the comment above says."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            found = cache.get_many([GENERATION_KEY, _key(user_obj.pk)])
+            generation = found.get(GENERATION_KEY, 0)
+            kept = found.get(_key(user_obj.pk))
+            if kept is not None and kept[0] == generation:
+                user_obj._perm_cache = set(kept[1])
+            else:
+                user_obj._perm_cache = _read(user_obj)
+                cache.set(_key(user_obj.pk), (generation, sorted(user_obj._perm_cache)), PERMISSIONS_TTL)
+        return user_obj._perm_cache
 
 
 # --- Which company a write belongs to -----------------------------------------------------------
@@ -64,13 +148,14 @@ def _holders_sql() -> str:
     with the ORM cost more to put together on each call than the database takes to run them."""
     user_model = get_user_model()
     table = connection.ops.quote_name
+    # Only table names from the models' metadata are written in; the permission is a parameter.
     granted = (
-        f"SELECT p.id FROM {table(Permission._meta.db_table)} p "
+        f"SELECT p.id FROM {table(Permission._meta.db_table)} p "  # noqa: S608
         f"JOIN {table(ContentType._meta.db_table)} t ON t.id = p.content_type_id "
         "WHERE t.app_label = %s AND p.codename = %s"
     )
     return (
-        f"SELECT r.user_id FROM {table(user_model.groups.through._meta.db_table)} r "
+        f"SELECT r.user_id FROM {table(user_model.groups.through._meta.db_table)} r "  # noqa: S608
         f"JOIN {table(Permission.group_set.through._meta.db_table)} g ON g.group_id = r.group_id "
         f"WHERE g.permission_id IN ({granted}) "
         f"UNION ALL SELECT d.user_id FROM {table(user_model.user_permissions.through._meta.db_table)} d "
@@ -82,7 +167,7 @@ def _holders(perm: str) -> Q:
     """The users granted ``perm`` through a role or directly (the has_perm of ModelBackend, without
     the superuser shortcut: the admin account is not a case worker)."""
     app_label, codename = perm.split(".")
-    return Q(pk__in=RawSQL(_holders_sql(), (app_label, codename, app_label, codename)))
+    return Q(pk__in=RawSQL(_holders_sql(), (app_label, codename, app_label, codename)))  # noqa: S611
 
 
 def _staff(perm: str) -> models.QuerySet:

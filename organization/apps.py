@@ -8,8 +8,10 @@ class OrganizationConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from .access import forget_permissions_on_change
         from .roles import sync_roles_after_migrate
 
+        forget_permissions_on_change()
         # Permissions are created by post_migrate, so roles are synced after them on every migrate.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="organization.sync_roles")
         from core import search

@@ -38,8 +38,8 @@ def test_each_serializer_has_its_own_fields_bound_to_it(db):
 
 
 def test_fields_are_built_once_per_class(db):
-    ComplaintSerializer(ComplaintFactory()).fields
-    WithDuplicatesSerializer(ComplaintFactory()).fields
+    assert ComplaintSerializer(ComplaintFactory()).fields
+    assert WithDuplicatesSerializer(ComplaintFactory()).fields
     assert "_built_fields" in ComplaintSerializer.__dict__
     # A subclass keeps its own: it has fields the parent does not.
     assert "possible_duplicates" in WithDuplicatesSerializer.__dict__["_built_fields"]
