@@ -51,6 +51,19 @@ from .serializers import (
 )
 
 
+def complaint_action(url_path: str | None = None):
+    """A POST with a JSON body on one complaint (``complaints/{id}/<url_path>/``); the action asks
+    ``organization.access`` for the complaint itself, so the permission class only wants a caller."""
+    named = {"url_path": url_path, "url_name": url_path.replace("/", "-")} if url_path else {}
+    return action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[IsAuthenticated],
+        parser_classes=[JSONParser],
+        **named,
+    )
+
+
 class RecentFirstPagination(IdCursorPagination):
     ordering = ("-received_at", "-id")
 
@@ -86,7 +99,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response(answer.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def transition(self, request, pk=None):
         """Move the complaint along the flow:
         received → assigned → in_progress ⇄ awaiting_customer → resolved → closed.
@@ -120,6 +133,16 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     # Each needs "change" on the complaint (403 without it, 404 outside the caller's companies);
     # lowering a tier needs the managers' "lower_tier". Bodies are JSON.
 
+    def _act(self, pk, input_class, service, answer_class, *, may="change", created=False):
+        """What every handling action does, as the page's form does it: the complaint if the caller
+        ``may`` act on it so (404 outside their companies, 403 without the permission), the body
+        checked by ``input_class``, ``service`` run by the caller, its result answered by
+        ``answer_class``."""
+        complaint = access.access_complaint(self.request.user, pk, may)
+        result = service(complaint=complaint, by=self.request.user, **self._input(input_class, complaint))
+        answered = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(answer_class(result).data, status=answered)
+
     def _input(self, serializer_class, complaint):
         data = serializer_class(
             data=self.request.data, context={"request": self.request, "complaint": complaint}
@@ -128,172 +151,124 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return data.validated_data
 
     @extend_schema(request=HandoverInput, responses={200: ComplaintSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def handover(self, request, pk=None):
         """Hand the complaint over to another first responder (首问责任制), with a note."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(HandoverInput, complaint)
-        updated = services.complaint_handover(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintSerializer(updated).data)
+        return self._act(pk, HandoverInput, services.complaint_handover, ComplaintSerializer)
 
     @extend_schema(request=PlanInput, responses={201: ComplaintEventSerializer, 409: TransitionConflict})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def plans(self, request, pk=None):
         """The handling plan told to the complainant: measures and a deadline (409 `handled` once the
         complaint is resolved or closed; 400 `deadline_in_past`)."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(PlanInput, complaint)
-        event = services.complaint_add_plan(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
+        return self._act(pk, PlanInput, services.complaint_add_plan, ComplaintEventSerializer, created=True)
 
     @extend_schema(request=ProgressInput, responses={201: ComplaintEventSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def progress(self, request, pk=None):
         """A progress update: internal unless `visible_to_complainant` is true (the default is false,
         as on the page, where telling the complainant is a box to tick)."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(ProgressInput, complaint)
-        event = services.complaint_add_progress(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
+        return self._act(
+            pk, ProgressInput, services.complaint_add_progress, ComplaintEventSerializer, created=True
+        )
 
     @extend_schema(request=RepairInput, responses={201: RepairSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def repairs(self, request, pk=None):
         """A repair (返修) attributed to the contractor or supplier responsible; a later repair marks
         the earlier ones as not fixed the first time."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(RepairInput, complaint)
-        repair = services.repair_record(complaint=complaint, by=request.user, **values)
-        return Response(RepairSerializer(repair).data, status=status.HTTP_201_CREATED)
+        return self._act(pk, RepairInput, services.repair_record, RepairSerializer, created=True)
 
     @extend_schema(request=DefectTypeInput, responses={200: ComplaintSerializer})
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="defect-type",
-        url_name="defect-type",
-        permission_classes=[IsAuthenticated],
-        parser_classes=[JSONParser],
-    )
+    @complaint_action("defect-type")
     def defect_type(self, request, pk=None):
         """Set, change or clear (null) the defect type of a construction or design complaint, with an
         event; the same type again is 400 `nothing_changed`."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(DefectTypeInput, complaint)
-        updated = services.complaint_set_defect_type(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintSerializer(updated).data)
+        return self._act(pk, DefectTypeInput, services.complaint_set_defect_type, ComplaintSerializer)
 
     @extend_schema(request=LowerTierInput, responses={200: ComplaintSerializer})
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="lower-tier",
-        url_name="lower-tier",
-        permission_classes=[IsAuthenticated],
-        parser_classes=[JSONParser],
-    )
+    @complaint_action("lower-tier")
     def lower_tier(self, request, pk=None):
         """A manager lowers the tier, with the reason (403 without `complaints.lower_tier`); the rule
         that raised it does not raise it again."""
-        complaint = access.access_complaint(request.user, pk, "lower_tier")
-        values = self._input(LowerTierInput, complaint)
-        updated = services.complaint_lower_tier(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintSerializer(updated).data)
+        return self._act(
+            pk, LowerTierInput, services.complaint_lower_tier, ComplaintSerializer, may="lower_tier"
+        )
 
     # --- The pause of the response clock (issue 19 §2) ------------------------------------------------
 
     @extend_schema(request=PauseInput, responses={201: ComplaintPauseSerializer, 409: TransitionConflict})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def pause(self, request, pk=None):
         """Pause the response clocks (first response, the 24-hour reply, the owner update) with a
         reason and a note, optionally until a date; the escalation clock keeps running. 409
         `already_paused`, `handled`; 400 `pause_needs_approval` past 15 working days unless the
         caller is a manager, `until_in_past`."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(PauseInput, complaint)
-        pause = services.complaint_pause(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintPauseSerializer(pause).data, status=status.HTTP_201_CREATED)
+        return self._act(pk, PauseInput, services.complaint_pause, ComplaintPauseSerializer, created=True)
 
     @extend_schema(request=ResumeInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def resume(self, request, pk=None):
         """Resume the paused response clocks, with a note (409 `not_paused`)."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(ResumeInput, complaint)
-        updated = services.complaint_resume(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintSerializer(updated).data)
+        return self._act(pk, ResumeInput, services.complaint_resume, ComplaintSerializer)
 
     @extend_schema(
         request=PauseApprovalInput, responses={200: ComplaintPauseSerializer, 409: TransitionConflict}
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="pause-approval",
-        url_name="pause-approval",
-        permission_classes=[IsAuthenticated],
-        parser_classes=[JSONParser],
-    )
+    @complaint_action("pause-approval")
     def pause_approval(self, request, pk=None):
         """A manager lets the running pause last past 15 working days, to `until` (null: until someone
         resumes it). 403 without `complaints.lower_tier`; 409 `not_paused`."""
-        complaint = access.access_complaint(request.user, pk, "lower_tier")
-        values = self._input(PauseApprovalInput, complaint)
-        pause = services.complaint_approve_pause(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintPauseSerializer(pause).data)
+        return self._act(
+            pk,
+            PauseApprovalInput,
+            services.complaint_approve_pause,
+            ComplaintPauseSerializer,
+            may="lower_tier",
+        )
 
     @extend_schema(request=LinkInput, responses={200: ComplaintSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def link(self, request, pk=None):
         """Link to an earlier complaint about the same issue (同一问题): the issue group's tier rules
         are evaluated again."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(LinkInput, complaint)
-        updated = services.complaint_link_same_issue(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintSerializer(updated).data)
+        return self._act(pk, LinkInput, services.complaint_link_same_issue, ComplaintSerializer)
 
     @extend_schema(request=CallbackInput, responses={201: ComplaintEventSerializer, 409: TransitionConflict})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def callbacks(self, request, pk=None):
         """Record a call-back (回访) of a resolved complaint (409 `not_resolved` otherwise):
         `not_satisfied` reopens it (status back to `in_progress`); `satisfied`, or a third
         `unreachable` since the latest resolve, lets it close."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(CallbackInput, complaint)
-        event = services.complaint_callback(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
+        return self._act(
+            pk, CallbackInput, services.complaint_callback, ComplaintEventSerializer, created=True
+        )
 
     @extend_schema(
         request=ExternalVerdictInput, responses={201: ComplaintEventSerializer, 409: TransitionConflict}
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="external-verdict",
-        permission_classes=[IsAuthenticated],
-        parser_classes=[JSONParser],
-    )
+    @complaint_action("external-verdict")
     def external_verdict(self, request, pk=None):
         """Record the authority's verdict on a resolved government referral (12345, housing bureau,
         city platform): `accepted` lets it close; `sent_back` reopens it as a redo (a second
         complaint). 409 `not_government` on other channels, `verdict_before_resolved` before it is
         resolved (a `sent_back` may also reopen a closed one)."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(ExternalVerdictInput, complaint)
-        event = services.complaint_external_verdict(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
+        return self._act(
+            pk,
+            ExternalVerdictInput,
+            services.complaint_external_verdict,
+            ComplaintEventSerializer,
+            created=True,
+        )
 
     @extend_schema(request=RatingInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], parser_classes=[JSONParser])
+    @complaint_action()
     def rating(self, request, pk=None):
         """Record the complainant's rating (1–5) of the handling, as they gave it to a call centre:
         needs "change" on the complaint, like the other handling actions, and the event names who
         recorded it. Once per complaint, after it is resolved (409 `not_handled`, `already_rated`).
         Complainants rate on their tracking page themselves."""
-        complaint = access.access_complaint(request.user, pk, "change")
-        values = self._input(RatingInput, complaint)
-        updated = services.complaint_rate(complaint=complaint, by=request.user, **values)
-        return Response(ComplaintSerializer(updated).data)
+        return self._act(pk, RatingInput, services.complaint_rate, ComplaintSerializer)
 
     @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)})
     @extend_schema(
@@ -388,14 +363,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response(IssueGroupSerializer(root).data)
 
     @extend_schema(request=UnlinkFollowsInput, responses={200: ComplaintSerializer, 409: TransitionConflict})
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="unlink-follows",
-        url_name="unlink-follows",
-        parser_classes=[JSONParser],
-        permission_classes=[IsAuthenticated],
-    )
+    @complaint_action("unlink-follows")
     def unlink_follows(self, request, pk=None):
         """It is not a second complaint after all: unlink it from the complaint it follows, with a
         reason. The "important" tier the link gave falls with it unless another rule still gives it or
@@ -413,14 +381,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     @extend_schema(
         request=DuplicateDecisionInput, responses={200: WithDuplicatesSerializer, 409: TransitionConflict}
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="duplicate-decision",
-        url_name="duplicate-decision",
-        parser_classes=[JSONParser],
-        permission_classes=[IsAuthenticated],
-    )
+    @complaint_action("duplicate-decision")
     def duplicate_decision(self, request, pk=None):
         """Decide one of the complaint's `possible_duplicates`: `same_issue` joins the earlier one's
         issue group, `follow_up` links it as the (handled) earlier one's second complaint (409
