@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from core.services import refresh_planner_statistics
 from organization.models import User
 
 COMPLAINT_LIST_URL = "/api/v1/complaints/"
@@ -46,10 +47,13 @@ def grow_to(target: int, model: type[Model], generate: Callable[..., Iterator[in
 
 
 def vacuum() -> None:
+    """What production does after a bulk load: autovacuum's visibility maps and statistics on
+    PostgreSQL, the daily statistics task on SQLite (``core.services.refresh_planner_statistics``)."""
     if connection.vendor == "postgresql":
-        # What autovacuum does in production after a bulk load: visibility maps and statistics.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+    else:
+        refresh_planner_statistics()
 
 
 def client_for(username: str) -> APIClient:

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from .models import Heartbeat
@@ -35,3 +36,17 @@ def worker_status() -> WorkerStatus:
     if heartbeat is None:
         return WorkerStatus(last_beat_at=None, hostname="")
     return WorkerStatus(last_beat_at=heartbeat.beat_at, hostname=heartbeat.hostname)
+
+
+def refresh_planner_statistics() -> bool:
+    """On SQLite, gather the statistics its query planner chooses indexes by (ANALYZE, bounded per
+    index by ``analysis_limit`` so that it stays quick on a large file). SQLite has no autovacuum to
+    do it: without them the planner guesses, and for the duplicate check at intake it walked the
+    company's whole recent-complaints index instead of the unit's (16 ms against 4 ms at 20,000
+    complaints). PostgreSQL's autovacuum keeps its own; nothing is done there. Returns whether it ran."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("ANALYZE")
+    return True

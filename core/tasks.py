@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from . import jobs, outbox
-from .services import WORKER, heartbeat_record
+from .services import WORKER, heartbeat_record, refresh_planner_statistics
 from .webhooks import delivery as webhook_delivery
 
 
@@ -39,3 +39,9 @@ def deliver_webhooks() -> int:
 def delete_old_webhook_deliveries() -> int:
     """Daily from beat: finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS."""
     return webhook_delivery.delete_old()
+
+
+@shared_task(name="core.tasks.refresh_planner_statistics")
+def refresh_sqlite_statistics() -> bool:
+    """Daily from beat: the SQLite planner's statistics (nothing on PostgreSQL)."""
+    return refresh_planner_statistics()

@@ -341,6 +341,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.delete_expired_files",
         "schedule": crontab(minute=40, hour=3),
     },
+    "refresh-planner-statistics": {
+        "task": "core.tasks.refresh_planner_statistics",
+        "schedule": crontab(minute=20, hour=4),
+    },
     "send-survey-reminders": {"task": "surveys.tasks.send_survey_reminders", "schedule": 900.0},
     "generate-service-tasks": {
         "task": "touchpoints.tasks.generate_service_tasks",
