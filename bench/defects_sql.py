@@ -35,8 +35,8 @@ def _all(sql: str, params) -> list:
 
 def _month_expression() -> str:
     if connection.vendor == "postgresql":
-        return "date_trunc('month', c.received_at AT TIME ZONE 'Asia/Shanghai')"
-    return "strftime('%%Y-%%m', datetime(c.received_at, '+8 hours'))"
+        return "date_trunc('month', d.at AT TIME ZONE 'Asia/Shanghai')"
+    return "strftime('%%Y-%%m', datetime(d.at, '+8 hours'))"
 
 
 def _aware(day: date) -> datetime:
@@ -110,7 +110,7 @@ def register(*, project_id: int | None, as_of: date) -> dict:
         f"JOIN {D} k ON k.id = d.t GROUP BY k.parent_id",
         params,
     )
-    trend = _all(f"SELECT src, {_month_expression()} AS m, COUNT(*) FROM ({union}) c GROUP BY src, m", params)
+    trend = _all(f"SELECT src, {_month_expression()} AS m, COUNT(*) FROM ({union}) d GROUP BY src, m", params)
     window_end = _aware(as_of) + timedelta(days=1)
     hot_union, hot_params = _typed(
         since=window_end - rules.DEFECT_HOTSPOT_WINDOW,
