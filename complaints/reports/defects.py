@@ -59,11 +59,19 @@ def _per_source_sql() -> str:
 
 
 def _grouped(
-    select: str, group_by: str, *, columns: tuple[str, ...], having: str = "", join: str = "", **filters
+    select: str,
+    group_by: str,
+    *,
+    columns: tuple[str, ...] = (),
+    union: tuple[str, list] | None = None,
+    having: str = "",
+    join: str = "",
+    **filters,
 ):
     """Rows of ``SELECT <select>, COUNT(*), COUNT(DISTINCT d_unit), <per source> FROM (union) d
-    [join] GROUP BY <group_by> [HAVING]`` over the sources' typed rows."""
-    union, params = defect_sources.union_sql(columns=columns, **filters)
+    [join] GROUP BY <group_by> [HAVING]`` over the sources' typed rows (``union``: one already
+    written, with its parameters)."""
+    union, params = union or defect_sources.union_sql(columns=columns, **filters)
     # Fixed identifiers and the source positions only; every value is a parameter of the union.
     sql = f"SELECT {select}, COUNT(*), COUNT(DISTINCT d.d_unit){_per_source_sql()} FROM ({union}) d {join}"  # noqa: S608
     if group_by:
@@ -178,7 +186,8 @@ def defect_register(*, user, as_of: date, project_id=None, building_id=None) -> 
                 "THEN 1 ELSE 0 END)"
             )
             month_params += [adapt(bounds[index]), adapt(bounds[index + 1])]
-    union, params = defect_sources.union_sql(columns=("d_source", "d_unit", "d_at"), **scope)
+    # One union for the totals, the leaves and the parents (the ORM writes it once).
+    union, params = defect_sources.union_sql(columns=("d_source", "d_type", "d_unit", "d_at"), **scope)
     with connection.cursor() as cursor:
         sums = ", ".join(month_sql)
         sql = f"SELECT COUNT(*), COUNT(DISTINCT d.d_unit){_per_source_sql()}, {sums} FROM ({union}) d"  # noqa: S608
@@ -205,12 +214,11 @@ def defect_register(*, user, as_of: date, project_id=None, building_id=None) -> 
             parent_name=parent.name if parent else "",
         )
 
-    columns = ("d_source", "d_type", "d_unit")
-    by_leaf = _grouped("d.d_type", "d.d_type", columns=columns, **scope)
+    by_leaf = _grouped("d.d_type", "d.d_type", union=(union, params))
     register.leaves = sorted((row(item[0], item[1:]) for item in by_leaf), key=lambda r: (-r.total, r.code))
     table = connection.ops.quote_name(DefectType._meta.db_table)
     by_parent = _grouped(
-        "t.parent_id", "t.parent_id", columns=columns, join=f"JOIN {table} t ON t.id = d.d_type", **scope
+        "t.parent_id", "t.parent_id", union=(union, params), join=f"JOIN {table} t ON t.id = d.d_type"
     )
     register.parents = sorted(
         (row(item[0], item[1:]) for item in by_parent), key=lambda r: (-r.total, r.code)
