@@ -14,7 +14,7 @@ def _rows(user):
 
 
 def _label() -> str:
-    return _("repairs")
+    return _("warranty repairs")
 
 
 REPAIR_SOURCE = DefectSource(
