@@ -42,7 +42,7 @@ test: lint
 quick: install
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL $(PY) -m pytest -q -m "not browser"
 
-# make bench ONLY=complaints runs one app's bench (complaints, customers, touchpoints, surveys, membership, repairs).
+# make bench ONLY=complaints runs one app's bench (complaints, customers, touchpoints, surveys, membership, repairs, defects).
 # make bench ONLY=http: throughput over HTTP against gunicorn (PostgreSQL only; bench/http.py).
 bench: install
 	$(PY) bench/run.py $(ONLY)

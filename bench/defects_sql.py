@@ -1,10 +1,11 @@
 """The defect register and the top defects written by hand in SQL, for the ratio in `make bench`,
 and their timing against ``complaints.reports.defects`` (called from bench/complaints.py at SMALL and
-LARGE complaints).
+LARGE complaints, and from bench/defects.py at SMALL and LARGE typed complaints and repairs).
 
-Same figures as the ORM for a group-level user: the register of the busiest project and of the whole
-group (totals, by leaf, by parent, by month, the hotspots), and the top defects of the last 12 months
-by project age (the bands are added up in Python on both sides)."""
+Same figures as the ORM for a group-level user, over typed complaints UNION ALL typed warranty
+repairs (counts per source, distinct units across them): the register of the busiest project and of
+the whole group (totals, by leaf, by parent, by month, the hotspots), and the top defects of the last
+12 months by project age (the bands are added up in Python on both sides)."""
 
 from __future__ import annotations
 
@@ -34,62 +35,104 @@ def _all(sql: str, params) -> list:
 
 def _month_expression() -> str:
     if connection.vendor == "postgresql":
-        return "date_trunc('month', c.received_at AT TIME ZONE 'Asia/Shanghai')"
-    return "strftime('%%Y-%%m', datetime(c.received_at, '+8 hours'))"
+        return "date_trunc('month', d.at AT TIME ZONE 'Asia/Shanghai')"
+    return "strftime('%%Y-%%m', datetime(d.at, '+8 hours'))"
 
 
 def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, dtime.min))
 
 
+R = "repairs_repairrequest"
+
+
+def _typed(*, since, until, project_id, columns: str, with_building: bool = False) -> tuple[str, list]:
+    """Typed complaints UNION ALL typed repairs of [since, until), as (src, t, p, b, unit, at) where
+    ``columns`` asks for them; a repair's project and building are its unit's."""
+    complaint_where = "c.defect_type_id IS NOT NULL AND c.received_at >= %s AND c.received_at < %s"
+    repair_where = "r.reported_at >= %s AND r.reported_at < %s"
+    complaint_params: list = [since, until]
+    repair_params: list = [since, until]
+    complaint_join = " JOIN organization_unit cu ON cu.id = c.unit_id" if with_building else ""
+    repair_join = ""
+    if project_id is not None or with_building or "p" in columns.split():
+        repair_join = (
+            " JOIN organization_unit ru ON ru.id = r.unit_id"
+            " JOIN organization_building rb ON rb.id = ru.building_id"
+        )
+    if project_id is not None:
+        complaint_where += " AND c.project_id = %s"
+        repair_where += " AND rb.project_id = %s"
+        complaint_params.append(project_id)
+        repair_params.append(project_id)
+    complaint_columns = {
+        "src": "0",
+        "t": "c.defect_type_id",
+        "p": "c.project_id",
+        "b": "cu.building_id",
+        "unit": "c.unit_id",
+        "at": "c.received_at",
+    }
+    repair_columns = {
+        "src": "1",
+        "t": "r.defect_type_id",
+        "p": "rb.project_id",
+        "b": "ru.building_id",
+        "unit": "r.unit_id",
+        "at": "r.reported_at",
+    }
+    names = columns.split()
+    select_c = ", ".join(f"{complaint_columns[name]} AS {name}" for name in names)
+    select_r = ", ".join(f"{repair_columns[name]} AS {name}" for name in names)
+    sql = (
+        f"SELECT {select_c} FROM {T} c{complaint_join} WHERE {complaint_where} "
+        f"UNION ALL SELECT {select_r} FROM {R} r{repair_join} WHERE {repair_where}"
+    )
+    return sql, complaint_params + repair_params
+
+
+SOURCES = ", SUM(CASE WHEN src = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN src = 1 THEN 1 ELSE 0 END)"
+
+
 def register(*, project_id: int | None, as_of: date) -> dict:
     months = rules.months_back(as_of)
     last = months[-1]
     until = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-    where = "c.defect_type_id IS NOT NULL AND c.received_at >= %s AND c.received_at < %s"
-    params: list = [_aware(months[0]), _aware(until)]
-    if project_id is not None:
-        where += " AND c.project_id = %s"
-        params.append(project_id)
-    totals = _all(f"SELECT COUNT(*), COUNT(DISTINCT c.unit_id) FROM {T} c WHERE {where}", params)
+    scope = {"since": _aware(months[0]), "until": _aware(until), "project_id": project_id}
+    union, params = _typed(columns="src t unit at", **scope)
+    totals = _all(f"SELECT COUNT(*), COUNT(DISTINCT unit){SOURCES} FROM ({union}) d", params)
     leaves = _all(
-        f"SELECT c.defect_type_id, COUNT(*), COUNT(DISTINCT c.unit_id) FROM {T} c WHERE {where} "
-        "GROUP BY c.defect_type_id",
+        f"SELECT t, COUNT(*), COUNT(DISTINCT unit){SOURCES} FROM ({union}) d GROUP BY t",
         params,
     )
     parents = _all(
-        f"SELECT t.parent_id, COUNT(*), COUNT(DISTINCT c.unit_id) FROM {T} c "
-        f"JOIN {D} t ON t.id = c.defect_type_id WHERE {where} GROUP BY t.parent_id",
+        f"SELECT k.parent_id, COUNT(*), COUNT(DISTINCT unit){SOURCES} FROM ({union}) d "
+        f"JOIN {D} k ON k.id = d.t GROUP BY k.parent_id",
         params,
     )
-    trend = _all(f"SELECT {_month_expression()} AS m, COUNT(*) FROM {T} c WHERE {where} GROUP BY m", params)
+    trend = _all(f"SELECT src, {_month_expression()} AS m, COUNT(*) FROM ({union}) d GROUP BY src, m", params)
     window_end = _aware(as_of) + timedelta(days=1)
-    hot_params: list = [window_end - rules.DEFECT_HOTSPOT_WINDOW, window_end]
-    hot_where = (
-        "c.defect_type_id IS NOT NULL AND c.unit_id IS NOT NULL "
-        "AND c.received_at >= %s AND c.received_at < %s"
+    hot_union, hot_params = _typed(
+        since=window_end - rules.DEFECT_HOTSPOT_WINDOW,
+        until=window_end,
+        project_id=project_id,
+        columns="src t p b unit",
+        with_building=True,
     )
-    if project_id is not None:
-        hot_where += " AND c.project_id = %s"
-        hot_params.append(project_id)
     hotspots = _all(
-        "SELECT c.project_id, p.name, u.building_id, b.name, c.defect_type_id, COUNT(*), "
-        f"COUNT(DISTINCT c.unit_id) FROM {T} c JOIN organization_unit u ON u.id = c.unit_id "
-        "JOIN organization_building b ON b.id = u.building_id "
-        "JOIN organization_project p ON p.id = c.project_id "
-        f"WHERE {hot_where} GROUP BY c.project_id, p.name, u.building_id, b.name, c.defect_type_id "
-        f"HAVING COUNT(*) >= {rules.DEFECT_HOTSPOT_MIN}",
+        f"SELECT d.p, pr.name, d.b, bu.name, d.t, COUNT(*), COUNT(DISTINCT d.unit){SOURCES} "
+        f"FROM ({hot_union}) d JOIN organization_project pr ON pr.id = d.p "
+        "JOIN organization_building bu ON bu.id = d.b "
+        f"GROUP BY d.p, pr.name, d.b, bu.name, d.t HAVING COUNT(*) >= {rules.DEFECT_HOTSPOT_MIN}",
         hot_params,
     )
     return {"totals": totals, "leaves": leaves, "parents": parents, "trend": trend, "hotspots": hotspots}
 
 
 def top(*, since: date, until: date) -> dict:
+    union, params = _typed(since=_aware(since), until=_aware(until), project_id=None, columns="src t p unit")
     rows = _all(
-        f"SELECT project_id, defect_type_id, COUNT(*), COUNT(DISTINCT unit_id) FROM {T} "
-        "WHERE defect_type_id IS NOT NULL AND received_at >= %s AND received_at < %s "
-        "GROUP BY project_id, defect_type_id",
-        [_aware(since), _aware(until)],
+        f"SELECT p, t, COUNT(*), COUNT(DISTINCT unit){SOURCES} FROM ({union}) d GROUP BY p, t", params
     )
     first = dict(
         _all(
@@ -101,8 +144,8 @@ def top(*, since: date, until: date) -> dict:
         )
     )
     last_day = until - timedelta(days=1)
-    sums: dict = defaultdict(lambda: [0, 0, 0])
-    for project_id, type_id, count, units in rows:
+    sums: dict = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for project_id, type_id, count, units, complaints, repairs in rows:
         delivered = first.get(project_id)
         if isinstance(delivered, str):
             delivered = date.fromisoformat(delivered)
@@ -110,6 +153,8 @@ def top(*, since: date, until: date) -> dict:
         figures[0] += count
         figures[1] += units
         figures[2] += 1
+        figures[3] += complaints
+        figures[4] += repairs
     return dict(sums)
 
 

@@ -34,7 +34,17 @@ from bench.common import Sizes, reset_database  # noqa: E402
 from organization import demo  # noqa: E402
 
 # In the order they run: each bench measures on top of the data the ones before it seeded.
-BENCHES = ("complaints", "home", "customers", "touchpoints", "surveys", "membership", "repairs", "http")
+BENCHES = (
+    "complaints",
+    "home",
+    "customers",
+    "touchpoints",
+    "surveys",
+    "membership",
+    "repairs",
+    "defects",
+    "http",
+)
 
 
 def main() -> int:

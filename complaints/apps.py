@@ -29,6 +29,11 @@ class ComplaintsConfig(AppConfig):
         from .timeline import complaints_of
 
         timeline.register(complaints_of)
+        # The defect register's first source (repairs registers theirs after: INSTALLED_APPS order).
+        from . import defect_sources
+        from .reports.defects import COMPLAINT_SOURCE
+
+        defect_sources.register(COMPLAINT_SOURCE)
         from core import search
 
         from .search import search_complaints

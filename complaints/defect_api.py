@@ -44,22 +44,31 @@ class RegisterQuery(serializers.Serializer):
         return data
 
 
-class RegisterRowOut(serializers.Serializer):
+class CountedOut(serializers.Serializer):
+    """Counted over the defect register's sources: complaints, warranty repairs."""
+
+    complaints = serializers.IntegerField(help_text="Complaints with the defect type.")
+    by_source = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text='Per source: {"complaints": n, "repairs": m}.',
+    )
+    total = serializers.IntegerField(help_text="All sources.")
+
+
+class RegisterRowOut(CountedOut):
     type_id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
     parent_code = serializers.CharField()
     parent_name = serializers.CharField()
-    complaints = serializers.IntegerField()
-    units = serializers.IntegerField(help_text="Distinct units affected.")
+    units = serializers.IntegerField(help_text="Distinct units affected, across the sources.")
 
 
-class MonthOut(serializers.Serializer):
+class MonthOut(CountedOut):
     month = serializers.DateField()
-    complaints = serializers.IntegerField()
 
 
-class HotspotOut(serializers.Serializer):
+class HotspotOut(CountedOut):
     project_id = serializers.IntegerField()
     project_name = serializers.CharField()
     building_id = serializers.IntegerField()
@@ -67,14 +76,12 @@ class HotspotOut(serializers.Serializer):
     type_id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
-    complaints = serializers.IntegerField()
     units = serializers.IntegerField()
 
 
-class RegisterOut(serializers.Serializer):
+class RegisterOut(CountedOut):
     since = serializers.DateField()
     until = serializers.DateField(help_text="Exclusive.")
-    complaints = serializers.IntegerField()
     units = serializers.IntegerField()
     leaves = RegisterRowOut(many=True)
     parents = RegisterRowOut(many=True)
@@ -84,8 +91,9 @@ class RegisterOut(serializers.Serializer):
 
 class DefectRegisterView(APIView):
     """The defect register (缺陷登记) of the caller's companies, or of one project or building: typed
-    complaints of the last 12 months by leaf and by parent type with the distinct units affected, the
-    monthly trend, and the hotspots (a building with 3 or more complaints of one type in 30 days: a
+    complaints and warranty repairs of the last 12 months by leaf and by parent type, counted per
+    source (`by_source`, `complaints`) and in all (`total`), with the distinct units affected, the
+    monthly trend, and the hotspots (a building with 3 or more records of one type in 30 days: a
     mass-complaint risk). A project or building outside the caller's companies is a 400."""
 
     permission_classes = [requires("complaints.view_complaint")]
@@ -101,14 +109,7 @@ class DefectRegisterView(APIView):
             project_id=project.pk if project else None,
             building_id=building.pk if building else None,
         )
-        return Response(
-            RegisterOut(
-                {
-                    **register.__dict__,
-                    "months": [{"month": month, "complaints": n} for month, n in register.months],
-                }
-            ).data
-        )
+        return Response(RegisterOut(register).data)
 
 
 class TopQuery(serializers.Serializer):
@@ -117,14 +118,13 @@ class TopQuery(serializers.Serializer):
     )
 
 
-class TopDefectOut(serializers.Serializer):
+class TopDefectOut(CountedOut):
     code = serializers.CharField()
     name = serializers.CharField()
     parent_name = serializers.CharField()
-    complaints = serializers.IntegerField()
     units = serializers.IntegerField()
     projects = serializers.IntegerField()
-    share = serializers.FloatField(help_text="Percent of the band's typed complaints.")
+    share = serializers.FloatField(help_text="Percent of the band's typed complaints and repairs.")
 
 
 class TopBandOut(serializers.Serializer):
@@ -139,7 +139,8 @@ class TopOut(serializers.Serializer):
 
 
 class TopDefectsView(APIView):
-    """The top defect types of a quarter across the caller's companies, per project age (years since
+    """The top defect types of a quarter (complaints and warranty repairs, per source and in all)
+    across the caller's companies, per project age (years since
     the project's first handover: 0-1, 1-2, 2-5, 5+, or not delivered yet): the 客户缺陷手册's figures."""
 
     permission_classes = [requires("complaints.view_complaint")]
@@ -155,9 +156,7 @@ class TopDefectsView(APIView):
                 {
                     "since": since,
                     "until": until,
-                    "bands": [
-                        {"band": band, "defects": [d.__dict__ for d in rows]} for band, rows in bands.items()
-                    ],
+                    "bands": [{"band": band, "defects": rows} for band, rows in bands.items()],
                 }
             ).data
         )

@@ -70,12 +70,14 @@ def defect_register(request):
             "form": form,
             "register": register,
             "trend_chart": charts.horizontal_bars(
-                [(month.strftime("%Y-%m"), n) for month, n in register.months], label=_("Complaints by month")
+                [(item.month.strftime("%Y-%m"), item.total) for item in register.months],
+                label=_("Complaints and repairs by month"),
             ),
             "parents_chart": charts.horizontal_bars(
-                [(row.name, row.complaints) for row in register.parents],
-                label=_("Complaints by defect group"),
+                [(row.name, row.total) for row in register.parents],
+                label=_("Complaints and repairs by defect group"),
             ),
+            "sources": queries.source_labels(),
             "hotspot_min": rules.DEFECT_HOTSPOT_MIN,
         },
     )
@@ -116,6 +118,7 @@ def top_defects(request):
             "since": since,
             "until": until - timezone.timedelta(days=1),
             "bands": [(band, band_label(band), rows) for band, rows in bands.items()],
+            "sources": queries.source_labels(),
         },
     )
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +26,8 @@ from .serializers import (
     RepairCreateInput,
     RepairDispatchInput,
     RepairFollowUpInput,
+    RepairPhotoSerializer,
+    RepairPhotoUploadInput,
     RepairRequestDetailSerializer,
     RepairRequestSerializer,
     RepairVisitInput,
@@ -112,6 +114,24 @@ class RepairViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         """The owner asks for a complaint: one construction complaint, linked both ways (409 the second
         time)."""
         return self._act(request, pk, RepairConvertInput, services.repair_convert)
+
+    @extend_schema(
+        request={"multipart/form-data": RepairPhotoUploadInput},
+        responses={201: RepairPhotoSerializer, 409: OpenApiResponse(description="`too_many_attachments`")},
+    )
+    @action(
+        detail=True, methods=["post"], parser_classes=[MultiPartParser], permission_classes=[IsAuthenticated]
+    )
+    def photos(self, request, pk=None):
+        """One more photo or PDF of the repair (multipart/form-data with a `file`), checked as a
+        complaint's attachments are: type by content and extension, size, and how many."""
+        repair = access(RepairRequest.objects.all(), request.user, pk, "change")
+        data = RepairPhotoUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        (added,) = services.repair_photo_add(
+            repair=repair, files=[data.validated_data["file"]], by=request.user
+        )
+        return Response(RepairPhotoSerializer(added).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(get=extend_schema(parameters=[MonthQuery], responses=ContractorStatisticsOut))

@@ -22,6 +22,11 @@ class RepairsConfig(AppConfig):
         from .links import repair_of_complaint
 
         links.register(repair_of_complaint)
+        from complaints import defect_sources
+
+        from .defects import REPAIR_SOURCE
+
+        defect_sources.register(REPAIR_SOURCE)
         from customers import timeline
 
         from .timeline import repairs_of

@@ -129,6 +129,12 @@ class RepairRequest(models.Model):
             models.Index(fields=["company", "-reported_at", "-id"], name="repair_company_recent"),
             # The monthly contractor statistics read one month of every company's repairs.
             models.Index(fields=["reported_at"], name="repair_request_reported"),
+            # The defect register (complaints.reports.defects, this app's source): the group's typed
+            # repairs of a period from the index alone, and a project's through its units.
+            models.Index(
+                fields=["reported_at"], include=["defect_type", "unit"], name="repair_defect_register"
+            ),
+            models.Index(fields=["unit", "reported_at"], include=["defect_type"], name="repair_unit_defects"),
             models.Index(
                 fields=["follow_up_by", "follow_up_due_at"],
                 name="repair_follow_up_due",

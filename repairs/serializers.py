@@ -1,12 +1,14 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from complaints import rules as complaint_rules
 from complaints.models import Contractor, DefectType
 from core.api import ScopedRelatedField
 from customers.models import Customer
 from organization.models import Unit
 
-from .models import Channel, RepairEvent, RepairRequest, RepairVisit
+from .models import Channel, RepairEvent, RepairPhoto, RepairRequest, RepairVisit
 
 
 class RepairVisitSerializer(serializers.ModelSerializer):
@@ -137,3 +139,22 @@ class ContractorStatisticsRowOut(serializers.Serializer):
 class ContractorStatisticsOut(serializers.Serializer):
     period = serializers.CharField()
     contractors = ContractorStatisticsRowOut(many=True)
+
+
+class RepairPhotoUploadInput(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=f"JPEG, PNG, HEIC or PDF, recognised by content and extension together; at most "
+        f"{complaint_rules.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB, "
+        f"{complaint_rules.MAX_ATTACHMENTS_PER_COMPLAINT} files per repair."
+    )
+
+
+class RepairPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The file, for a signed-in member of staff.")
+
+    class Meta:
+        model = RepairPhoto
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, photo) -> str:
+        return reverse("repair-photo", args=[photo.repair_id, photo.pk])

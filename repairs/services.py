@@ -78,7 +78,7 @@ def _event(repair: RepairRequest, kind: str, *, by, from_status: str = "", note:
     )
 
 
-def _store_photos(repair: RepairRequest, files: Sequence[CheckedFile], *, by) -> None:
+def _store_photos(repair: RepairRequest, files: Sequence[CheckedFile], *, by) -> list[RepairPhoto]:
     """Write the checked files under random names, as the transaction's last step; written files
     are removed again if a row fails."""
     written: list[RepairPhoto] = []
@@ -101,6 +101,7 @@ def _store_photos(repair: RepairRequest, files: Sequence[CheckedFile], *, by) ->
         for photo in written:
             photo.file.storage.delete(photo.file.name)
         raise
+    return written
 
 
 @transaction.atomic
@@ -141,6 +142,24 @@ def repair_create(*, report: Report, by=None, files: Sequence[File] = ()) -> Rep
     _event(repair, RepairEvent.Kind.CREATED, by=by)
     _store_photos(repair, checked_files, by=by)
     return repair
+
+
+def repair_photo_add(*, repair: RepairRequest, files: Sequence[File], by) -> list[RepairPhoto]:
+    """More photos (or PDFs) for a repair from staff: checked as a complaint's attachments are (type by
+    content and extension, size), at most MAX_ATTACHMENTS_PER_COMPLAINT per repair, under the
+    repair's row lock so two uploads cannot pass the limit together."""
+    if not files:
+        raise DomainError(_("Choose a file."), code="no_file")
+    checked = attachments.check_files(files)
+    with transaction.atomic():
+        repair = RepairRequest.objects.select_for_update().get(pk=repair.pk)
+        if repair.photos.count() + len(checked) > complaint_rules.MAX_ATTACHMENTS_PER_COMPLAINT:
+            raise Conflict(
+                _("A repair can have at most %(count)d files.")
+                % {"count": complaint_rules.MAX_ATTACHMENTS_PER_COMPLAINT},
+                code="too_many_attachments",
+            )
+        return _store_photos(repair, checked, by=by)
 
 
 def _locked(repair: RepairRequest, expected_version: int | None, allowed) -> RepairRequest:

@@ -35,11 +35,13 @@ def _band_title(band: str) -> str:
 
 def top_defects_xlsx(*, user, since: date, until: date, label: str) -> bytes:
     bands = queries.top_defects(user=user, since=since, until=until, limit=TOP_IN_HANDBOOK)
+    sources = queries.source_labels()
     header = [
         _("code"),
         _("defect type"),
         _("parent type"),
-        _("complaints"),
+        *(label for _key, label in sources),
+        _("total"),
         _("units affected"),
         _("projects"),
         _("share (%)"),
@@ -54,10 +56,20 @@ def top_defects_xlsx(*, user, since: date, until: date, label: str) -> bytes:
             _band_title(band),
             header,
             [
-                [row.code, row.name, row.parent_name, row.complaints, row.units, row.projects, row.share]
+                [
+                    row.code,
+                    row.name,
+                    row.parent_name,
+                    *(row.by_source[key] for key, _label in sources),
+                    row.total,
+                    row.units,
+                    row.projects,
+                    row.share,
+                ]
                 for row in rows
             ],
-            Chart("bar", _band_title(band), value_column=4, label_column=2) if rows else None,
+            # The total's column (1-based), after the code, the names and one column per source.
+            Chart("bar", _band_title(band), value_column=4 + len(sources), label_column=2) if rows else None,
         )
         for band, rows in bands.items()
     ]

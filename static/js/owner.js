@@ -8,7 +8,9 @@
   // --- Building and unit pickers filled from the chosen project ------------------------------------
   // Without this script (or when the project's list cannot be loaded, or is empty) the owner types
   // the building and unit; the server reads 「4号楼」 as 「4栋」 either way.
-  const form = document.getElementById("public-complaint-form");
+  // The public complaint form and the owner's repair report (/repair/) share them.
+  const form =
+    document.getElementById("public-complaint-form") || document.getElementById("public-repair-form");
   const projectSelect = document.getElementById("id_project");
   const buildingInput = document.getElementById("id_building");
   const unitInput = document.getElementById("id_unit_number");

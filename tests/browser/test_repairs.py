@@ -65,8 +65,8 @@ def test_a_leak_reported_redone_and_confirmed(browser, phone_page, live_server, 
     assert _serious(owner) == [], describe(_serious(owner))
     assert page_overflow(owner) == 0
     owner.select_option("#id_project", str(estate["project"].pk))
-    owner.fill("#id_building", "3栋")
-    owner.fill("#id_unit_number", "1201")
+    owner.select_option("#id_building", "3栋")  # the complaint form's pickers, filled from the project
+    owner.select_option("#id_unit_number", "1201")
     owner.select_option("#id_defect_type", label="防水 · 卫生间渗水")
     owner.fill("#id_description", "卫生间天花板漏水，楼下也湿了")
     owner.fill("#id_contact_name", "王先生")

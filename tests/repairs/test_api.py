@@ -118,3 +118,88 @@ def test_the_owners_word_passed_on_by_staff_and_the_second_failure_makes_a_compl
         assert answer["status"] == ("redo" if round_ == 0 else "converted")
     assert answer["conversion_reason"] == "redone"
     assert Complaint.objects.get().pk == answer["complaint"]
+
+
+# --- photos over the API (multipart/form-data, checked as a complaint's attachments) ----------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+def _file(name, content, content_type):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def _upload(client, repair, name="leak.png", content=PNG, content_type="image/png"):
+    return client.post(
+        f"{URL}{repair.pk}/photos/", {"file": _file(name, content, content_type)}, format="multipart"
+    )
+
+
+def test_a_photo_is_added_over_the_api(staff_a, make_repair, client):
+    repair = make_repair()
+    response = _upload(api_as(staff_a), repair)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["original_name"], body["content_type"]) == ("leak.png", "image/png")
+    assert repair.photos.get().added_by == staff_a
+    client.force_login(staff_a)
+    download = client.get(body["url"])
+    assert download.status_code == 200 and download["Content-Type"] == "image/png"
+
+
+def test_a_photo_upload_refuses_what_a_complaint_refuses(staff_a, make_repair):
+    from django.utils import translation
+
+    repair = make_repair()
+    client = api_as(staff_a)
+    with translation.override("en"):
+        html = _upload(client, repair, name="leak.jpg", content=b"<html><script>", content_type="image/jpeg")
+    assert html.status_code == 400 and html.json()["code"] == "attachment_not_accepted"
+    response = client.post(f"{URL}{repair.pk}/photos/", {"file": "x"}, format="json")
+    assert response.status_code == 415  # multipart only
+    assert repair.photos.count() == 0
+
+
+def test_a_refused_photo_is_told_in_the_callers_language(staff_a, make_repair):
+    repair = make_repair()
+    client = api_as(staff_a)
+    answers = {
+        language: client.post(
+            f"{URL}{repair.pk}/photos/",
+            {"file": _file("leak.html", b"<html>", "text/html")},
+            format="multipart",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        for language in ("en", "zh-hans")
+    }
+    assert {answer.status_code for answer in answers.values()} == {400}
+    assert "不接受“leak.html”" in answers["zh-hans"].json()["detail"]
+    assert "leak.html" in answers["en"].json()["detail"]
+    assert answers["en"].json()["detail"] != answers["zh-hans"].json()["detail"]
+
+
+def test_at_most_so_many_photos_per_repair(staff_a, make_repair, monkeypatch):
+    from complaints import rules as complaint_rules
+
+    monkeypatch.setattr(complaint_rules, "MAX_ATTACHMENTS_PER_COMPLAINT", 1)
+    repair = make_repair()
+    client = api_as(staff_a)
+    assert _upload(client, repair).status_code == 201
+    response = _upload(client, repair)
+    assert response.status_code == 409 and response.json()["code"] == "too_many_attachments"
+
+
+def test_photos_of_another_companys_repair_are_404(staff_b, auditor, make_repair):
+    repair = make_repair()
+    assert _upload(api_as(staff_b), repair).status_code == 404
+    assert _upload(api_as(auditor), repair).status_code in (403, 404)
+    assert repair.photos.count() == 0
+
+
+def test_the_photo_upload_is_documented_as_multipart_only(staff_a):
+    schema = api_as(staff_a).get("/api/schema/?format=json").json()
+    body = schema["paths"]["/api/v1/repairs/{id}/photos/"]["post"]["requestBody"]["content"]
+    assert list(body) == ["multipart/form-data"]
+    assert body["multipart/form-data"]["schema"]["$ref"].endswith("RepairPhotoUploadInputRequest")

@@ -189,3 +189,17 @@ def test_the_owners_photo_is_kept_and_shown_to_staff_only(
     assert url in client.get(f"/repairs/{photo.repair_id}/").content.decode()
     client.login(username=staff_b.username, password=PASSWORD)
     assert client.get(url).status_code == 404
+
+
+def test_the_owners_form_offers_the_complaint_forms_home_pickers(client, unit_a):
+    """The same building and unit pickers as the public complaint form: owner.js (no inline script)
+    fills them from the project's homes; without it the text fields stay."""
+    page = client.get("/repair/").content.decode()
+    assert 'id="public-repair-form"' in page and 'data-homes-url="/complain/homes/"' in page
+    assert "js/owner.js" in page and "<script>" not in page and " onchange=" not in page
+    for field in ('id="id_project"', 'id="id_building"', 'id="id_unit_number"'):
+        assert field in page
+    homes = client.get("/complain/homes/", {"project": unit_a.building.project_id}).json()
+    assert [(building["name"], building["units"]) for building in homes["buildings"]] == [
+        (unit_a.building.name, [unit_a.number])
+    ]
