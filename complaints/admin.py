@@ -5,6 +5,7 @@ from core.admin import ScopedAdmin
 from customers.rules import mask_phone
 
 from .models import CannedReply, Complaint, ComplaintCost, Contractor, DefectType, RiskWord
+from .pause_models import ComplaintPause
 
 
 @admin.register(Complaint)
@@ -53,6 +54,48 @@ class ComplaintCostAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in ComplaintCost._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComplaintPause)
+class ComplaintPauseAdmin(admin.ModelAdmin):
+    """The pauses of the response clock, read-only: a pause and its resume are audited events,
+    recorded on the complaint page or through the API (``services.complaint_pause`` / ``_resume``),
+    never edited or deleted. Whoever reads complaints reads them, within their companies."""
+
+    list_display = [
+        "complaint",
+        "reason",
+        "handler",
+        "paused_by",
+        "paused_at",
+        "until",
+        "approved_by",
+        "resumed_at",
+    ]
+    list_filter = ["reason"]
+    list_select_related = ["complaint", "handler", "paused_by", "approved_by"]
+    search_fields = ["=complaint__number"]
+    date_hierarchy = "paused_at"
+    actions = None
+
+    def get_queryset(self, request):
+        visible = Complaint.objects.visible_to(request.user).values("pk")
+        return super().get_queryset(request).filter(complaint__in=visible)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ComplaintPause._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("complaints.view_complaint")
 
     def has_add_permission(self, request):
         return False

@@ -158,6 +158,27 @@ class IntakeForm(UnitByNumberMixin, forms.Form):
         return data
 
 
+class IntakeDuplicatesQuery(UnitByNumberMixin, forms.Form):
+    """What the new-complaint page has typed so far, for the duplicate check before filing
+    (``views.complaint_create_duplicates``); an incomplete or invalid query finds nothing."""
+
+    project = forms.ModelChoiceField(queryset=Project.objects.none())
+    building = forms.CharField(max_length=50, required=False)
+    unit_number = forms.CharField(max_length=20, required=False)
+    contact_phone = ContactPhoneField(max_length=20, required=False)
+    category = forms.ChoiceField(choices=Category.choices)
+    defect_type = DefectTypeField()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.visible_to(user)
+
+    def clean(self):
+        data = super().clean()
+        data["unit"] = self.resolve_unit(data.get("project"))
+        return data
+
+
 class AssignForm(forms.Form):
     handler = forms.ModelChoiceField(label=_("handler"), queryset=get_user_model().objects.none())
     department = forms.ChoiceField(label=_("responsible department"), choices=Department.choices)

@@ -376,6 +376,7 @@ class ComplaintEvent(models.Model):
 
     # A call-back's outcome (``complaint_callback`` stores it in ``to_value``).
     CALLBACK_OUTCOMES = {"satisfied": _("Satisfied"), "not_satisfied": _("Not satisfied")}
+    COST_OUTCOMES = {"recorded": _("Cost recorded"), "reversed": _("Reversal")}
 
     def _label(self, value: str) -> str:
         for choices in (Status, Tier, CallbackOutcome, PauseReason):
@@ -383,6 +384,13 @@ class ComplaintEvent(models.Model):
                 return str(choices(value).label)
         if self.kind == self.Kind.CALLBACK and value in self.CALLBACK_OUTCOMES:
             return str(self.CALLBACK_OUTCOMES[value])
+        if self.kind == self.Kind.COST:
+            # A cost event goes from the entry's kind to its state (or recorded / reversed).
+            for choices in (ComplaintCost.Kind, ComplaintCost.State):
+                if value in choices.values:
+                    return str(choices(value).label)
+            if value in self.COST_OUTCOMES:
+                return str(self.COST_OUTCOMES[value])
         return value
 
     @property
@@ -560,7 +568,7 @@ class ReportSnapshot(models.Model):
 # Risk words and signals, and canned replies, live in their own modules; importing them here registers
 # them with the app.
 from .canned_models import CannedReply  # noqa: E402, F401
-from .cost_models import ComplaintCost  # noqa: E402, F401
+from .cost_models import ComplaintCost  # noqa: E402
 from .defect_models import DefectType  # noqa: E402, F401
 from .pause_models import ComplaintPause, PauseReason  # noqa: E402, F401
 from .risk_models import RiskSignal, RiskWord, SignalKind  # noqa: E402, F401

@@ -36,14 +36,17 @@ def overdue_q(at: datetime, *, present: bool = False) -> Q:
 
 def resolved_in_time_q() -> Q:
     """Resolved before becoming overdue (``overdue_q`` at the moment of resolving): by the plan
-    deadline and within the month to resolve, which does not run while waiting on the complainant."""
+    deadline, by the authority's deadline of a government referral (both clocks must be met,
+    docs/ARCHITECTURE.md "In time, for a government referral"), and within the month to resolve,
+    which does not run while waiting on the complainant."""
     by_deadline = Q(deadline__isnull=True) | Q(resolved_at__lte=F("deadline"))
+    by_authority = Q(external_deadline__isnull=True) | Q(resolved_at__lte=F("external_deadline"))
     within_month = (
         Q(resolve_by__isnull=True)
         | Q(resolved_at__lte=F("resolve_by"))
         | Q(paused_since__isnull=False, resolve_by__gt=F("paused_since"))
     )
-    return Q(resolved_at__isnull=False) & by_deadline & within_month
+    return Q(resolved_at__isnull=False) & by_deadline & by_authority & within_month
 
 
 def at_risk_q(at: datetime, *, present: bool = False) -> Q:

@@ -22,6 +22,11 @@ urlpatterns = [
         name="complaint-view-delete",
     ),
     path("complaints/new/", views.complaint_create, name="complaint-create"),
+    path(
+        "complaints/new/duplicates/",
+        views.complaint_create_duplicates,
+        name="complaint-create-duplicates",
+    ),
     path("complaints/government-import/", views.government_import, name="government-import"),
     path("complaints/clusters/", grouping_views.complaint_clusters, name="complaint-clusters"),
     path("complaints/clusters/link/", grouping_views.complaint_clusters_link, name="complaint-clusters-link"),

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import DomainError
 from core.forms import form_errors_text
@@ -29,6 +29,7 @@ from .forms import (
     DefectTypeForm,
     ExternalVerdictForm,
     HandoverForm,
+    IntakeDuplicatesQuery,
     IntakeForm,
     LowerTierForm,
     PauseApprovalForm,
@@ -89,6 +90,28 @@ def complaint_create(request):
             messages.success(request, _("Complaint %(number)s recorded.") % {"number": complaint.number})
             return redirect("complaint-detail", complaint_id=complaint.pk)
     return render(request, "complaints/form.html", {"form": form})
+
+
+@staff_ui
+@permission_required("complaints.add_complaint", raise_exception=True)
+@require_GET
+def complaint_create_duplicates(request):
+    """The new-complaint page's duplicate check before filing (static/js/intake.js): the earlier
+    complaints of the project's company that the unit or phone and the category typed so far may
+    repeat, as a small HTML fragment (empty when there are none or the query is incomplete)."""
+    query = IntakeDuplicatesQuery(request.GET, user=request.user)
+    found = []
+    if query.is_valid():
+        data = query.cleaned_data
+        found = services.intake_duplicates(
+            user=request.user,
+            project=data["project"],
+            unit_id=data["unit"].pk if data["unit"] else None,
+            phone=data["contact_phone"],
+            category=data["category"],
+            defect_type_id=data["defect_type"].pk if data["defect_type"] else None,
+        )
+    return render(request, "complaints/_intake_duplicates.html", {"duplicates": found})
 
 
 @staff_ui

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdmin
 
-from .models import Building, Company, Holding, Project, Region, Unit, User
+from . import calendars
+from .models import Building, CalendarDay, Company, Holding, Project, Region, Unit, User
 
 
 @admin.register(Holding)
@@ -60,3 +61,50 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Organisation"), {"fields": ("name", "company")}),
     )
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The working-day calendars (holidays off, 调休 working weekends): the group centre edits them
+    (``organization.change_calendarday``, also for adding and removing a day); every write goes
+    through ``organization.calendars`` so the clocks' cached calendars are forgotten."""
+
+    list_display = ["day", "working", "name", "company"]
+    list_filter = ["working", "company"]
+    list_select_related = ["company"]
+    search_fields = ["name"]
+    date_hierarchy = "day"
+    fields = ["company", "day", "working", "name"]
+
+    def get_queryset(self, request):
+        """The group's days and those of the companies the user sees."""
+        visible = Company.objects.visible_to(request.user).values("pk")
+        days = super().get_queryset(request)
+        return days.filter(company__isnull=True) | days.filter(company__in=visible)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "company":
+            kwargs["queryset"] = Company.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(calendars.EDIT_CALENDARS)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(calendars.EDIT_CALENDARS)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["company", "day"] if obj is not None else []  # a day moves by removing and adding
+
+    def save_model(self, request, obj, form, change):
+        saved = calendars.calendar_day_set(
+            by=request.user, company=obj.company, day=obj.day, working=obj.working, name=obj.name
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        calendars.calendar_day_remove(by=request.user, company=obj.company, day=obj.day)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

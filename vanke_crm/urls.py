@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
 from complaints.defect_api import DefectRegisterView, DefectTypeViewSet, TopDefectsView
+from complaints.government_api import GovernmentImportJobView, GovernmentImportView
 from complaints.reports.api import ContractorReportView, MonthlyReportView, WeeklyReportView
 from complaints.risk_api import ComplaintRiskViewSet
 from core.exceptions import api_not_found
@@ -114,6 +115,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/government-imports/", GovernmentImportView.as_view(), name="government-import-api"),
+    path(
+        "api/v1/government-imports/<int:job_id>/",
+        GovernmentImportJobView.as_view(),
+        name="government-import-job-api",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/v1/reports/complaints/monthly/", MonthlyReportView.as_view(), name="report-monthly"),
     path("api/v1/reports/complaints/weekly/", WeeklyReportView.as_view(), name="report-weekly"),

@@ -161,6 +161,15 @@ def callback_figures(base: QuerySet, period: Period) -> dict:
     }
 
 
+def resolved_in_time(resolved: QuerySet) -> dict:
+    """Of the complaints resolved in the period, how many in time (``selectors.resolved_in_time_q``:
+    our deadlines and, for a government referral, the authority's too)."""
+    figures = resolved.aggregate(
+        resolved=Count("id"), in_time=Count("id", filter=selectors.resolved_in_time_q())
+    )
+    return {**figures, "in_time_percent": _percent(figures["in_time"], figures["resolved"])}
+
+
 def government_figures(base: QuerySet, period: Period) -> dict:
     """Government referrals (12345, housing bureau, city platforms), in SQL: how many came in the
     period; of those resolved in it, how many by the authority's deadline (``rules.on_time``'s SQL
@@ -270,6 +279,7 @@ def complaint_report(base: QuerySet, period: Period) -> dict:
         "response_in_working_time": response.response_in_working_time(base, period),
         "paused_by_handler": response.paused_by_handler(base, period),
         "resolution": _percentiles(resolved, "received_at", "resolved_at"),
+        "resolved_in_time": resolved_in_time(resolved),
         # Unresolved and overdue at the period's end (or now): ``rules.urgency``'s SQL twin.
         "overdue": base.filter(selectors.overdue_q(overdue_at)).count(),
         "satisfaction": _satisfaction(closed),

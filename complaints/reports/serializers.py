@@ -78,6 +78,15 @@ class CallbacksOut(serializers.Serializer):
     satisfied_percent = serializers.FloatField(allow_null=True, help_text="satisfied ÷ answered.")
 
 
+class ResolvedInTimeOut(serializers.Serializer):
+    resolved = serializers.IntegerField(help_text="Complaints resolved in the period.")
+    in_time = serializers.IntegerField(
+        help_text="Of those, resolved by our deadlines and, for a government referral, by the "
+        "authority's deadline too."
+    )
+    in_time_percent = serializers.FloatField(allow_null=True, help_text="in_time ÷ resolved.")
+
+
 class GovernmentOut(serializers.Serializer):
     received = serializers.IntegerField(help_text="Government referrals received in the period.")
     resolved = serializers.IntegerField(help_text="Government referrals resolved in the period.")
@@ -167,6 +176,7 @@ class ComplaintReportOut(serializers.Serializer):
     response_in_working_time = ResponseInWorkingTimeOut()
     paused_by_handler = PausedByHandlerOut(many=True)
     resolution = DurationsOut()
+    resolved_in_time = ResolvedInTimeOut(required=False)
     overdue = serializers.IntegerField()
     satisfaction = SatisfactionOut()
     callbacks = CallbacksOut()

@@ -24,6 +24,7 @@ from .duplicates import (
     auto_linked_to,
     complaint_duplicate_decide,
     duplicate_candidates,
+    intake_duplicates,
     possible_duplicates,
 )
 from .escalation import escalate_due, evaluate, facts_for, issue_group_complainants
@@ -110,6 +111,7 @@ __all__ = [
     "follows_text",
     "install_default_defect_types",
     "install_default_risk_words",
+    "intake_duplicates",
     "issue_group_complainants",
     "issue_group_link",
     "possible_duplicates",

@@ -111,6 +111,24 @@ def possible_duplicates(complaint: Complaint, *, user) -> list[PossibleDuplicate
     )
 
 
+def intake_duplicates(
+    *, user, project, unit_id: int | None, phone: str, category: str, defect_type_id: int | None
+) -> list[PossibleDuplicate]:
+    """What staff see while typing a new complaint, before it is filed: the same query as
+    ``possible_duplicates`` after filing, over the project's company's complaints that ``user``
+    sees, as if it were received now. Nothing to match on (no unit, no phone) finds nothing."""
+    if unit_id is None and not phone:
+        return []
+    return duplicate_candidates(
+        Complaint.objects.visible_to(user).filter(company_id=project.company_id),
+        unit_id=unit_id,
+        phone=phone,
+        category=category,
+        defect_type_id=defect_type_id,
+        received_at=timezone.now(),
+    )
+
+
 AUTO_LINK_TEXT = _(
     "You filed about the same problem in %(number)s a few days ago: both are handled together as one issue."
 )

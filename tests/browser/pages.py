@@ -143,7 +143,42 @@ def complaint_story(*, project, unit, staff, manager, customer) -> dict[str, Com
             contact_phone="13700002222",
         )
     )
-    return {"handled": handled, "hot": leak, "public": public}
+    # 王芳 calls again about the garage leak: a possible duplicate of her open complaint (same phone,
+    # category and defect type), with what it cost (goodwill, the repair, a back-charge agreed with the
+    # contractor, a reversal).
+    repeat = complaints.complaint_create(
+        intake=complaints.Intake(
+            project=project,
+            channel="hotline",
+            category="construction",
+            defect_type=DefectType.objects.get(code="WP-05"),
+            title="车库顶板还在渗水，车被弄脏",
+            description="上周反映过车库顶板渗水，至今未修好，车辆再次被污水弄脏，要求赔偿洗车费。",
+            contact_name="王芳",
+            contact_phone="13800130000",
+        ),
+        received_by=staff,
+    )
+    complaints.cost_record(
+        complaint=repeat, kind="compensation", amount=Decimal("800.00"), description="物业费抵扣", by=manager
+    )
+    wrong = complaints.cost_record(
+        complaint=repeat, kind="in_kind", amount=Decimal("300.00"), description="超市购物卡", by=staff
+    )
+    complaints.cost_reverse(cost=wrong, reason="录入错误", by=manager)
+    complaints.cost_record(
+        complaint=repeat, kind="repair", amount=Decimal("2600.00"), description="重做防水层", by=staff
+    )
+    charge = complaints.cost_record(
+        complaint=repeat,
+        kind="back_charge",
+        amount=Decimal("2600.00"),
+        description="防水层施工缺陷",
+        contractor=contractor,
+        by=manager,
+    )
+    complaints.back_charge_advance(cost=charge, by=manager)
+    return {"handled": handled, "hot": leak, "public": public, "repeat": repeat}
 
 
 def failed_message(company) -> OutboundMessage:
@@ -315,6 +350,7 @@ def seed_site() -> Site:
         "complaints": "/complaints/",
         "complaint": f"/complaints/{stories['handled'].pk}/",
         "complaint-hot": f"/complaints/{stories['hot'].pk}/",
+        "complaint-costs": f"/complaints/{stories['repeat'].pk}/",
         "complaint-new": "/complaints/new/",
         "notifications": "/notifications/",
         "reports": "/reports/",
@@ -387,10 +423,18 @@ def seed_site() -> Site:
     return Site(
         urls=urls,
         visits={
-            "staff_sz": [*company_pages, "complaint-hot", "complaint-new", "customer-new", "survey-answer"],
+            "staff_sz": [
+                *company_pages,
+                "complaint-hot",
+                "complaint-costs",
+                "complaint-new",
+                "customer-new",
+                "survey-answer",
+            ],
             "manager_sz": [
                 *company_pages,
                 "complaint-hot",
+                "complaint-costs",
                 "unit-edit",
                 "customer-edit",
                 "segments",

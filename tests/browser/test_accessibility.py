@@ -119,3 +119,20 @@ def test_a_wide_table_scrolls_in_its_own_box_that_the_keyboard_reaches(browser, 
     expect(box).not_to_have_attribute("tabindex", "0")
     expect(box).not_to_have_attribute("role", "region")
     context.close()
+
+
+@pytest.mark.parametrize("username", ["staff_sz", "manager_sz"])
+def test_the_cost_ledger_and_the_possible_duplicates_are_checked(browser, live_server, site, username):
+    """The complaint page with costs (a reversal, a back-charge moved on) and a possible duplicate is
+    in the page list: both sections are on it, and axe finds nothing serious at either width."""
+    assert "complaint-costs" in site.visits[username]
+    context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server, username, PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(live_server.url + site.urls["complaint-costs"])
+    assert page.locator("#costs tr[data-cost]").count() == 5
+    assert page.locator("#duplicates li[data-duplicate]").count() == 1
+    context.close()
+    problems = problems_on(browser, live_server, site.urls, ["complaint-costs"], username)
+    assert not problems, "\n".join(problems)

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from complaints import rules
+from complaints import rules, services
 from complaints.models import ComplaintCost, ComplaintEvent, Contractor
 from core.exceptions import Conflict
 from organization import roles
@@ -252,3 +252,17 @@ def test_the_report_page_and_its_export_show_the_costs(client, complaint, staff_
     assert 'id="cost-statistics"' in page and "1234.50" in page
     csv = client.get(reverse("reports-export", args=["csv"])).content.decode("utf-8-sig")
     assert "1234.50" in csv
+
+
+@pytest.mark.django_db
+def test_the_history_names_cost_events_in_words(company_a, staff_a):
+    """The timeline showed the codes (compensation → recorded); it says them in the page's language."""
+    complaint = ComplaintFactory(project=ProjectFactory(company=company_a))
+    entry = services.cost_record(complaint=complaint, kind="compensation", amount=Decimal("100"), by=staff_a)
+    services.cost_reverse(cost=entry, reason="录错", by=staff_a)
+    events = ComplaintEvent.objects.filter(complaint=complaint, kind="cost").order_by("id")
+    with translation.override("en"):
+        assert [(event.from_label, event.to_label) for event in events] == [
+            ("Goodwill compensation (money)", "Cost recorded"),
+            ("Goodwill compensation (money)", "Reversal"),
+        ]
