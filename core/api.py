@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, viewsets
+
+from core.filters import MAX_ID
 
 # Ids are 64-bit; a longer number in a URL is a 404 instead of a database overflow.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -21,7 +22,7 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_queryset().visible_to(self.request.user)
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """An id of a row the caller may see (``visible_to`` the request's user); others do not exist,
     so another company's id is a 400 "does not exist", never a leak."""
@@ -98,6 +99,9 @@ def _also_error(response: dict, error: dict) -> None:
         content["schema"] = {"anyOf": [schema, error]}
 
 
+NO_NUL = "^[^\\x00]*$"
+
+
 def english_identifiers(result, generator, request, public):
     """Generated clients name their classes after titles: a parameter's schema carries none (its
     name is the identifier; the label stays in its description), and every PATCH body that carries
@@ -106,7 +110,10 @@ def english_identifiers(result, generator, request, public):
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             for parameter in operation.get("parameters", []):
-                parameter.get("schema", {}).pop("title", None)
+                schema = parameter.get("schema", {})
+                schema.pop("title", None)
+                if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+                    schema["pattern"] = NO_NUL  # core.middleware refuses a NUL byte anywhere
             if method != "patch":
                 continue
             for media in operation.get("requestBody", {}).get("content", {}).values():
