@@ -104,16 +104,20 @@ NO_NUL = "^[^\\x00]*$"
 
 def english_identifiers(result, generator, request, public):
     """Generated clients name their classes after titles: a parameter's schema carries none (its
-    name is the identifier; the label stays in its description), and every PATCH body that carries
-    ``version`` requires it, as the server does (a drf-spectacular hook)."""
+    name is the identifier; the label stays in its description). The schema also says what the
+    server enforces: every PATCH body that carries ``version`` requires it, and free text takes no
+    NUL byte (a drf-spectacular hook)."""
     schemas = result.get("components", {}).get("schemas", {})
+    for name, component in schemas.items():
+        if name.endswith("Request"):  # a request body (COMPONENT_SPLIT_REQUEST)
+            for field in component.get("properties", {}).values():
+                _no_nul(field)
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
                 schema.pop("title", None)
-                if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
-                    schema["pattern"] = NO_NUL  # core.middleware refuses a NUL byte anywhere
+                _no_nul(schema)
             if method != "patch":
                 continue
             for media in operation.get("requestBody", {}).get("content", {}).values():
@@ -122,6 +126,12 @@ def english_identifiers(result, generator, request, public):
                 if "version" in body.get("properties", {}) and "version" not in body.get("required", []):
                     body["required"] = [*body.get("required", []), "version"]
     return result
+
+
+def _no_nul(schema: dict) -> None:
+    """Free text says it takes no NUL byte: core.middleware refuses one anywhere in a request."""
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+        schema["pattern"] = NO_NUL
 
 
 class SchemaView(SpectacularAPIView):
