@@ -45,13 +45,14 @@ BEYOND_THE_SCHEMA = [
         r"^This list may not be empty\.$",
         r"^Group-level callers must say which company",
         r"^The birth date is in the future\.$",
+        r"^The birth date is more than \d+ years ago\.$",
         r"^Enter a valid 18-character resident ID number\.$",
         r"^The received time must be on or after ",
     )
 ]
 # Decimals travel as strings, whose pattern cannot say a lower bound (DRF's COERCE_DECIMAL_TO_STRING).
 DECIMALS = {"price", "list_price", "area", "amount"}
-DECIMAL_BOUND = re.compile(r"^Ensure this value is greater than or equal to \d+\.$")
+DECIMAL_BOUND = re.compile(r"^Ensure (this value is greater than or equal to|that there are no more than) ")
 
 
 # A field required only with another's value: the calendar's `working`, unless the day is removed.
