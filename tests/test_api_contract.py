@@ -48,6 +48,8 @@ BEYOND_THE_SCHEMA = [
         r"^The birth date is more than \d+ years ago\.$",
         r"^Enter a valid 18-character resident ID number\.$",
         r"^The received time must be on or after ",
+        # Text of only spaces fits minLength 1 but is trimmed to blank (DRF's trim_whitespace).
+        r"^This field may not be blank\.$",
     )
 ]
 # Decimals travel as strings, whose pattern cannot say a lower bound (DRF's COERCE_DECIMAL_TO_STRING).
