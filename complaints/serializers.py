@@ -433,8 +433,9 @@ class PauseApprovalInput(serializers.Serializer):
 
 class ComplaintPauseSerializer(serializers.ModelSerializer):
     paused_by = serializers.StringRelatedField()
-    approved_by = serializers.StringRelatedField()
-    resumed_by = serializers.StringRelatedField()
+    # Null until someone approves or resumes the pause; the schema says so.
+    approved_by = serializers.StringRelatedField(allow_null=True)
+    resumed_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ComplaintPause

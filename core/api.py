@@ -2,11 +2,15 @@
 
 import copy
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, viewsets
 from rest_framework.relations import ManyRelatedField
+
+from core.filters import MAX_ID
 
 # Ids are 64-bit; a longer number in a URL is a 404 instead of a database overflow.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -44,7 +48,7 @@ class FieldsBuiltOnce:
         }
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """An id of a row the caller may see (``visible_to`` the request's user); others do not exist,
     so another company's id is a 400 "does not exist", never a leak."""
@@ -78,38 +82,95 @@ ERROR_RESPONSES = {
     "401": _("No valid credentials were sent."),
     "403": _("The caller lacks the permission for this operation."),
     "404": _("Not found, or outside the caller's companies."),
+    "409": _("The request clashes with the record's current state (a newer version, a duplicate)."),
+    "429": _("Too many requests; the body says when to try again."),
+}
+
+# The one error body of the API (core.exceptions): ``detail`` and ``code`` for a refused request, a
+# domain rule, a missing record or a throttle; a refused field names the field instead, with its
+# messages (``{"phone": ["…"]}``), which the open properties allow.
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "An error: `detail` (a message in the caller's language) and `code` (a stable "
+    "identifier), or for a refused field the field's name with a list of messages.",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in the caller's language."},
+        "code": {"type": "string", "description": "A stable identifier of the error, e.g. `not_found`."},
+    },
+    "additionalProperties": True,
 }
 
 
 def add_error_responses(result, generator, request, public):
-    """Document the error statuses every operation can answer with (a drf-spectacular hook)."""
+    """Document the error statuses every operation can answer with (a drf-spectacular hook): the
+    one ``Error`` body for 400, 401, 403, 404, 409 and 429, beside an operation's own body."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
-    components["Error"] = {
-        "type": "object",
-        "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
-        "additionalProperties": True,
-    }
+    components["Error"] = ERROR_SCHEMA
     error = {"$ref": "#/components/schemas/Error"}
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_RESPONSES.items():
-                responses.setdefault(
-                    code,
-                    {"description": str(description), "content": {"application/json": {"schema": error}}},
-                )
-            for code in ("400", "409"):
-                if code in responses:
-                    _also_error(responses[code], error)
+                responses.setdefault(code, {"description": str(description)})
+                _also_error(responses[code], error)
     return result
 
 
 def _also_error(response: dict, error: dict) -> None:
-    """A 400 or 409 documented with its own body (a conflict, a partial save) may also be the common
-    error body (a refused field, a NUL byte, a domain rule): the schema says either."""
+    """An error status documented with its own body (a conflict, a partial save) may also be the
+    common error body (a refused field, a NUL byte, a domain rule): the schema says either."""
     content = response.setdefault("content", {}).setdefault("application/json", {})
     schema = content.get("schema")
     if schema is None:
         content["schema"] = error
-    elif schema != error:
+    elif schema != error and error not in schema.get("anyOf", []):
         content["schema"] = {"anyOf": [schema, error]}
+
+
+NO_NUL = "^[^\\x00]*$"
+
+
+def english_identifiers(result, generator, request, public):
+    """Generated clients name their classes after titles: a parameter's schema carries none (its
+    name is the identifier; the label stays in its description). The schema also says what the
+    server enforces: every PATCH body that carries ``version`` requires it, and free text takes no
+    NUL byte (a drf-spectacular hook)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, component in schemas.items():
+        if name.endswith("Request"):  # a request body (COMPONENT_SPLIT_REQUEST)
+            for field in component.get("properties", {}).values():
+                _no_nul(field)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                schema.pop("title", None)
+                _no_nul(schema)
+            if method != "patch":
+                continue
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                name = media.get("schema", {}).get("$ref", "").rpartition("/")[2]
+                body = schemas.get(name, {})
+                if "version" in body.get("properties", {}) and "version" not in body.get("required", []):
+                    body["required"] = [*body.get("required", []), "version"]
+    return result
+
+
+def _no_nul(schema: dict) -> None:
+    """Free text says it takes no NUL byte: core.middleware refuses one anywhere in a request."""
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+        schema["pattern"] = NO_NUL
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English whatever the caller's language: clients generated from it
+    name their classes and operations after its titles, so one API has one schema. ``?lang=zh-hans``
+    serves the descriptions translated, for reading."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        language = request.GET.get("lang")
+        if language not in dict(settings.LANGUAGES):
+            language = "en"
+        with translation.override(language):
+            return super().get(request, *args, **kwargs)

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 MAX_ID = 2**63 - 1
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.Filter):
     """Filter by the id of a related object, validated as a positive 64-bit integer."""
 

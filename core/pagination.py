@@ -18,7 +18,33 @@ class IdCursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     invalid_cursor_message = _("Invalid cursor.")
+    invalid_page_size_message = _("Give a whole number of at least 1.")
     position_field: models.Field | None = None
+
+    def get_page_size(self, request):
+        """``page_size`` is a whole number from 1; above ``max_page_size`` it is capped. Anything else
+        (0, a negative number, ``null``) is a 400, not silently the default."""
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        try:
+            size = int(value)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise exceptions.ValidationError({self.page_size_query_param: [self.invalid_page_size_message]})
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = str(
+                    _("Rows per page, from 1 (default %(default)s; above %(max)s, %(max)s).")
+                    % {"default": self.page_size, "max": self.max_page_size}
+                )
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         ordering = self.ordering if isinstance(self.ordering, str) else self.ordering[0]

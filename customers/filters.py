@@ -1,11 +1,19 @@
 import django_filters
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from core.filters import IdFilter
 
 from . import selectors
 from .models import Communication, Customer, OwnerPhase, Purchase, Segment, Stage
+
+PHONE_TAIL = r"^\d{4,11}$"
+
+
+@extend_schema_field({"type": "string", "pattern": PHONE_TAIL})
+class PhoneTailFilter(django_filters.CharFilter):
+    """The schema says the digits the server requires (a generated client can check them first)."""
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -14,10 +22,10 @@ class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="noop", max_length=50, help_text=_("A name prefix or the phone's last digits.")
     )
-    phone_tail = django_filters.CharFilter(
+    phone_tail = PhoneTailFilter(
         method="noop",
         help_text=_("The last 4 or more digits of the phone."),
-        validators=[RegexValidator(r"^\d{4,11}$", _("Enter the last 4 to 11 digits of the phone."))],
+        validators=[RegexValidator(PHONE_TAIL, _("Enter the last 4 to 11 digits of the phone."))],
     )
     project = IdFilter(method="noop")
     segment = django_filters.ChoiceFilter(choices=Segment.choices, method="noop")

@@ -14,7 +14,7 @@ write the group's calendar (400 ``group_calendar``). ``organization.calendars`` 
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
@@ -30,6 +30,10 @@ class CalendarDaySerializer(serializers.ModelSerializer):
     class Meta:
         model = CalendarDay
         fields = ["day", "working", "name"]
+
+
+class CalendarQuery(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
 
 class CalendarSerializer(serializers.Serializer):
@@ -66,12 +70,14 @@ class CalendarViewSet(viewsets.ViewSet):
         return [IsAuthenticated(), requires(calendars.EDIT_CALENDARS)()]
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=False)],
+        parameters=[CalendarQuery],
         responses={200: CalendarSerializer(many=True)},
     )
     def list(self, request):
-        year = request.query_params.get("year")
-        found = calendars.calendars_for(request.user, int(year) if year and year.isdigit() else None)
+        # A year the database cannot hold (20000) is a 400, not a crash in the date lookup.
+        query = CalendarQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = calendars.calendars_for(request.user, query.validated_data.get("year"))
         return Response(CalendarSerializer(found, many=True).data)
 
     @extend_schema(request=CalendarDayInput, responses={200: CalendarDaySerializer, 204: None})

@@ -4,7 +4,7 @@ plans, the report and the scorecard. Everything is scoped to the caller's compan
 import django_filters
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -38,8 +38,13 @@ from .serializers import (
 )
 
 
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
+class YearFilter(django_filters.NumberFilter):
+    """A plan's year, 2000 to 2100; the schema says so."""
+
+
 class SurveyPlanFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(min_value=2000, max_value=2100)
+    year = YearFilter(min_value=2000, max_value=2100)
     project = IdFilter(field_name="project_id")
     status = django_filters.ChoiceFilter(choices=SurveyPlan.Status.choices)
 

@@ -257,6 +257,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON is the API's one request encoding (issue 20): a form or multipart body is a 415, and the
+    # schema offers application/json only. Uploads declare MultiPartParser on their own action.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "PAGE_SIZE": 50,
 }
@@ -294,6 +298,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.add_error_responses",
+        "core.api.english_identifiers",
     ],
 }
 

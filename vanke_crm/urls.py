@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from complaints.api import ComplaintViewSet
@@ -12,6 +12,7 @@ from complaints.defect_api import DefectRegisterView, DefectTypeViewSet, TopDefe
 from complaints.government_api import GovernmentImportJobView, GovernmentImportView
 from complaints.reports.api import ContractorReportView, MonthlyReportView, WeeklyReportView
 from complaints.risk_api import ComplaintRiskViewSet
+from core.api import SchemaView
 from core.exceptions import api_not_found
 from core.health import healthz
 from core.throttling import ThrottledLoginView
@@ -141,7 +142,7 @@ urlpatterns = [
         ScorecardWeightsView.as_view(),
         name="report-scorecard-weights",
     ),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path(
         "api/docs/",
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),

@@ -178,7 +178,7 @@ def test_progress(company_a, staff_a):
         False,
     )
     assert post(client, complaint, "progress", {"note": "   "}).status_code == 400
-    form = client.post(f"/api/v1/complaints/{complaint.pk}/progress/", {"note": "x"})  # not JSON
+    form = client.post(f"/api/v1/complaints/{complaint.pk}/progress/", {"note": "x"}, format="multipart")
     assert form.status_code == 415
 
 

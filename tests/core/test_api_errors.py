@@ -14,7 +14,18 @@ def debug(request, settings):
     return request.param
 
 
-@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/nothing", "/api/v1/projects/1/extra/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/no-such-thing/",
+        "/api/nothing",
+        "/api/v1/projects/1/extra/",
+        "/api/v1/complaints/abc/",
+        "/api/v1/customers/abc/",
+        "/api/v1/complaints/abc/attachments/",
+        "/api/v1/survey-plans/-1/",
+    ],
+)
 def test_unknown_api_paths_are_json_404(debug, group_user, path):
     response = api_as(group_user).get(path)
     assert response.status_code == 404

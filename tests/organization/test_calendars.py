@@ -107,3 +107,15 @@ def test_the_page_lists_and_edits_days(client, centre, staff_a):
     page = client.get(url)
     assert page.status_code == 200 and 'id="calendar-day-form"' not in page.content.decode()
     assert client.post(url, {"company": "", "day": "2027-02-08", "working": "0"}).status_code == 403
+
+
+@pytest.mark.parametrize("year", ["20000", "1999", "abc"])
+def test_a_year_outside_the_calendars_is_a_400_not_a_crash(group_user, year):
+    """?year=20000 crashed the date lookup with a 500 (schemathesis, 20 examples)."""
+    response = api_as(group_user).get(f"{URL}?year={year}")
+    assert response.status_code == 400
+    assert "year" in response.json()
+
+
+def test_calendars_of_one_year(group_user):
+    assert api_as(group_user).get(f"{URL}?year=2026").status_code == 200
