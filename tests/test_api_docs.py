@@ -61,8 +61,13 @@ def test_bodies_are_json_and_the_upload_multipart(client, db):
         for method, operation in item.items()
         if "requestBody" in operation
     }
-    upload = ("/api/v1/complaints/{id}/attachments/", "post")
-    assert encodings.pop(upload) == ["multipart/form-data"]
+    uploads = [
+        ("/api/v1/complaints/{id}/attachments/", "post"),
+        ("/api/v1/repairs/{id}/photos/", "post"),
+        ("/api/v1/government-imports/", "post"),
+    ]
+    for upload in uploads:
+        assert encodings.pop(upload) == ["multipart/form-data"], upload
     assert encodings and all(content == ["application/json"] for content in encodings.values())
 
 

@@ -304,7 +304,8 @@ def test_signature_matches_the_documented_formula():
 def test_the_readme_receiver_accepts_a_real_delivery_and_refuses_a_forged_one(
     settings, integrator_a, company_a
 ):
-    """The worked example in README.md "Integrating", run as written against a real delivery."""
+    """The worked example in README.md "Integrating" / "Webhooks", run as written against a real
+    delivery."""
     import re
     import threading
     import urllib.request
@@ -312,7 +313,7 @@ def test_the_readme_receiver_accepts_a_real_delivery_and_refuses_a_forged_one(
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme.split("## Integrating", 1)[1]
+    section = readme.split("## Integrating", 1)[1].split("### Webhooks", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     code = code.replace('HTTPServer(("0.0.0.0", 8080), Hook).serve_forever()', "")
     example: dict = {}
