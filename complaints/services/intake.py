@@ -84,7 +84,16 @@ def _check_foreign_keys_now() -> None:
 
 
 def _next_number(received_at: datetime) -> str:
+    """The month's next number, in one statement that takes the counter's row lock, moves it on and
+    reads it back (``UPDATE ... RETURNING``: PostgreSQL, and SQLite since 3.35); the month's first
+    intake creates the row."""
     month = timezone.localtime(received_at).strftime("%Y%m")
+    table = connection.ops.quote_name(NumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE month = %s RETURNING last", [month])  # noqa: S608
+        row = cursor.fetchone()
+    if row is not None:
+        return f"TS{month}-{row[0]:06d}"
     sequence, _created = NumberSequence.objects.select_for_update().get_or_create(month=month)
     sequence.last += 1
     sequence.save(update_fields=["last"])
