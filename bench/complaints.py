@@ -10,7 +10,12 @@
 - the work queue page (/complaints/): mine, at risk, sorted by next escalation, for a company user and
   a group-level user, with the ratio (target 1.5 at most) and the queries per page (must not grow);
 - the duplicate check at intake (services.possible_duplicates, issue 19 §4) for complaints of one
-  company with a unit: median per complaint, under 5 ms at the large size.
+  company with a unit: median per complaint, under 5 ms at the large size;
+- the report's response figures in working time (issue 19 §1): its time and its queries, which must
+  not grow with the complaints (the clocks' arithmetic reads the calendars once, never per complaint).
+
+Complaints grow through the demo generator to SMALL, then on PostgreSQL as SQL copies of those up to
+LARGE (``copy_complaints_to``: the generator makes a few hundred a second).
 """
 
 import statistics
@@ -41,6 +46,7 @@ from bench.common import (
 from complaints import demo, reports
 from complaints import services as complaint_services
 from complaints.models import Complaint
+from complaints.reports.response import response_in_working_time
 from organization.models import Project, User
 
 REPORT_REPEATS = 5
@@ -64,6 +70,44 @@ MINE_EVERY = 10  # staff_sz handles one complaint in this many of the company's 
 
 def grow_complaints_to(target: int) -> None:
     grow_to(target, Complaint, demo.generate_complaints, "complaints")
+
+
+def copy_complaints_to(target: int, *, base: int) -> None:
+    """Complaints up to ``target`` rows: ``base`` through the demo generator (a few hundred rows a
+    second), the rest on PostgreSQL as copies of those in one INSERT ... SELECT (new number and
+    tracking token; same project, unit, type and date), as the other benches seed by SQL."""
+    grow_complaints_to(min(target, base))
+    start = Complaint.objects.count()
+    if connection.vendor != "postgresql" or target <= start:
+        grow_complaints_to(target)
+        return
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'complaints_complaint' "
+            "AND column_name NOT IN ('id', 'number', 'tracking_token', 'external_ref') "
+            "ORDER BY ordinal_position"
+        )
+        columns = [row[0] for row in cursor.fetchall()]
+        names = ", ".join(f'"{name}"' for name in columns)
+        copied = ", ".join(f'c."{name}"' for name in columns)
+        cursor.execute(
+            f"""
+            WITH originals AS (
+                SELECT row_number() OVER (ORDER BY id) - 1 AS n, id
+                FROM (SELECT id FROM complaints_complaint ORDER BY id LIMIT %s) o
+            )
+            INSERT INTO complaints_complaint ({names}, number, tracking_token, external_ref)
+            SELECT {copied}, 'CD-' || g, 'bench-cd-' || g, ''
+            FROM generate_series(%s, %s) g
+            JOIN originals o ON o.n = g %% %s
+            JOIN complaints_complaint c ON c.id = o.id
+            """,
+            [start, start, target - 1, start],
+        )
+    print(f"  copied complaints: {target - start:,} in {time.monotonic() - started:.0f} s")
+    vacuum()
 
 
 def deep_page_url(client: APIClient, pages: int) -> str:
@@ -198,6 +242,20 @@ def duplicate_check_ms(checks: int = DUPLICATE_CHECKS) -> float:
     return statistics.median(times)
 
 
+def working_time_report() -> tuple[float, int, int]:
+    """Ms and queries of the group's response figures in working time for the previous month, and
+    the complaints they judged."""
+    today = timezone.localdate()
+    period = reports.Period.month(today.year, today.month).previous()
+    base = Complaint.objects.all()
+    response_in_working_time(base, period)  # the calendars into the cache, as any later request finds them
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        figures = response_in_working_time(base, period)
+        elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, len(queries), figures["in_time"] + figures["late"] + figures["pending"]
+
+
 def measure(sizes: Sizes) -> dict:
     grow_complaints_to(sizes.small)
     list_small = list_ms(sizes.repeats)
@@ -207,14 +265,17 @@ def measure(sizes: Sizes) -> dict:
     queue_small = queue_ms(sizes.repeats)
     sweep_small = sweep_ms()
     duplicates_small = duplicate_check_ms()
-    grow_complaints_to(sizes.large)
+    working_time_small = working_time_report()
+    copy_complaints_to(sizes.large, base=sizes.small)
     list_large = list_ms(sizes.repeats)
     report_large = report_ms(REPORT_REPEATS)
     defects_large = defects_sql.measure()
     queue_large = queue_ms(sizes.repeats)
     sweep_large = sweep_ms()
     duplicates_large = duplicate_check_ms()
+    working_time_large = working_time_report()
     return {
+        "working_time": (working_time_small, working_time_large),
         "duplicates": (duplicates_small, duplicates_large),
         "list": (list_small, list_large),
         "page_queries": page_queries,
@@ -279,6 +340,14 @@ def report(figures: dict, sizes: Sizes) -> list[str]:
     )
     if duplicates_large > DUPLICATE_CHECK_TARGET_MS:
         failures.append(f"the duplicate check takes {duplicates_large:.2f} ms at {sizes.large:,} complaints")
+    working_time = zip((sizes.small, sizes.large), figures["working_time"], strict=True)
+    for size, (elapsed, queries, judged) in working_time:
+        print(
+            f"Response in working time (group, previous month) at {size:,}: {elapsed:.0f} ms for "
+            f"{judged:,} complaints judged, {queries} queries"
+        )
+    if figures["working_time"][1][1] > figures["working_time"][0][1]:
+        failures.append("the response figures in working time run more queries with more complaints")
     failures += page_size_failures("complaint", figures["page_queries"])
     queue_small, queue_large = figures["queue"]
     print(f"\nWork queue page (/complaints/), median of {sizes.repeats} requests (ms; queries; rows shown)")

@@ -13,9 +13,8 @@ from django.db import connection
 
 from bench import defects_sql
 from bench.common import Sizes, vacuum
-from bench.complaints import grow_complaints_to
+from bench.complaints import copy_complaints_to
 from bench.repairs import MONTHS, grow_repairs_to
-from complaints.models import Complaint
 from repairs.models import RepairRequest
 
 RATIO_TARGET = 2.0
@@ -56,44 +55,6 @@ def copy_repairs_to(target: int) -> None:
             [MONTHS, start, target - 1],
         )
     print(f"  copied repairs: {target - start:,} in {time.monotonic() - started:.0f} s")
-    vacuum()
-
-
-def copy_complaints_to(target: int, *, base: int) -> None:
-    """Complaints up to ``target`` rows: ``base`` through the demo generator (a few hundred rows a
-    second), the rest on PostgreSQL as copies of those in one INSERT ... SELECT (new number and
-    tracking token; same project, unit, type and date), as the other benches seed by SQL."""
-    grow_complaints_to(min(target, base))
-    start = Complaint.objects.count()
-    if connection.vendor != "postgresql" or target <= start:
-        grow_complaints_to(target)
-        return
-    started = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = 'complaints_complaint' "
-            "AND column_name NOT IN ('id', 'number', 'tracking_token', 'external_ref') "
-            "ORDER BY ordinal_position"
-        )
-        columns = [row[0] for row in cursor.fetchall()]
-        names = ", ".join(f'"{name}"' for name in columns)
-        copied = ", ".join(f'c."{name}"' for name in columns)
-        cursor.execute(
-            f"""
-            WITH originals AS (
-                SELECT row_number() OVER (ORDER BY id) - 1 AS n, id
-                FROM (SELECT id FROM complaints_complaint ORDER BY id LIMIT %s) o
-            )
-            INSERT INTO complaints_complaint ({names}, number, tracking_token, external_ref)
-            SELECT {copied}, 'CD-' || g, 'bench-cd-' || g, ''
-            FROM generate_series(%s, %s) g
-            JOIN originals o ON o.n = g %% %s
-            JOIN complaints_complaint c ON c.id = o.id
-            """,
-            [start, start, target - 1, start],
-        )
-    print(f"  copied complaints: {target - start:,} in {time.monotonic() - started:.0f} s")
     vacuum()
 
 

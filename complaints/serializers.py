@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import FieldsBuiltOnce, ScopedRelatedField
+from core.api import FieldsBuiltOnce, RowsReadOnce, ScopedRelatedField
 from customers.models import Customer
 from customers.serializers import validate_phone
 from organization import access
@@ -120,6 +120,7 @@ class ComplaintSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "response_paused_since",
             "rating",
         ]
+        list_serializer_class = RowsReadOnce
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_tier_reason_labels(self, complaint) -> list[dict]:

@@ -1,6 +1,7 @@
 """Shared pieces of the REST API: the scoped viewset and the schema's error responses."""
 
 import copy
+import operator
 
 from django.conf import settings
 from django.utils import translation
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, viewsets
-from rest_framework.relations import ManyRelatedField
+from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
 
 from core.filters import MAX_ID
 
@@ -46,6 +47,49 @@ class FieldsBuiltOnce:
             name: copy.deepcopy(field) if isinstance(field, _HOLDS_FIELDS) else copy.copy(field)
             for name, field in built.items()
         }
+
+
+# A page of rows through a plain ListSerializer asks each field of each row for its attribute through
+# DRF's generic lookups (a related field builds a PKOnlyObject to read one column) and walks the
+# readable fields again per row: for the complaint list, 50 rows of 38 fields, half of the answer's
+# time. This reads each row's fields with readers made once per page from the bound fields: a
+# concrete model field by getattr, a related field's id from its column, then the field's own
+# ``to_representation`` as DRF calls it, so the answer is the same (tests compare the two). Only for
+# read-only listings: a field that would be skipped (SkipField) is not. (No docstring: see above.)
+class RowsReadOnce(serializers.ListSerializer):
+    def to_representation(self, data):
+        readers = self._readers()
+        rows = data.all() if hasattr(data, "all") else data
+        return [{name: read(row) for name, read in readers} for row in rows]
+
+    def _readers(self):
+        columns = {field.name: field for field in self.child.Meta.model._meta.concrete_fields}
+        return [
+            (field.field_name, _reader(field, columns.get(field.source)))
+            for field in self.child._readable_fields
+        ]
+
+
+def _reader(field, column):
+    if column is not None and column.is_relation:
+        if isinstance(field, PrimaryKeyRelatedField) and field.pk_field is None:
+            return operator.attrgetter(column.attname)
+        column = None  # a nested representation of the related row: DRF's own lookup
+    represent = field.to_representation
+    if column is not None:
+        attname = column.attname
+
+        def read_column(row):
+            value = getattr(row, attname)
+            return None if value is None else represent(value)
+
+        return read_column
+
+    def read(row):
+        value = field.get_attribute(row)
+        return None if (value.pk if isinstance(value, PKOnlyObject) else value) is None else represent(value)
+
+    return read
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})

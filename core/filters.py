@@ -49,7 +49,18 @@ class FilterSet(django_filters.FilterSet):
 
     django-filter builds a form field from every filter and a new form class on each request; for a
     list with a dozen filters that costs as much as the page's query. Only for filter sets whose
-    fields do not depend on the request (no querysets chosen per caller)."""
+    fields do not depend on the request (no querysets chosen per caller).
+
+    A request naming none of its filters is answered without building the filter set at all
+    (``FilterBackend``), so each filter must leave the rows as they are when its parameter is absent,
+    as django-filter's filters and method filters do (no ``filter_queryset`` of its own)."""
+
+    @classmethod
+    def names_none_of_its_filters(cls, query_params) -> bool:
+        # A filter with a multi-value widget reads its name with suffixes (``received_min``).
+        return not any(
+            key == name or key.startswith(f"{name}_") for key in query_params for name in cls.base_filters
+        )
 
     def get_form_class(self):
         form_class = type(self).__dict__.get("_form_class")
@@ -66,6 +77,16 @@ class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, with every date-time filter read as a MomentField: whatever a filter
     set declares (IsoDateTimeFilter, or one generated from a model field), a moment with any UTC
     offset or out of range is a 400, not a database error."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if (
+            filterset_class is not None
+            and issubclass(filterset_class, FilterSet)
+            and filterset_class.names_none_of_its_filters(request.query_params)
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)

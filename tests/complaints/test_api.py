@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from complaints.filters import ComplaintFilter
 from complaints.models import Category, Complaint, Notification, Status
 from organization import roles
 from tests.conftest import api_as
@@ -65,6 +66,25 @@ def test_unknown_code_in_a_filter_is_a_400(complaints, group_user):
     response = api_as(group_user).get("/api/v1/complaints/?tier=urgent")
     assert response.status_code == 400
     assert "tier" in response.json()
+
+
+def test_a_list_naming_no_filter_builds_no_filter_set(complaints, group_user, monkeypatch):
+    """Paging alone (or an unknown parameter) answers every complaint in scope without the filter
+    set; naming a filter builds it and checks its value."""
+    built = []
+    build = ComplaintFilter.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(self)
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(ComplaintFilter, "__init__", counted)
+    client = api_as(group_user)
+    rows = client.get("/api/v1/complaints/", {"page_size": 50, "sort": "x"}).json()["results"]
+    assert len(rows) == 4 and not built
+    assert client.get("/api/v1/complaints/", {"tier": "urgent"}).status_code == 400
+    assert client.get("/api/v1/complaints/", {"received_after_x": "1"}).status_code == 200
+    assert len(built) == 2  # a suffixed name may be a multi-value widget's
 
 
 def test_moments_with_any_offset_filter_without_a_server_error(complaints, group_user):
