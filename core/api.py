@@ -58,6 +58,8 @@ class FieldsBuiltOnce:
 # read-only listings: a field that would be skipped (SkipField) is not. (No docstring: see above.)
 class RowsReadOnce(serializers.ListSerializer):
     def to_representation(self, data):
+        if type(self.child).to_representation is not serializers.Serializer.to_representation:
+            return super().to_representation(data)  # the row's own answer (masking, say) decides
         readers = self._readers()
         rows = data.all() if hasattr(data, "all") else data
         return [{name: read(row) for name, read in readers} for row in rows]

@@ -59,3 +59,14 @@ def test_the_list_endpoint_answers_as_the_plain_serializer(company_a, group_user
     assert answer.status_code == 200
     expected = plain_page(Complaint.objects.order_by("-received_at", "-id"))
     assert answer.json()["results"] == [dict(row) for row in expected]
+
+
+def test_a_row_answering_for_itself_is_asked(company_a):
+    """A serializer deciding its own answer (masking, say) is never read around."""
+
+    class Masking(ComplaintSerializer):
+        def to_representation(self, instance):
+            return {"title": "***"}
+
+    complaints = varied_complaints(company_a)
+    assert Masking(complaints, many=True).data == [{"title": "***"}, {"title": "***"}]
