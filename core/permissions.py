@@ -11,6 +11,12 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
 
+    def _queryset(self, view):
+        # Only the model is read from it: the view's class queryset spares building the scoped one
+        # (``visible_to`` and its joins) twice per request, once here and once for the answer.
+        queryset = getattr(view, "queryset", None)
+        return queryset if queryset is not None else super()._queryset(view)
+
 
 def requires(permission: str) -> type[permissions.BasePermission]:
     """An API permission class for one Django permission (for actions outside the model CRUD map)."""
