@@ -52,7 +52,8 @@ OWN_IMPROVEMENT_PLANS = "surveys.change_improvementplan"
 # generation number; any change to roles, role permissions or a person's grants moves the generation
 # on (``forget_permissions``, wired by ``forget_permissions_on_change`` at start), so everyone's next
 # request reads afresh. Whether a person is active is not kept: it comes with each request's user row.
-# The admin account is never kept (it holds every permission by definition).
+# The admin account's checks never read them (it holds every permission by definition); only whether
+# it may be handed work asks what it was granted (``may_be_assigned``).
 #
 # On the embedded default cache (one per process) a change made in one process reaches the others
 # when their copy expires, after ``PERMISSIONS_TTL`` at most; with Redis (production) at once.
@@ -103,6 +104,21 @@ def _read(user_obj) -> set[str]:
     return {f"{app_label}.{codename}" for app_label, codename in held}
 
 
+def _granted(user_obj) -> set[str]:
+    """What ``user_obj`` holds through a role or directly (no superuser shortcut), kept as the comment
+    above says."""
+    if not hasattr(user_obj, "_granted_cache"):
+        found = cache.get_many([GENERATION_KEY, _key(user_obj.pk)])
+        generation = found.get(GENERATION_KEY, 0)
+        kept = found.get(_key(user_obj.pk))
+        if kept is not None and kept[0] == generation:
+            user_obj._granted_cache = set(kept[1])
+        else:
+            user_obj._granted_cache = _read(user_obj)
+            cache.set(_key(user_obj.pk), (generation, sorted(user_obj._granted_cache)), PERMISSIONS_TTL)
+    return user_obj._granted_cache
+
+
 class CachedPermissionsBackend(ModelBackend):
     """Django's ModelBackend, with the permission sets kept as the comment above says."""
 
@@ -111,16 +127,7 @@ class CachedPermissionsBackend(ModelBackend):
             return set()
         if user_obj.is_superuser:
             return super().get_all_permissions(user_obj, obj)
-        if not hasattr(user_obj, "_perm_cache"):
-            found = cache.get_many([GENERATION_KEY, _key(user_obj.pk)])
-            generation = found.get(GENERATION_KEY, 0)
-            kept = found.get(_key(user_obj.pk))
-            if kept is not None and kept[0] == generation:
-                user_obj._perm_cache = set(kept[1])
-            else:
-                user_obj._perm_cache = _read(user_obj)
-                cache.set(_key(user_obj.pk), (generation, sorted(user_obj._perm_cache)), PERMISSIONS_TTL)
-        return user_obj._perm_cache
+        return _granted(user_obj)
 
 
 # --- Which company a write belongs to -----------------------------------------------------------
@@ -230,9 +237,16 @@ def company_staff(company_id: int, *, perm: str = HANDLE_COMPLAINTS) -> models.Q
 
 
 def may_be_assigned(person, company_id: int, *, perm: str) -> bool:
-    """Whether ``person`` may be handed work of the company (the rule of ``assignable_staff``, for one
-    person, as a service checks it)."""
-    return _staff(perm).filter(_working_for(company_id), pk=person.pk).exists()
+    """Whether ``person`` may be handed work of the company: the rule of ``assignable_staff`` (``_staff``
+    and ``_working_for``) for one person, as a service checks it, read from what they hold (cached)
+    rather than asked of the database; tests/organization/test_access.py holds the two equal."""
+    held = _granted(person)
+    return (
+        person.is_active
+        and STAFF_UI in held
+        and perm in held
+        and (person.company_id == company_id or VIEW_ALL_COMPANIES in held)
+    )
 
 
 def own_staff_among(person_ids, *, perm: str) -> dict[int, int]:

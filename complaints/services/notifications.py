@@ -69,9 +69,15 @@ def held() -> Iterator[list[HeldWrite]]:
 
 
 def release(writes: list[HeldWrite], *, replace: tuple[str, str]) -> None:
-    """Write what ``held()`` kept, in order, with the stand-in text replaced in every message."""
+    """Write what ``held()`` kept, with the stand-in text replaced in every message: the notifications
+    together in one insert, the rest in order."""
+    notes = []
     for write, complaint, text, more in writes:
-        write(complaint, text.replace(*replace), *more)
+        if write is _write_notifications:
+            notes.append((complaint, text.replace(*replace), *more))
+        else:
+            write(complaint, text.replace(*replace), *more)
+    _write_notifications(notes)
 
 
 def _notify_people(complaint: Complaint, people, message: str, *, email: bool = True) -> None:
@@ -80,27 +86,29 @@ def _notify_people(complaint: Complaint, people, message: str, *, email: bool = 
     if held_writes is not None:
         held_writes.append((_write_notifications, complaint, message, (list(people), email)))
         return
-    _write_notifications(complaint, message, people, email)
+    _write_notifications([(complaint, message, people, email)])
 
 
-def _write_notifications(complaint: Complaint, message: str, people, email: bool) -> None:
-    notifications = Notification.objects.bulk_create(
-        Notification(user=user, complaint=complaint, message=message) for user in set(people)
-    )
-    if not email:
-        return
+def _write_notifications(notes: list[tuple[Complaint, str, object, bool]]) -> None:
+    """Each note's notifications (complaint, message, people, e-mail copies or not) in one insert."""
+    rows = [
+        (Notification(user=user, complaint=complaint, message=message), email)
+        for complaint, message, people, email in notes
+        for user in set(people)
+    ]
+    Notification.objects.bulk_create([notification for notification, _email in rows])
     outbox.message_queue_many(
         outbox.Message(
             channel="email",
             recipient=notification.user.email,
             topic=STAFF_TOPIC,
-            subject=message,
-            body=message,
+            subject=notification.message,
+            body=notification.message,
             dedupe_key=f"notification:{notification.pk}",
-            company_id=complaint.company_id,
+            company_id=notification.complaint.company_id,
         )
-        for notification in notifications
-        if notification.user.email
+        for notification, email in rows
+        if email and notification.user.email
     )
 
 

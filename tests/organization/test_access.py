@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from organization import access
+from organization import access, roles
 from tests.factories import PASSWORD, ComplaintFactory, CustomerFactory, ProjectFactory
 from touchpoints.models import ActionType, PlanItem, ServiceTask
 
@@ -84,6 +84,51 @@ def test_assignable_staff(people, staff_b, role, expected, perm):
         assert staff_b not in offered
         assert access.may_be_assigned(people[role], people["company_a"].pk, perm=perm) is expected
     assert not access.assignable_staff(people["staff_a"], people["company_b"], perm=perm).exists()
+
+
+def test_one_person_is_judged_as_the_list_judges_them(people, staff_b):
+    """``may_be_assigned`` reads a person's cached permissions; ``assignable_staff`` asks the database.
+    Whoever the person is, the two agree."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    def direct(person, perm):
+        app_label, codename = perm.split(".")
+        person.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+
+    company = people["company_a"]
+    inactive = UserFactory(company=company, role=roles.FRONTLINE_STAFF, is_active=False)
+    admin_with_role = UserFactory(company=company, role=roles.FRONTLINE_STAFF, is_superuser=True)
+    bare_admin = UserFactory(company=None, is_superuser=True)
+    granted_directly = UserFactory(company=company)
+    direct(granted_directly, access.STAFF_UI)
+    direct(granted_directly, access.HANDLE_COMPLAINTS)
+    staff_ui_only = UserFactory(company=company)
+    direct(staff_ui_only, access.STAFF_UI)
+    everyone = [*(people[role] for role in ROLES), staff_b, inactive, admin_with_role, bare_admin]
+    everyone += [granted_directly, staff_ui_only]
+    for perm in WORK:
+        offered = set(access.assignable_staff(people["group_user"], company, perm=perm))
+        for person in everyone:
+            fresh = type(person).objects.get(pk=person.pk)
+            assert access.may_be_assigned(fresh, company.pk, perm=perm) is (person in offered), (person, perm)
+    handlers = set(access.assignable_staff(people["group_user"], company, perm=access.HANDLE_COMPLAINTS))
+    assert granted_directly in handlers and admin_with_role in handlers
+    assert bare_admin not in handlers and staff_ui_only not in handlers and inactive not in handlers
+
+
+def test_a_role_taken_away_counts_for_assignment_at_once(people):
+    from django.contrib.auth.models import Group
+
+    staff = people["staff_a"]
+    company_id = people["company_a"].pk
+    assert access.may_be_assigned(staff, company_id, perm=access.HANDLE_COMPLAINTS)
+    staff.groups.remove(Group.objects.get(name=roles.FRONTLINE_STAFF))
+    fresh = type(staff).objects.get(pk=staff.pk)
+    assert not access.may_be_assigned(fresh, company_id, perm=access.HANDLE_COMPLAINTS)
 
 
 def test_inactive_people_are_never_assignable(people):
