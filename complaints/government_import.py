@@ -30,9 +30,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
-from core.jobs import ChunkResult, claim, finish, job_enqueue_on_commit, run_in_chunks
+from core.jobs import ChunkResult, job_enqueue_on_commit, run_in_chunks
 from core.models import Job
-from customers.imports import UploadRejected, check_upload, read_rows
+from customers.imports import UploadRejected, check_upload, claim_upload
 from organization.models import Company, Project, Unit
 
 from . import services
@@ -159,16 +159,10 @@ def government_import_resume(*, job: Job) -> bool:
 
 def government_import_run(job_id: int) -> None:
     """Import the rows after the last committed chunk (``processed``)."""
-    job = claim(job_id)
-    if job is None:
+    claimed = claim_upload(job_id, map_header)
+    if claimed is None:
         return
-    try:
-        with job.input_file.open("rb") as stored:
-            header, rows = read_rows(job.params["file_name"], stored.read())
-        columns = map_header(header)
-    except UploadRejected as rejected:
-        finish(job, failure=str(rejected))
-        return
+    job, rows, columns = claimed
     projects = {project.name: project for project in Project.objects.filter(company=job.company)}
     categories = category_names()
     run_in_chunks(

@@ -43,17 +43,10 @@ def customer_import_start(*, user, company: Company, name: str, content: bytes) 
 def customer_import_run(job_id: int) -> None:
     """Import the rows after the last committed chunk (``processed``): a job reclaimed from a dead
     worker resumes where it stopped."""
-    job = claim(job_id)
-    if job is None:
+    claimed = imports.claim_upload(job_id, imports.map_header)
+    if claimed is None:
         return
-    try:
-        with job.input_file.open("rb") as stored:
-            content = stored.read()
-        header, rows = imports.read_rows(job.params["file_name"], content)
-        columns = imports.map_header(header)
-    except imports.UploadRejected as rejected:
-        finish(job, failure=str(rejected))
-        return
+    job, rows, columns = claimed
     units = _unit_index(job.company)
     today = timezone.localdate()
 
