@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyAdminMixin, ScopedAdmin
 from customers.rules import mask_phone
 
 from .models import CannedReply, Complaint, ComplaintCost, Contractor, DefectType, RiskWord
@@ -9,7 +9,7 @@ from .pause_models import ComplaintPause
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ScopedAdmin):
+class ComplaintAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """A read-only window: status, tier and every other workflow field change only through the
     services (staff pages and API), so that each change is a timeline event. No add, delete or bulk
     actions for the same reason; the contact phone is masked like on every other page."""
@@ -31,18 +31,9 @@ class ComplaintAdmin(ScopedAdmin):
     def masked_contact_phone(self, complaint):
         return mask_phone(complaint.contact_phone) if complaint.contact_phone else ""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ComplaintCost)
-class ComplaintCostAdmin(ScopedAdmin):
+class ComplaintCostAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """The cost ledger, read-only: entries are recorded and reversed on the complaint page or through
     the API (``services.costs``), never edited or deleted."""
 
@@ -55,18 +46,9 @@ class ComplaintCostAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in ComplaintCost._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ComplaintPause)
-class ComplaintPauseAdmin(admin.ModelAdmin):
+class ComplaintPauseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The pauses of the response clock, read-only: a pause and its resume are audited events,
     recorded on the complaint page or through the API (``services.complaint_pause`` / ``_resume``),
     never edited or deleted. Whoever reads complaints reads them, within their companies."""
@@ -96,15 +78,6 @@ class ComplaintPauseAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("complaints.view_complaint")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Contractor)
@@ -146,7 +119,7 @@ class RiskWordAdmin(admin.ModelAdmin):
 
 
 @admin.register(CannedReply)
-class CannedReplyAdmin(ScopedAdmin):
+class CannedReplyAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Read-only here: managers keep their company's canned replies on the staff page
     (``/complaints/replies/``), where the services check the title and who may change them."""
 
@@ -155,12 +128,3 @@ class CannedReplyAdmin(ScopedAdmin):
     list_select_related = ["company", "created_by"]
     search_fields = ["title"]
     readonly_fields = ["company", "title", "body", "active", "created_by", "created_at", "updated_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

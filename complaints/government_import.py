@@ -30,9 +30,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
-from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
+from core.jobs import ChunkResult, job_enqueue_on_commit, run_in_chunks
 from core.models import Job
-from customers.imports import UploadRejected, check_upload, read_rows
+from customers.imports import UploadRejected, check_upload, claim_upload
 from organization.models import Company, Project, Unit
 
 from . import services
@@ -78,7 +78,6 @@ CATEGORY_WORDS = {
 }
 TITLE_LENGTH = 60
 CHUNK_SIZE = 200
-MAX_STORED_ERRORS = 1000
 
 
 def category_names() -> dict[str, str]:
@@ -160,58 +159,19 @@ def government_import_resume(*, job: Job) -> bool:
 
 def government_import_run(job_id: int) -> None:
     """Import the rows after the last committed chunk (``processed``)."""
-    job = claim(job_id)
-    if job is None:
+    claimed = claim_upload(job_id, map_header)
+    if claimed is None:
         return
-    try:
-        with job.input_file.open("rb") as stored:
-            header, rows = read_rows(job.params["file_name"], stored.read())
-        columns = map_header(header)
-    except UploadRejected as rejected:
-        finish(job, failure=str(rejected))
-        return
-    try:
-        progress(job, total=len(rows))
-        projects = {project.name: project for project in Project.objects.filter(company=job.company)}
-        categories = category_names()
-        for start in range(job.processed, len(rows), CHUNK_SIZE):
-            chunk = [
-                (start + offset + 2, cells)
-                for offset, cells in enumerate(rows[start : start + CHUNK_SIZE])
-                if any(cell not in (None, "") for cell in cells)
-            ]
-            with transaction.atomic():
-                created, updated, errors, warnings = _import_chunk(job, chunk, columns, projects, categories)
-                stored = Job.objects.values_list("errors", "params").get(pk=job.pk)
-                params = {
-                    **stored[1],
-                    "warnings": (stored[1].get("warnings", []) + warnings)[:MAX_STORED_ERRORS],
-                }
-                progress(
-                    job,
-                    processed=min(start + CHUNK_SIZE, len(rows)),
-                    created_count=F("created_count") + created,
-                    updated_count=F("updated_count") + updated,
-                    error_count=F("error_count") + len(errors),
-                    errors=(stored[0] + errors)[:MAX_STORED_ERRORS],
-                    params=params,
-                )
-    except JobReclaimed:
-        logger.warning("Government import job %s was reclaimed; this worker stops", job.pk)
-        return
-    except Exception:
-        logger.exception("Government import job %s failed", job.pk)
-        job.refresh_from_db()
-        finish(
-            job,
-            failure=_(
-                "The import stopped on an unexpected error; the rows before it are saved. "
-                "Importing the same file again is safe."
-            ),
-        )
-        return
-    job.refresh_from_db()
-    finish(job)
+    job, rows, columns = claimed
+    projects = {project.name: project for project in Project.objects.filter(company=job.company)}
+    categories = category_names()
+    run_in_chunks(
+        job,
+        rows,
+        lambda chunk: _import_chunk(job, chunk, columns, projects, categories),
+        chunk_size=CHUNK_SIZE,
+        label="Government import",
+    )
 
 
 def _units(job: Job, chunk: list, columns: dict) -> dict[tuple[str, str, str], Unit]:
@@ -234,7 +194,7 @@ def _units(job: Job, chunk: list, columns: dict) -> dict[tuple[str, str, str], U
     return {(unit.building.project.name, unit.building.name, unit.number): unit for unit in units}
 
 
-def _import_chunk(job: Job, chunk: list, columns: dict, projects: dict, categories: dict):
+def _import_chunk(job: Job, chunk: list, columns: dict, projects: dict, categories: dict) -> ChunkResult:
     units = _units(job, chunk, columns)
     created = updated = 0
     errors, warnings = [], []
@@ -298,4 +258,4 @@ def _import_chunk(job: Job, chunk: list, columns: dict, projects: dict, categori
         if notes:
             warnings.append({"row": number, "errors": notes})
         created, updated = created + made, updated + (not made)
-    return created, updated, errors, warnings
+    return ChunkResult(created, updated, errors, warnings)

@@ -15,8 +15,8 @@ from core.staff import staff_ui
 from customers import privacy
 from customers import rules as customer_rules
 from customers import services as customer_services
-from customers.forms import ImportForm
 from customers.models import AccessAction
+from customers.views import import_upload
 from organization import access
 
 from . import attachments, history, links, rules, selectors, services
@@ -119,17 +119,11 @@ def complaint_create_duplicates(request):
 @require_http_methods(["GET", "POST"])
 def government_import(request):
     """Upload the authority's exported case list; the import runs as a job with a progress page."""
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = government_imports.government_import_start(
-            user=request.user,
-            company=access.write_company_for(request.user, form.cleaned_data.get("company")),
-            name=upload.name,
-            content=upload.read(),
-        )
-        return redirect("job-detail", job_id=job.pk)
-    return render(request, "complaints/government_import.html", {"form": form})
+    return import_upload(
+        request,
+        start=government_imports.government_import_start,
+        template="complaints/government_import.html",
+    )
 
 
 # The picker on the complaint page offers at most this many of the company's active canned replies.

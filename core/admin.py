@@ -3,6 +3,22 @@ from django.contrib import admin
 from .models import Heartbeat, MessageOptOut
 
 
+class ReadOnlyAdminMixin:
+    """An admin that only reads, even for a superuser: these rows are audit trails or workflow state
+    that change only through the services (staff pages, API, tasks), which check the rules and
+    record each change as an event; an add, edit or delete here would bypass both. Put it before
+    the admin class in the bases."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Admin pages go through the same scoping as every other surface."""
 

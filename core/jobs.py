@@ -10,13 +10,18 @@ chunk of work goes through ``progress``, which also beats the job's heartbeat; t
 whose worker died (no heartbeat for ``JOB_STALE_AFTER_MINUTES``), up to ``JOB_MAX_RECLAIMS`` times,
 then marks them failed. ``Job.reclaims`` is a fencing token: a worker that was presumed dead and
 wakes up finds its updates refused (``JobReclaimed``) and stops.
+
+An import from a file runs through ``run_in_chunks``: each chunk of rows commits together with the
+job's counters, so ``Job.processed`` is exactly where a reclaimed or resumed job continues.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import logging
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -43,6 +48,8 @@ RESEND_AFTER = timedelta(minutes=1)
 # After a successful re-send the next one waits longer (1, 2, 4, 8, 16 min): a busy worker is
 # not flooded with duplicates, while a broker outage is retried every minute.
 RESEND_BACKOFF_CAP = 4
+# The row errors (and warnings) a job keeps for its page; the counters count them all.
+MAX_STORED_ERRORS = 1000
 
 
 class JobReclaimed(Exception):
@@ -134,6 +141,78 @@ def finish(job: Job, *, failure: str = "", download_names: tuple[str, str] | Non
     job.status = Job.Status.FAILED if failure else Job.Status.DONE
     job.failure, job.finished_at = failure, now
     return True
+
+
+@dataclasses.dataclass
+class ChunkResult:
+    """What importing one chunk did; ``errors`` and ``warnings`` as ``{"row": n, "errors": [...]}``."""
+
+    created: int = 0
+    updated: int = 0
+    errors: list[dict] = dataclasses.field(default_factory=list)
+    warnings: list[dict] = dataclasses.field(default_factory=list)
+
+
+def run_in_chunks(
+    job: Job,
+    rows: Sequence[list],
+    import_chunk: Callable[[list[tuple[int, list]]], ChunkResult],
+    *,
+    chunk_size: int,
+    label: str,
+) -> None:
+    """Import the rows of a claimed job after the last committed chunk (``processed``), then finish it.
+
+    ``import_chunk`` gets the chunk's non-blank rows as ``(row number, cells)``, numbered as the
+    user sees the file (the header is row 1). A job reclaimed meanwhile stops quietly; any other
+    error fails the job, keeping the chunks committed before it. ``label`` names the job in the log.
+    """
+    try:
+        progress(job, total=len(rows))
+        for start in range(job.processed, len(rows), chunk_size):
+            chunk = [
+                (start + offset + 2, cells)
+                for offset, cells in enumerate(rows[start : start + chunk_size])
+                if any(cell not in (None, "") for cell in cells)
+            ]
+            # The chunk and its counters commit together, so ``processed`` is exactly where a
+            # reclaimed job resumes (and a reclaimed worker's chunk rolls back).
+            with transaction.atomic():
+                result = import_chunk(chunk)
+                _record_chunk(job, result, processed=min(start + chunk_size, len(rows)))
+    except JobReclaimed:
+        logger.warning("%s job %s was reclaimed; this worker stops", label, job.pk)
+        return
+    except Exception:
+        logger.exception("%s job %s failed", label, job.pk)
+        job.refresh_from_db()
+        finish(
+            job,
+            failure=_(
+                "The import stopped on an unexpected error; the rows before it are saved. "
+                "Importing the same file again is safe."
+            ),
+        )
+        return
+    job.refresh_from_db()  # ``finish`` writes the params, which the chunks added warnings to
+    finish(job)
+
+
+def _record_chunk(job: Job, result: ChunkResult, *, processed: int) -> None:
+    stored_errors, params = Job.objects.values_list("errors", "params").get(pk=job.pk)
+    fields = {}
+    if result.warnings:
+        stored_warnings = params.get("warnings", [])
+        fields["params"] = {**params, "warnings": (stored_warnings + result.warnings)[:MAX_STORED_ERRORS]}
+    progress(
+        job,
+        processed=processed,
+        created_count=F("created_count") + result.created,
+        updated_count=F("updated_count") + result.updated,
+        error_count=F("error_count") + len(result.errors),
+        errors=(stored_errors + result.errors)[:MAX_STORED_ERRORS],
+        **fields,
+    )
 
 
 def job_for(*, user, job_id: int) -> Job:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedAdmin
+from core.admin import ReadOnlyAdminMixin, ScopedAdmin
 from core.logging import mask_private_links, redact
 from core.models import OutboundMessage
 from core.outbox import mask_recipient
@@ -65,20 +65,11 @@ class CommunicationAdmin(ScopedAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "user", "customer", "action", "full_data", "ip_address"]
     list_filter = ["action", "full_data"]
     list_select_related = ["user", "customer"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # The outbox lives in core, but every message goes to a customer: revealing a recipient is reading

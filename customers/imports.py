@@ -1,13 +1,15 @@
 """Reading and checking a sales-system export of customers and purchases (CSV or XLSX).
 
 Every row is checked on its own; a bad row is reported with its number and reason and the
-good rows go on. Writing happens in ``customers.jobs`` in chunks.
+good rows go on. Writing happens in ``customers.jobs`` in chunks. ``claim_upload`` starts the run
+of an import job from its stored file (the government referrals import reads its files here too).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -16,6 +18,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.jobs import claim, finish
+from core.models import Job
 
 from . import rules
 from .models import Gender, SourceChannel
@@ -123,6 +128,24 @@ def read_rows(name: str, content: bytes) -> tuple[list[str], list[list]]:
     if not rows:
         raise UploadRejected(_("The file is empty."))
     return [str(cell) for cell in rows[0]], rows[1:]
+
+
+def claim_upload(
+    job_id: int, map_header: Callable[[list[str]], dict[str, int]]
+) -> tuple[Job, list[list], dict[str, int]] | None:
+    """Claim an import job and read its stored file: the job, the data rows and the columns
+    ``map_header`` finds in the header. None when there is nothing to import: the job was not
+    claimed (a redelivered task), or the file was refused and the job failed with the reason."""
+    job = claim(job_id)
+    if job is None:
+        return None
+    try:
+        with job.input_file.open("rb") as stored:
+            header, rows = read_rows(job.params["file_name"], stored.read())
+        return job, rows, map_header(header)
+    except UploadRejected as rejected:
+        finish(job, failure=str(rejected))
+        return None
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], list[list]]:

@@ -11,12 +11,11 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import cells
-from core.jobs import JobReclaimed, claim, finish, job_enqueue_on_commit, progress
+from core.jobs import ChunkResult, JobReclaimed, claim, finish, job_enqueue_on_commit, progress, run_in_chunks
 from core.models import Job
 from organization.models import Company, Unit
 
@@ -26,7 +25,6 @@ from .models import AccessAction, Customer, CustomerSource, Purchase
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
-MAX_STORED_ERRORS = 1000
 
 
 # --- Import -------------------------------------------------------------------------------------
@@ -45,60 +43,19 @@ def customer_import_start(*, user, company: Company, name: str, content: bytes) 
 def customer_import_run(job_id: int) -> None:
     """Import the rows after the last committed chunk (``processed``): a job reclaimed from a dead
     worker resumes where it stopped."""
-    job = claim(job_id)
-    if job is None:
+    claimed = imports.claim_upload(job_id, imports.map_header)
+    if claimed is None:
         return
-    try:
-        with job.input_file.open("rb") as stored:
-            content = stored.read()
-        header, rows = imports.read_rows(job.params["file_name"], content)
-        columns = imports.map_header(header)
-    except imports.UploadRejected as rejected:
-        finish(job, failure=str(rejected))
-        return
-    progress(job, total=len(rows))
+    job, rows, columns = claimed
     units = _unit_index(job.company)
     today = timezone.localdate()
-    try:
-        for start in range(job.processed, len(rows), CHUNK_SIZE):
-            chunk = [
-                imports.parse_row(start + offset + 2, cells, columns, today)
-                for offset, cells in enumerate(rows[start : start + CHUNK_SIZE])
-                if any(cell not in (None, "") for cell in cells)
-            ]
-            # The chunk and its counters commit together, so ``processed`` is exactly where a
-            # reclaimed job resumes (and a reclaimed worker's chunk rolls back).
-            with transaction.atomic():
-                created, updated, errors = _import_chunk(job, chunk, units)
-                stored_errors = Job.objects.values_list("errors", flat=True).get(pk=job.pk)
-                progress(
-                    job,
-                    processed=min(start + CHUNK_SIZE, len(rows)),
-                    created_count=F("created_count") + created,
-                    updated_count=F("updated_count") + updated,
-                    error_count=F("error_count") + len(errors),
-                    errors=(stored_errors + [error.as_dict() for error in errors])[:MAX_STORED_ERRORS],
-                )
-    except JobReclaimed:
-        logger.warning("Customer import job %s was reclaimed; this worker stops", job.pk)
-        return
-    except Exception:
-        logger.exception("Customer import job %s failed", job.pk)
-        job.refresh_from_db()
-        finish(
-            job,
-            failure=_(
-                "The import stopped on an unexpected error; the rows before it are saved. "
-                "Importing the same file again is safe."
-            ),
-        )
-        return
-    job.refresh_from_db()
-    try:
-        progress(job, processed=job.total)
-    except JobReclaimed:
-        return
-    finish(job)
+
+    def import_chunk(chunk: list[tuple[int, list]]) -> ChunkResult:
+        parsed = [imports.parse_row(number, cells, columns, today) for number, cells in chunk]
+        created, updated, errors = _import_chunk(job, parsed, units)
+        return ChunkResult(created, updated, [error.as_dict() for error in errors])
+
+    run_in_chunks(job, rows, import_chunk, chunk_size=CHUNK_SIZE, label="Customer import")
 
 
 def _unit_index(company: Company) -> dict[tuple[str, str, str], Unit]:

@@ -238,21 +238,28 @@ def segment_shares(request):
     )
 
 
-@staff_ui
-@permission_required("customers.import_customers", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def customer_import(request):
+def import_upload(request, *, start, template: str):
+    """The upload page of an import from a file, for customers and government referrals alike: a
+    valid upload starts the job (``start``, an ``*_import_start`` service) and leads to its progress
+    page. ``template`` extends ``customers/import_page.html`` with the page's own texts."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = jobs.customer_import_start(
+        job = start(
             user=request.user,
             company=access.write_company_for(request.user, form.cleaned_data.get("company")),
             name=upload.name,
             content=upload.read(),
         )
         return redirect("job-detail", job_id=job.pk)
-    return render(request, "customers/import.html", {"form": form})
+    return render(request, template, {"form": form})
+
+
+@staff_ui
+@permission_required("customers.import_customers", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def customer_import(request):
+    return import_upload(request, start=jobs.customer_import_start, template="customers/import.html")
 
 
 @staff_ui

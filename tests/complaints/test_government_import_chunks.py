@@ -12,6 +12,7 @@ from django.utils import translation
 
 from complaints import government_import
 from complaints.models import Complaint
+from core import jobs as core_jobs
 from core.models import Job
 from tests.conftest import api_as
 from tests.factories import PASSWORD, BuildingFactory, ProjectFactory, UnitFactory
@@ -137,13 +138,13 @@ def test_a_finished_job_is_not_resumed(tmp_path, project, staff_a):
 def test_progress_is_written_per_chunk(tmp_path, project, staff_a, monkeypatch):
     monkeypatch.setattr(government_import, "CHUNK_SIZE", 2)
     seen = []
-    real = government_import.progress
+    real = core_jobs.progress
 
     def watch(job, **fields):
         seen.append(fields.get("processed"))
         return real(job, **fields)
 
-    monkeypatch.setattr(government_import, "progress", watch)
+    monkeypatch.setattr(core_jobs, "progress", watch)  # the chunk loop is core.jobs.run_in_chunks
     run_command(
         write(tmp_path, csv_bytes(*(row(f"SZ-{n}") for n in range(1, 6)))), "--user", staff_a.username
     )

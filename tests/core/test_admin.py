@@ -101,3 +101,49 @@ def test_complaints_are_neither_added_nor_deleted_nor_bulk_changed_in_the_admin(
     listing = admin_client.get("/admin/complaints/complaint/").content.decode()
     assert 'name="action"' not in listing  # no actions that bypass the services
     assert Complaint.objects.filter(pk=complaint.pk).exists()
+
+
+# Audit trails and service-owned rows: no add, change or delete in the admin, whoever asks.
+READ_ONLY_IN_ADMIN = {
+    "complaints.complaint",
+    "complaints.complaintcost",
+    "complaints.complaintpause",
+    "complaints.cannedreply",
+    "customers.accesslog",
+}
+
+
+def test_the_read_only_admins_refuse_add_change_and_delete_to_a_superuser(admin_client, rf):
+    from django.contrib import admin
+
+    from core.admin import ReadOnlyAdminMixin
+
+    request = rf.get("/admin/")
+    request.user = admin_client.user
+    read_only = {
+        model._meta.label_lower
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, ReadOnlyAdminMixin)
+    }
+    assert read_only == READ_ONLY_IN_ADMIN
+    for model in admin.site._registry:
+        if model._meta.label_lower in READ_ONLY_IN_ADMIN:
+            model_admin = admin.site._registry[model]
+            assert not model_admin.has_add_permission(request), model
+            assert not model_admin.has_change_permission(request, None), model
+            assert not model_admin.has_delete_permission(request, None), model
+
+
+def test_an_access_log_entry_is_only_read_in_the_admin(admin_client):
+    entry = AccessLog.objects.create(user=admin_client.user, customer=CustomerFactory(), action="view")
+    url = "/admin/customers/accesslog/"
+    assert admin_client.get(f"{url}add/").status_code == 403
+    assert admin_client.get(f"{url}{entry.pk}/delete/").status_code == 403
+    page = admin_client.get(f"{url}{entry.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert f'href="{url}add/"' not in admin_client.get(url).content.decode()
+    answer = admin_client.post(f"{url}{entry.pk}/change/", {"action": "export", "detail": "edited"})
+    assert answer.status_code == 403
+    entry.refresh_from_db()
+    assert (entry.action, entry.detail) == ("view", "")

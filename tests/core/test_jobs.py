@@ -247,3 +247,67 @@ def test_only_the_owner_sees_a_job(client, manager_a, company_a):
     other = UserFactory(company=company_a, role="company_manager")
     client.login(username=other.username, password=PASSWORD)
     assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
+
+
+# --- Chunked imports (``jobs.run_in_chunks``, under the customer and government imports) ------------
+
+
+def claimed_job(user):
+    job = Job.objects.create(kind="customer_import", created_by=user, params={"file_name": "c.csv"})
+    return jobs.claim(job.pk)
+
+
+ROWS = [["a"], ["b"], ["", None], ["d"], ["e"]]  # file rows 2-6; row 4 is blank
+
+
+def test_an_import_in_chunks_fails_with_a_reason_and_resumes_after_its_last_committed_chunk(manager_a):
+    job, seen = claimed_job(manager_a), []
+
+    def fail_on_the_second_chunk(chunk):
+        seen.append([number for number, _cells in chunk])
+        CustomerFactory(phone=f"1370000000{len(seen)}")  # the chunk's own writes
+        if len(seen) == 2:
+            raise RuntimeError("a bug")
+        return jobs.ChunkResult(created=1, errors=[{"row": chunk[0][0], "errors": ["bad"]}])
+
+    jobs.run_in_chunks(job, ROWS, fail_on_the_second_chunk, chunk_size=2, label="Test import")
+    job.refresh_from_db()
+    assert seen == [[2, 3], [5]]  # numbered as in the file, the blank row skipped
+    assert (job.status, job.total, job.processed, job.created_count, job.error_count) == (
+        "failed",
+        5,
+        2,
+        1,
+        1,
+    )
+    assert "此前的行已保存" in job.failure  # the rows before it are saved
+    assert list(Customer.objects.values_list("phone", flat=True)) == ["13700000001"]  # chunk 2 rolled back
+
+    Job.objects.filter(pk=job.pk).update(status="queued", failure="")  # resumed (by hand or the sweep)
+    job, seen = jobs.claim(job.pk), []
+
+    def import_with_a_warning(chunk):
+        seen.append([number for number, _cells in chunk])
+        return jobs.ChunkResult(updated=len(chunk), warnings=[{"row": chunk[-1][0], "errors": ["note"]}])
+
+    jobs.run_in_chunks(job, ROWS, import_with_a_warning, chunk_size=2, label="Test import")
+    job.refresh_from_db()
+    assert seen == [[5], [6]]  # after the last committed chunk
+    assert (job.status, job.processed, job.created_count, job.updated_count) == ("done", 5, 1, 2)
+    assert job.errors == [{"row": 2, "errors": ["bad"]}]
+    assert job.params == {
+        "file_name": "c.csv",
+        "warnings": [{"row": 5, "errors": ["note"]}, {"row": 6, "errors": ["note"]}],
+    }
+
+
+def test_an_import_reclaimed_from_this_worker_stops_quietly_and_writes_nothing(manager_a, caplog):
+    held = claimed_job(manager_a)
+    Job.objects.filter(pk=held.pk).update(reclaims=1)  # reclaimed by the sweep, claimed by another worker
+    seen = []
+
+    jobs.run_in_chunks(held, ROWS, seen.append, chunk_size=2, label="Test import")
+    job = Job.objects.get(pk=held.pk)
+    assert (job.status, job.reclaims, job.total, job.processed, job.failure) == ("running", 1, 0, 0, "")
+    assert seen == []
+    assert f"Test import job {job.pk} was reclaimed; this worker stops" in caplog.text

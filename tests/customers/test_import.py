@@ -229,6 +229,21 @@ def test_oversized_upload_is_refused(logged_in_manager, monkeypatch):
     assert not Job.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "page, own_text, other_text",
+    [
+        ("customer-import", "导入客户及购房记录", "工单号"),
+        ("government-import", "导入政府转办", "证件号码"),
+    ],
+)
+def test_each_import_page_offers_the_upload_form_with_its_own_texts(
+    logged_in_manager, page, own_text, other_text
+):
+    body = logged_in_manager.get(reverse(page)).content.decode()
+    assert own_text in body and other_text not in body
+    assert 'enctype="multipart/form-data"' in body and 'name="file"' in body and "开始导入" in body
+
+
 def test_upload_runs_the_task_after_commit_and_shows_progress(
     logged_in_manager, unit_a, django_capture_on_commit_callbacks, eager_celery
 ):
