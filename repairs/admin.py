@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import RepairRequest, WarrantyPeriod
 
 
@@ -12,18 +14,12 @@ class WarrantyPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(RepairRequest)
-class RepairRequestAdmin(admin.ModelAdmin):
+class RepairRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: repairs change through their pages and the API (services), never here."""
 
     list_display = ["number", "company", "unit", "defect_type", "status", "contractor", "reported_at"]
     list_filter = ["status", "warranty"]
     search_fields = ["number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("company", "unit", "defect_type", "contractor")

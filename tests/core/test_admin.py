@@ -110,6 +110,7 @@ READ_ONLY_IN_ADMIN = {
     "complaints.complaintpause",
     "complaints.cannedreply",
     "customers.accesslog",
+    "repairs.repairrequest",
 }
 
 
