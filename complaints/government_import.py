@@ -22,7 +22,6 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -30,9 +29,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
-from core.jobs import ChunkResult, job_enqueue_on_commit, run_in_chunks
+from core.jobs import ChunkResult, run_in_chunks
 from core.models import Job
-from customers.imports import UploadRejected, check_upload, claim_upload
+from customers.imports import UploadRejected, claim_upload, store_upload
 from organization.models import Company, Project, Unit
 
 from . import services
@@ -124,16 +123,9 @@ def _text(value) -> str:
 def government_import_start(*, user, company: Company, name: str, content: bytes, queue: bool = True) -> Job:
     """Store the file as a job of ``company``; ``queue=False`` leaves it for the caller to run in
     its own process (the management command)."""
-    check_upload(name, len(content), content[:8])
-    with transaction.atomic():
-        job = Job(
-            kind=Job.Kind.GOVERNMENT_IMPORT, created_by=user, company=company, params={"file_name": name}
-        )
-        job.input_file.save(name, ContentFile(content), save=False)
-        job.save()
-        if queue:
-            job_enqueue_on_commit(job)
-    return job
+    return store_upload(
+        kind=Job.Kind.GOVERNMENT_IMPORT, user=user, company=company, name=name, content=content, queue=queue
+    )
 
 
 def government_import_resume(*, job: Job) -> bool:

@@ -15,11 +15,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.jobs import claim, finish
+from core.jobs import claim, finish, job_enqueue_on_commit
 from core.models import Job
 
 from . import rules
@@ -128,6 +130,19 @@ def read_rows(name: str, content: bytes) -> tuple[list[str], list[list]]:
     if not rows:
         raise UploadRejected(_("The file is empty."))
     return [str(cell) for cell in rows[0]], rows[1:]
+
+
+def store_upload(*, kind: str, user, company, name: str, content: bytes, queue: bool = True) -> Job:
+    """Check an uploaded file and store it as an import job of ``company``, queued after the commit;
+    ``queue=False`` leaves it for the caller to run in its own process (a management command)."""
+    check_upload(name, len(content), content[:8])
+    with transaction.atomic():
+        job = Job(kind=kind, created_by=user, company=company, params={"file_name": name})
+        job.input_file.save(name, ContentFile(content), save=False)
+        job.save()
+        if queue:
+            job_enqueue_on_commit(job)
+    return job
 
 
 def claim_upload(

@@ -31,13 +31,9 @@ CHUNK_SIZE = 2000
 
 
 def customer_import_start(*, user, company: Company, name: str, content: bytes) -> Job:
-    imports.check_upload(name, len(content), content[:8])
-    with transaction.atomic():
-        job = Job(kind=Job.Kind.CUSTOMER_IMPORT, created_by=user, company=company, params={"file_name": name})
-        job.input_file.save(name, ContentFile(content), save=False)
-        job.save()
-        job_enqueue_on_commit(job)
-    return job
+    return imports.store_upload(
+        kind=Job.Kind.CUSTOMER_IMPORT, user=user, company=company, name=name, content=content
+    )
 
 
 def customer_import_run(job_id: int) -> None:
