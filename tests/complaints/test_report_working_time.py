@@ -14,6 +14,7 @@ from complaints import reports
 from complaints.models import Complaint, ComplaintPause
 from complaints.reports import response
 from complaints.reports.periods import Period
+from complaints.services import ownership
 from tests.factories import ComplaintFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,7 @@ def october(company_a, staff_a):
         paused_by=staff_a,
         resumed_at=at(16, 11),
     )
+    ownership.refresh_after_pause(paused)  # what the pause service does after a pause and a resume
     made(at(20, 10), None)  # never answered: late at the month's end
     return project
 
