@@ -12,7 +12,7 @@
 - the duplicate check at intake (services.possible_duplicates, issue 19 §4) for complaints of one
   company with a unit: median per complaint, under 5 ms at the large size;
 - the report's response figures in working time (issue 19 §1): its time and its queries, which must
-  not grow with the complaints (the clocks' arithmetic reads the calendars once, never per complaint).
+  not grow with the complaints (SQL over the figures each complaint keeps, no Python per complaint).
 
 Complaints grow through the demo generator to SMALL, then on PostgreSQL as SQL copies of those up to
 LARGE (``copy_complaints_to``: the generator makes a few hundred a second).
@@ -248,7 +248,7 @@ def working_time_report() -> tuple[float, int, int]:
     today = timezone.localdate()
     period = reports.Period.month(today.year, today.month).previous()
     base = Complaint.objects.all()
-    response_in_working_time(base, period)  # the calendars into the cache, as any later request finds them
+    response_in_working_time(base, period)  # a warm run, as any later request finds the database
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         figures = response_in_working_time(base, period)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from core.seeding import DemoOutput, DemoSize
 from customers.models import Customer, Purchase
 from organization.models import Project, Unit, User
+from organization.selectors import working_calendars
 
 from . import demo_story
 from . import rules as complaint_rules
@@ -47,6 +48,7 @@ from .models import (
     Repair,
     Status,
 )
+from .services import ownership
 
 # category → (share of complaints, [(sub-category, title)])
 COMPLAINT_TOPICS = {
@@ -222,6 +224,13 @@ class DemoWorld:
                 self.handler_of[company_id] = user_id
         self.any_user = users[0][0] if users else None
         self.contractors = ensure_contractors()
+        self.calendars = working_calendars(company_id for _project, company_id in self.projects)
+
+    def set_response_figures(self, complaint: Complaint) -> None:
+        """The report's response figures, as the services keep them; demo complaints are never paused."""
+        ownership.set_response_figures(
+            complaint, pauses=[], calendar=self.calendars.for_company(complaint.company_id)
+        )
 
     def complainant(self, project_id: int, company_id: int) -> tuple | None:
         """(customer, unit or None, name, phone) of someone on file, or None."""
@@ -410,6 +419,7 @@ def generate_complaints(
                     tier=tier,
                 ),
             )
+            world.set_response_figures(complaint)
             complaint.demo_reopened = reopened
             batch.append(complaint)
         with transaction.atomic():

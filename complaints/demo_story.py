@@ -171,7 +171,7 @@ def _complaint(
     handler = world.handler_of.get(company_id) if beat.status != RECEIVED else None
     answered = [outcome for outcome in beat.callbacks if outcome in rules.ANSWERED_OUTCOMES]
     settled = beat.confirmed or bool(answered) or len(beat.callbacks) >= rules.UNREACHABLE_ATTEMPTS_TO_CLOSE
-    return Complaint(
+    complaint = Complaint(
         number=numbers(received_at),
         company_id=company_id,
         project_id=project_id,
@@ -212,6 +212,8 @@ def _complaint(
             tier=tier,
         ),
     )
+    world.set_response_figures(complaint)
+    return complaint
 
 
 def _link(made) -> None:

@@ -159,6 +159,15 @@ class Complaint(models.Model):
     # database trigger on every event insert (migration 0019), so no service can forget it.
     last_event_at = models.DateTimeField(_("last update"), null=True, blank=True, editable=False)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    # The report's response figures in working time (issue 19), kept by the services so that the
+    # report aggregates them in SQL (``services.ownership.set_response_figures``, at intake, the first
+    # response and each pause or resume): when the 24-hour reply on working days falls due, paused
+    # time added (``rules.reply_due``; NULL while a running pause stops it), and the first response's
+    # working time, paused time left out (NULL until then). Fixed with the calendar in force then.
+    reply_due_at = models.DateTimeField(_("reply due"), null=True, blank=True, editable=False)
+    first_response_working_seconds = models.PositiveIntegerField(
+        _("first response in working seconds"), null=True, blank=True, editable=False
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     tracking_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)

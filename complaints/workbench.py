@@ -27,8 +27,9 @@ from organization.models import Company
 from . import rules, selectors
 from .choices import TIER_ORDER
 from .models import Complaint, ComplaintEvent, RiskSignal, Status
+from .reports.percentiles import PercentileDisc
 from .reports.periods import Period
-from .reports.queries import SATISFIED_MIN_RATING, PercentileDisc
+from .reports.queries import SATISFIED_MIN_RATING
 
 HANDLE = "complaints.change_complaint"
 # Company managers and the group centre look after the whole scope; frontline staff after their own.

@@ -6,18 +6,14 @@ for people, a company or region filter for the scheduled snapshots) and a period
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 
-from django.db import connection
 from django.db.models import (
-    Aggregate,
     Avg,
     Case,
     Count,
     DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -34,6 +30,7 @@ from django.utils import timezone
 from .. import rules, selectors
 from ..models import TIER_ORDER, TIER_REASON_LABELS, ComplaintCost, ComplaintEvent, Repair, Status, Tier
 from . import response
+from .percentiles import nearest_ranks
 from .periods import Period
 
 ESCALATED_TIERS = tuple(tier for tier in TIER_ORDER if tier != Tier.NORMAL)  # major, hot, important
@@ -60,51 +57,22 @@ def _grouped(queryset: QuerySet, field: str) -> dict[str, int]:
 
 
 def _percentiles(queryset: QuerySet, start_field: str, end_field: str) -> dict:
-    """Median and 90th percentile of end − start in hours, nearest-rank (the value at rank ⌈q·n⌉),
-    read by ordered offset so that it works on every database."""
-    durations = (
-        queryset.filter(**{f"{end_field}__isnull": False})
-        .annotate(duration=ExpressionWrapper(F(end_field) - F(start_field), output_field=DurationField()))
-        .order_by("duration")
-        .values_list("duration", flat=True)
+    """Median and 90th percentile of end − start in hours, nearest-rank (the value at rank ⌈q·n⌉)."""
+    count, (median, p90) = nearest_ranks(
+        queryset.filter(**{f"{end_field}__isnull": False}),
+        F(end_field) - F(start_field),
+        shares=(0.5, 0.9),
+        output_field=DurationField(),
     )
-    if connection.vendor == "postgresql":
-        # percentile_disc is exactly the nearest-rank percentile, in one pass.
-        result = durations.order_by().aggregate(
-            count=Count("id"),
-            median=PercentileDisc("duration", share=0.5),
-            p90=PercentileDisc("duration", share=0.9),
-        )
-        if not result["count"]:
-            return {"count": 0, "median_hours": None, "p90_hours": None}
-        return {
-            "count": result["count"],
-            "median_hours": _hours(result["median"]),
-            "p90_hours": _hours(result["p90"]),
-        }
-    total = durations.count()
-    if not total:
-        return {"count": 0, "median_hours": None, "p90_hours": None}
-
-    def at(share: float) -> float:
-        return _hours(durations[max(math.ceil(share * total) - 1, 0)])
-
-    return {"count": total, "median_hours": at(0.5), "p90_hours": at(0.9)}
+    return {
+        "count": count,
+        "median_hours": None if median is None else _hours(median),
+        "p90_hours": None if p90 is None else _hours(p90),
+    }
 
 
 def _hours(value: timedelta) -> float:
     return round(value.total_seconds() / 3600, 1)
-
-
-class PercentileDisc(Aggregate):
-    """PostgreSQL's percentile_disc(share) WITHIN GROUP (ORDER BY expression)."""
-
-    function = "percentile_disc"
-    template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
-
-    def __init__(self, expression, *, share: float, **extra):
-        super().__init__(expression, share=float(share), **extra)
 
 
 def _satisfaction(queryset: QuerySet) -> dict:

@@ -1,23 +1,25 @@
 """The report's response figures in working time (issue 19): whether each complaint received in the
-period was answered within the 24-hour reply on working days (``rules.REPLY_WITHIN``, paused time left
-out), its median first response in working hours, and the time the response clock stood paused per
-handler. At most three queries whatever the number of complaints: the complaints' times, their
-pauses, and the calendars of their companies (``organization.selectors.working_calendars``, cached)."""
+period was answered within the 24-hour reply on working days (``rules.REPLY_WITHIN``, paused time
+left out), its median first response in working hours, and the time the response clock stood paused
+per handler.
+
+The first two are SQL aggregations over columns the services keep on each complaint, so the report
+costs the same two queries and no Python per complaint at a million rows: ``reply_due_at`` (when the
+reply falls due, paused time added, ``rules.reply_due``; set at intake and at each pause or resume,
+NULL while a running pause stops the clock) and ``first_response_working_seconds``
+(``rules.first_response_working_seconds``, set with the first response). Each was fixed with the
+company's calendar in force when it was computed: entering next year's holidays does not rewrite past
+months (docs/ARCHITECTURE.md, "The pause")."""
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet
 from django.utils import timezone
 
-from organization.selectors import working_calendars
-
-from .. import rules
 from ..models import ComplaintPause
-from ..services.ownership import working_hours
+from .percentiles import nearest_ranks
 from .periods import Period
 
 
@@ -26,50 +28,38 @@ def _hours(duration: timedelta) -> float:
 
 
 def response_in_working_time(base: QuerySet, period: Period, now: datetime | None = None) -> dict:
+    """In time: answered by the due moment (or while a pause stopped the clock); late: answered after
+    it, or unanswered past it at ``now`` (the period's end for a past period); pending: unanswered and
+    not yet due. The median is the nearest-rank one (``statistics.median_low``)."""
     now = min(now or timezone.now(), period.end)
-    received = list(
-        base.filter(received_at__gte=period.start, received_at__lt=period.end).values_list(
-            "pk", "company_id", "received_at", "first_response_at"
-        )
+    received = base.filter(received_at__gte=period.start, received_at__lt=period.end)
+    answered, unanswered = Q(first_response_at__isnull=False), Q(first_response_at__isnull=True)
+    no_due = Q(reply_due_at__isnull=True)
+    figures = received.aggregate(
+        in_time=Count("pk", filter=answered & (no_due | Q(first_response_at__lte=F("reply_due_at")))),
+        late=Count(
+            "pk",
+            filter=(answered & Q(first_response_at__gt=F("reply_due_at")))
+            | (unanswered & Q(reply_due_at__lt=now)),
+        ),
+        pending=Count("pk", filter=unanswered & (no_due | Q(reply_due_at__gte=now))),
+        timed=Count("first_response_working_seconds"),
     )
-    pauses = defaultdict(list)
-    for complaint_id, paused_at, resumed_at in ComplaintPause.objects.filter(
-        complaint_id__in=[row[0] for row in received]
-    ).values_list("complaint_id", "paused_at", "resumed_at"):
-        pauses[complaint_id].append((paused_at, resumed_at))
-    calendars = working_calendars({row[1] for row in received})
-    hours = working_hours()
-    in_time = late = pending = 0
-    durations = []
-    for pk, company_id, received_at, first_response_at in received:
-        working_day = calendars.for_company(company_id).is_working_day
-        answer = rules.replied_in_time(
-            received_at=received_at,
-            first_response_at=first_response_at,
-            now=now,
-            pauses=pauses[pk],
-            tz=hours.tz,
-            working_day=working_day,
-        )
-        in_time += answer is True
-        late += answer is False
-        pending += answer is None
-        if first_response_at is not None:
-            elapsed = rules.working_time_between(
-                received_at, first_response_at, hours=hours, working_day=working_day
-            )
-            paused = rules.working_time_paused(
-                pauses[pk], until=first_response_at, hours=hours, working_day=working_day
-            )
-            durations.append(max(elapsed - paused, timedelta(0)))
+    _timed, (median,) = nearest_ranks(
+        received.filter(first_response_working_seconds__isnull=False),
+        F("first_response_working_seconds"),
+        shares=(0.5,),
+        output_field=IntegerField(),
+        count=figures["timed"],
+    )
+    in_time, late = figures["in_time"], figures["late"]
     judged = in_time + late
-    median = statistics.median_low(durations) if durations else None
     return {
         "in_time": in_time,
         "late": late,
-        "pending": pending,
+        "pending": figures["pending"],
         "in_time_percent": round(100 * in_time / judged, 1) if judged else None,
-        "median_first_response_working_hours": None if median is None else _hours(median),
+        "median_first_response_working_hours": None if median is None else _hours(timedelta(seconds=median)),
     }
 
 

@@ -539,6 +539,20 @@ def reminder_due_times(
     return {clock: None if (clock, at) in fired else at for clock, at in due.items()}
 
 
+def reply_due(
+    *,
+    received_at: datetime,
+    pauses: Iterable[Pause],
+    tz: tzinfo,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> datetime | None:
+    """When the reply within REPLY_WITHIN on working days falls due, paused time added; None while a
+    pause that began before that moment is still running (the clock is stopped)."""
+    return add_working_time_unpaused(
+        received_at, REPLY_WITHIN, pauses=pauses, hours=whole_days(tz), working_day=working_day
+    )
+
+
 def replied_in_time(
     *,
     received_at: datetime,
@@ -550,12 +564,27 @@ def replied_in_time(
 ) -> bool | None:
     """Whether the complaint was answered within REPLY_WITHIN on working days, paused time left out:
     True / False, or None while it is unanswered and still within the promise."""
-    due = add_working_time_unpaused(
-        received_at, REPLY_WITHIN, pauses=pauses, hours=whole_days(tz), working_day=working_day
-    )
+    due = reply_due(received_at=received_at, pauses=pauses, tz=tz, working_day=working_day)
     if first_response_at is not None:
         return due is None or first_response_at <= due
     return None if due is None or now <= due else False
+
+
+def first_response_working_seconds(
+    *,
+    received_at: datetime,
+    first_response_at: datetime | None,
+    pauses: Iterable[Pause],
+    hours: WorkingHours,
+    working_day: Callable[[date], bool] = is_weekday,
+) -> int | None:
+    """The working time from receipt to the first response, paused working time left out, in whole
+    seconds; None until the first response. Pauses after the first response do not change it."""
+    if first_response_at is None:
+        return None
+    elapsed = working_time_between(received_at, first_response_at, hours=hours, working_day=working_day)
+    paused = working_time_paused(pauses, until=first_response_at, hours=hours, working_day=working_day)
+    return round(max(elapsed - paused, timedelta(0)).total_seconds())
 
 
 # --- The auditable pause of the response clock ---------------------------------------------------

@@ -37,11 +37,14 @@ def _lock(complaint: Complaint) -> Complaint:
 
 
 def _mark_first_response(complaint: Complaint, now: datetime) -> None:
-    """The first time staff act on a complaint after intake (for the response-time figures)."""
+    """The first time staff act on a complaint after intake, and its working time with the pauses
+    left out (for the response-time figures)."""
     if complaint.first_response_at is None:
         complaint.first_response_at = now
+        ownership.set_response_figures(complaint, pauses=ownership.pauses_of(complaint))
         Complaint.objects.filter(pk=complaint.pk, first_response_at__isnull=True).update(
-            first_response_at=now
+            first_response_at=now,
+            **{figure: getattr(complaint, figure) for figure in ownership.RESPONSE_FIGURES},
         )
 
 

@@ -103,10 +103,14 @@ def _due_times(
     )
 
 
-def _save_due(complaint: Complaint, due: dict[str, datetime | None]) -> None:
+def _set_due(complaint: Complaint, due: dict[str, datetime | None]) -> None:
     for clock, column in DUE_COLUMNS.items():
         setattr(complaint, column, due[clock])
-    complaint.save(update_fields=list(DUE_COLUMNS.values()))
+
+
+def _save_due(complaint: Complaint, due: dict[str, datetime | None], *also: str) -> None:
+    _set_due(complaint, due)
+    complaint.save(update_fields=[*DUE_COLUMNS.values(), *also])
 
 
 def refresh_due(complaint: Complaint, *, pauses: list[rules.Pause] | None = None) -> None:
@@ -116,19 +120,56 @@ def refresh_due(complaint: Complaint, *, pauses: list[rules.Pause] | None = None
     _save_due(complaint, _due_times(complaint, pauses=pauses))
 
 
+# --- The report's response figures ---------------------------------------------------------------
+
+# Kept on each complaint so that the report aggregates them in SQL (``reports/response.py``).
+RESPONSE_FIGURES = ("reply_due_at", "first_response_working_seconds")
+
+
+def set_response_figures(
+    complaint: Complaint, *, pauses: list[rules.Pause], calendar: WorkingCalendar | None = None
+) -> None:
+    """Set (not save) when the 24-hour reply on working days falls due, its pauses added, and the
+    working time to the first response with the pauses left out (None until then). Set at intake,
+    at the first response and at each pause or resume, with the company's calendar in force then: a
+    calendar edited later does not rewrite them (docs/ARCHITECTURE.md, "The pause")."""
+    calendar = calendar or working_calendar(complaint.company_id)
+    hours = working_hours()
+    complaint.reply_due_at = rules.reply_due(
+        received_at=complaint.received_at, pauses=pauses, tz=hours.tz, working_day=calendar.is_working_day
+    )
+    complaint.first_response_working_seconds = rules.first_response_working_seconds(
+        received_at=complaint.received_at,
+        first_response_at=complaint.first_response_at,
+        pauses=pauses,
+        hours=hours,
+        working_day=calendar.is_working_day,
+    )
+
+
+def refresh_after_pause(complaint: Complaint, *also: str) -> None:
+    """After a pause or a resume, holding the complaint's row: the reminder clocks and the response
+    figures move, saved with the fields named in ``also`` in one UPDATE."""
+    pauses = pauses_of(complaint)
+    calendar = working_calendar(complaint.company_id)
+    set_response_figures(complaint, pauses=pauses, calendar=calendar)
+    _save_due(complaint, _due_times(complaint, calendar, pauses), *RESPONSE_FIGURES, *also)
+
+
 # --- Intake -------------------------------------------------------------------------------------
 
 
 # What ``intake_route`` sets on the complaint, for intake to save with the number.
-ROUTED_FIELDS = ("handler", "status", "first_responder", *DUE_COLUMNS.values())
+ROUTED_FIELDS = ("handler", "status", "first_responder", *DUE_COLUMNS.values(), *RESPONSE_FIGURES)
 
 
 def intake_route(complaint: Complaint, *, to_duty_handler: bool) -> None:
     """Give a new complaint an owner: with ``to_duty_handler`` (public form, API) and no handler yet,
     the project's duty handler if they may still handle the company's complaints, else the
     managers are told. Runs inside the intake's transaction, before its tier is judged, so that the
-    handler is among those told of a rise. It sets ``ROUTED_FIELDS`` and the reminder clocks on
-    ``complaint`` without saving them: intake writes the row once, with its number."""
+    handler is among those told of a rise. It sets ``ROUTED_FIELDS`` (the owner, the reminder clocks,
+    the response figures) on ``complaint`` without saving them: intake writes the row once, with its
+    number."""
     if to_duty_handler and complaint.handler_id is None:
         duty = complaint.project.duty_handler
         if duty is not None and access.may_be_assigned(
@@ -138,8 +179,9 @@ def intake_route(complaint: Complaint, *, to_duty_handler: bool) -> None:
         else:
             _leave_to_managers(complaint, duty)
     # A complaint at intake has never been paused.
-    for clock, due in _due_times(complaint, pauses=[]).items():
-        setattr(complaint, DUE_COLUMNS[clock], due)
+    calendar = working_calendar(complaint.company_id)
+    _set_due(complaint, _due_times(complaint, calendar, pauses=[]))
+    set_response_figures(complaint, pauses=[], calendar=calendar)
 
 
 def _facts(complaint: Complaint, **more) -> dict:

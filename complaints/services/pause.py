@@ -6,7 +6,9 @@ reason from a list, a note and an optional resume date; they resume with a note.
 A pause lasts at most ``rules.PAUSE_LIMIT`` working days unless a manager approves longer: a manager's
 own pause with a later resume date is approved by them; anyone else's needs
 ``complaint_approve_pause``. ``resume_due`` (beat) resumes pauses whose resume date or limit has come,
-over the indexed ``resume_due_at``: nothing is scheduled per pause.
+over the indexed ``resume_due_at``: nothing is scheduled per pause. A pause and a resume move the
+reminder clocks and the 24-hour reply's due moment (``Complaint.reply_due_at``, for the report); an
+approval changes neither (only when the sweep will resume).
 """
 
 from __future__ import annotations
@@ -90,7 +92,6 @@ def complaint_pause(
     pause.resume_due_at = _resume_due(pause, calendar)
     pause.save()
     complaint.response_paused_since = now
-    complaint.save(update_fields=["response_paused_since"])
     ComplaintEvent.objects.create(
         complaint=complaint,
         kind=ComplaintEvent.Kind.PAUSED,
@@ -99,7 +100,7 @@ def complaint_pause(
         note=note,
         deadline=until,
     )
-    ownership.refresh_due(complaint)
+    ownership.refresh_after_pause(complaint, "response_paused_since")
     return pause
 
 
@@ -124,11 +125,10 @@ def _resume(complaint: Complaint, pause: ComplaintPause, *, note: str, by, now: 
     pause.resumed_at, pause.resumed_by, pause.resume_note, pause.resume_due_at = now, by, note, None
     pause.save(update_fields=["resumed_at", "resumed_by", "resume_note", "resume_due_at"])
     complaint.response_paused_since = None
-    complaint.save(update_fields=["response_paused_since"])
     ComplaintEvent.objects.create(
         complaint=complaint, kind=ComplaintEvent.Kind.RESUMED, by=by, from_value=pause.reason, note=note
     )
-    ownership.refresh_due(complaint)
+    ownership.refresh_after_pause(complaint, "response_paused_since")
 
 
 def resume_when_resolved(complaint: Complaint, *, by, now: datetime) -> None:

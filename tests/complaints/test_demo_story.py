@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from complaints import demo, demo_story, reports, rules, services
 from complaints.models import Complaint, ComplaintEvent, Repair
+from complaints.services import ownership
 from organization.models import Company, User
 from surveys.models import ImprovementPlan
 
@@ -116,6 +117,19 @@ def _this_month_has_overdue_plans_and_contractor_statistics_in_every_company(see
     assert Repair.objects.filter(fixed_first_time=False).exists()
 
 
+def _the_response_figures_in_working_time_are_kept(seeded):
+    """The demo's complaints carry the figures the services keep, so the report shows them."""
+    for complaint in Complaint.objects.order_by("pk")[::25]:
+        kept = (complaint.reply_due_at, complaint.first_response_working_seconds)
+        ownership.set_response_figures(complaint, pauses=[])
+        assert kept == (complaint.reply_due_at, complaint.first_response_working_seconds)
+    assert not Complaint.objects.filter(reply_due_at__isnull=True).exists()
+    today = timezone.localdate()
+    figures = reports.complaint_report(Complaint.objects.all(), reports.Period.month(today.year, today.month))
+    assert figures["response_in_working_time"]["in_time_percent"] is not None
+    assert figures["response_in_working_time"]["median_first_response_working_hours"] is not None
+
+
 def _improvement_plans_have_their_own_content(seeded):
     plans = ImprovementPlan.objects.all()
     assert set(plans.values_list("company__name", flat=True)) == set(
@@ -149,6 +163,7 @@ def test_the_managers_have_figures_to_discuss(seeded, client):
     _call_backs_of_every_outcome_and_ratings_spread(seeded)
     _this_month_has_overdue_plans_and_contractor_statistics_in_every_company(seeded)
     _improvement_plans_have_their_own_content(seeded)
+    _the_response_figures_in_working_time_are_kept(seeded)
     _the_managers_dashboards_have_something_to_discuss(seeded, client)
 
 

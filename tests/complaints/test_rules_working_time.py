@@ -145,6 +145,50 @@ def test_the_24_hour_reply_on_working_days(first_response_at, now, pauses, in_ti
     )
 
 
+@pytest.mark.parametrize(
+    ("received_at", "pauses", "due"),
+    [
+        (bj(9, 29, 12), [], bj(9, 30, 12)),  # an ordinary Tuesday: 24 hours later
+        (bj(9, 30, 12), [], bj(10, 8, 12)),  # across the holiday (1–7 October off)
+        (bj(10, 3, 12), [], bj(10, 9, 0)),  # received on the holiday: the clock starts on the 8th
+        (bj(10, 9, 12), [], bj(10, 10, 12)),  # Friday noon → the 调休 Saturday noon
+        (bj(10, 10, 12), [], bj(10, 12, 12)),  # the 调休 Saturday → Monday: Sunday is off
+        (bj(9, 29, 12), [(bj(9, 29, 14), bj(9, 29, 20))], bj(9, 30, 18)),  # a 6-hour pause added
+        (bj(9, 29, 12), [(bj(9, 30, 10), bj(10, 8, 10))], bj(10, 8, 12)),  # paused over the holiday
+        (bj(9, 29, 12), [(bj(9, 30, 13), None)], bj(9, 30, 12)),  # paused after it fell due
+        (bj(9, 29, 12), [(bj(9, 29, 14), None)], None),  # still paused: the clock stands still
+    ],
+)
+def test_when_the_24_hour_reply_falls_due(received_at, pauses, due):
+    assert rules.reply_due(received_at=received_at, pauses=pauses, tz=SHANGHAI, working_day=WORKING) == due
+
+
+@pytest.mark.parametrize(
+    ("received_at", "first_response_at", "pauses", "hours"),
+    [
+        (bj(9, 29, 9), None, [], None),  # not answered yet
+        (bj(9, 29, 9), bj(9, 29, 11, 30), [], 2.5),  # within office hours
+        (bj(9, 29, 17), bj(9, 30, 9), [], 1.5),  # the night does not count (17–18, 08:30–09)
+        (bj(9, 30, 17), bj(10, 8, 9), [], 1.5),  # nor the holiday
+        (bj(10, 9, 17), bj(10, 10, 9), [], 1.5),  # the 调休 Saturday counts
+        (bj(10, 10, 17), bj(10, 12, 9), [], 1.5),  # the Sunday after it does not
+        (bj(9, 29, 9), bj(9, 29, 15), [(bj(9, 29, 10), bj(9, 29, 12))], 4),  # a pause left out
+        (bj(9, 29, 9), bj(9, 29, 15), [(bj(9, 29, 14), None)], 5),  # paused when answered
+        (bj(9, 29, 9), bj(9, 29, 15), [(bj(9, 29, 16), bj(9, 29, 17))], 6),  # a pause after it
+        (bj(9, 29, 9), bj(9, 29, 9), [], 0),  # answered at once
+    ],
+)
+def test_the_first_response_in_working_time(received_at, first_response_at, pauses, hours):
+    seconds = rules.first_response_working_seconds(
+        received_at=received_at,
+        first_response_at=first_response_at,
+        pauses=pauses,
+        hours=OFFICE,
+        working_day=WORKING,
+    )
+    assert seconds == (None if hours is None else hours * 3600)
+
+
 # --- Pause limits --------------------------------------------------------------------------------
 
 
