@@ -83,7 +83,7 @@
         return;
       }
       if (wanted && !building.units.includes(wanted)) {
-        typeIt("unit", wanted); // what the owner typed stays, with the server's message beside it
+        typeIt("unit", wanted); // what was typed stays, with the server's message beside it
         return;
       }
       fill(pickers.unit, text.chooseUnit, building.units, true);
@@ -101,7 +101,7 @@
       waiting("building", text.loading);
       waiting("unit", text.loading);
       load(projectId).then((list) => {
-        if (projectSelect.value !== projectId) return; // the owner chose another project meanwhile
+        if (projectSelect.value !== projectId) return; // another project was chosen meanwhile
         if (!list || !list.length) {
           typeIt("building", wantedBuilding);
           typeIt("unit", wantedUnit);
@@ -137,7 +137,7 @@
         typed.unit.focus();
       }
     });
-    // A form sent back with an error keeps the owner's choice: start from what the fields hold.
+    // A form sent back with an error keeps the choice: start from what the fields hold.
     showBuildings(buildingInput.value.trim(), unitInput.value.trim());
   };
   for (const form of document.querySelectorAll("form[data-homes-url]")) attach(form);
