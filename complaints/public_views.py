@@ -8,8 +8,6 @@ complainant, and acts on the complaint page instead.
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,7 +25,8 @@ from core.exceptions import DomainError
 from core.forms import form_errors_text
 from core.http import client_ip
 from core.throttling import count_in_window
-from organization.models import Building, Company, Project
+from organization import selectors as organization_selectors
+from organization.models import Company, Project
 
 from . import attachments, rules, services
 from .models import Channel, Complaint, ComplaintEvent, Status
@@ -132,31 +131,6 @@ def public_complaint(request):
     return _form_page(request, form)
 
 
-_NATURAL = re.compile(r"(\d+)")
-
-
-def _natural(text: str) -> list:
-    """「2栋」 before 「10栋」, 「902」 before 「1201」."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _NATURAL.split(text)]
-
-
-def _homes_body(project_id: int) -> str | None:
-    """The project's buildings and their unit numbers as JSON (names and numbers only); None when
-    there is no such project. One query (buildings left-joined to their units)."""
-    units: dict[str, list[str]] = {}
-    for name, number in Building.objects.filter(project_id=project_id).values_list("name", "units__number"):
-        units.setdefault(name, [])
-        if number is not None:
-            units[name].append(number)
-    if not units and not Project.objects.filter(pk=project_id).exists():
-        return None
-    buildings = [
-        {"name": name, "units": sorted(numbers, key=_natural)}
-        for name, numbers in sorted(units.items(), key=lambda item: _natural(item[0]))
-    ]
-    return json.dumps({"buildings": buildings}, ensure_ascii=False, separators=(",", ":"))
-
-
 @require_GET
 def public_project_homes(request):
     """``/complain/homes/?project=<id>``: what the form's building and unit pickers offer. Public
@@ -168,7 +142,7 @@ def public_project_homes(request):
     key = f"public-homes:{int(project_id)}"
     body = cache.get(key)
     if body is None:
-        body = _homes_body(int(project_id))
+        body = organization_selectors.project_homes_json(Project.objects.all(), int(project_id))
         if body is None:
             raise Http404
         cache.set(key, body, HOMES_CACHE_SECONDS)

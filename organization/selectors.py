@@ -1,3 +1,5 @@
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -67,6 +69,36 @@ def project_with_units(*, user, project_id: int) -> Project:
         .prefetch_related(Prefetch("buildings", queryset=buildings))
         .get(pk=project_id)
     )
+
+
+_NATURAL = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> list:
+    """「2栋」 before 「10栋」, 「902」 before 「1201」."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _NATURAL.split(text)]
+
+
+def project_homes_json(projects, project_id: int) -> str | None:
+    """The project's buildings and their unit numbers as JSON (names and numbers only), for the
+    building and unit pickers of the owner and staff forms; None when ``projects`` (everything for
+    owners, what the user sees for staff) has no such project. One query when the project has
+    buildings (buildings left-joined to their units)."""
+    units: dict[str, list[str]] = {}
+    rows = Building.objects.filter(project_id=project_id, project__in=projects).values_list(
+        "name", "units__number"
+    )
+    for name, number in rows:
+        units.setdefault(name, [])
+        if number is not None:
+            units[name].append(number)
+    if not units and not projects.filter(pk=project_id).exists():
+        return None
+    buildings = [
+        {"name": name, "units": sorted(numbers, key=_natural)}
+        for name, numbers in sorted(units.items(), key=lambda item: _natural(item[0]))
+    ]
+    return json.dumps({"buildings": buildings}, ensure_ascii=False, separators=(",", ":"))
 
 
 def unit_for_user(*, user, unit_id: int) -> Unit:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/", views.organisation, name="organisation"),
     path("calendars/", calendar_views.calendar_page, name="calendars"),
+    path("projects/homes/", views.project_homes, name="project-homes"),
     path("projects/<int:project_id>/", views.project_detail, name="project-detail"),
     path("projects/<int:project_id>/units.csv", views.project_units_export, name="project-units-export"),
     path("units/<int:unit_id>/edit/", views.unit_edit, name="unit-edit"),

@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core import workbench
 from core.exceptions import DomainError
@@ -43,6 +43,21 @@ def project_detail(request, project_id: int):
     except Project.DoesNotExist:
         raise Http404 from None
     return render(request, "organization/project_detail.html", {"project": project})
+
+
+@staff_ui
+@require_GET
+def project_homes(request):
+    """``/projects/homes/?project=<id>``: the building and unit pickers of the staff forms (the
+    owners' ``/complain/homes/`` in the same shape), within the projects the user sees. Not
+    cached: it follows the user's scope, and a clerk on the phone needs a building added today."""
+    project_id = request.GET.get("project", "")
+    if not (project_id.isdigit() and len(project_id) < 19):
+        raise Http404
+    body = selectors.project_homes_json(Project.objects.visible_to(request.user), int(project_id))
+    if body is None:
+        raise Http404
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @staff_ui

@@ -24,9 +24,9 @@
     } catch (error) { /* the check is a help; saving does not depend on it */ }
   }
   const later = () => { window.clearTimeout(timer); timer = window.setTimeout(check, 300); };
-  names.forEach((name) => {
-    const field = form.elements.namedItem(name);
-    if (field) { field.addEventListener("input", later); field.addEventListener("change", later); }
-  });
+  // Listened to on the form: static/js/pickers.js swaps the building and unit fields for lists.
+  const watched = (event) => { if (names.includes(event.target.name)) later(); };
+  form.addEventListener("input", watched);
+  form.addEventListener("change", watched);
   check();
 })();

@@ -1,5 +1,6 @@
-"""The staff new-complaint page shows possible duplicates before filing: typing the unit and the
-category (static/js/intake.js) fetches the earlier complaint of that unit; staff can still save."""
+"""The staff new-complaint page shows possible duplicates before filing: picking the unit from the
+project's lists and the category (static/js/intake.js) fetches the earlier complaint of that unit;
+staff can still save."""
 
 from datetime import timedelta
 
@@ -44,8 +45,11 @@ def test_duplicates_show_while_typing_and_staff_still_file(page, live_server, ea
     assert page.inner_text("#intake-duplicates").strip() == ""
     page.select_option("#id_project", label="四季花城")
     page.select_option("#id_category", "construction")
-    page.fill("#id_building", "5栋")
-    page.fill("#id_unit_number", "801")
+    # The building and unit are picked from the project's lists (static/js/pickers.js); intake.js
+    # follows the lists that replaced the text fields.
+    page.locator("select#id_building:enabled").wait_for()
+    page.select_option("#id_building", "5栋")
+    page.select_option("#id_unit_number", "801")
     found = page.locator(f"#intake-duplicates li[data-duplicate='{earlier.pk}']")
     found.wait_for()
     assert earlier.number in found.inner_text()

@@ -57,6 +57,13 @@ def test_staff_intake_records_the_first_responder(staff_client, project, staff_a
     )
 
 
+def test_staff_intake_offers_the_building_and_unit_pickers(staff_client):
+    """The same lists as the repair form (static/js/pickers.js, fed by the staff /projects/homes/)."""
+    page = staff_client.get(reverse("complaint-create")).content.decode()
+    assert 'data-homes-url="/projects/homes/"' in page and "data-choose-unit=" in page
+    assert page.index("js/pickers.js") < page.index("js/intake.js") and "<script>" not in page
+
+
 def test_staff_intake_errors_are_translated_and_nothing_is_saved(staff_client, project):
     future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     page = staff_client.post(

@@ -196,10 +196,55 @@ def test_the_owners_form_offers_the_complaint_forms_home_pickers(client, unit_a)
     fills them from the project's homes; without it the text fields stay."""
     page = client.get("/repair/").content.decode()
     assert 'id="public-repair-form"' in page and 'data-homes-url="/complain/homes/"' in page
-    assert "js/owner.js" in page and "<script>" not in page and " onchange=" not in page
+    assert "js/pickers.js" in page and "<script>" not in page and " onchange=" not in page
     for field in ('id="id_project"', 'id="id_building"', 'id="id_unit_number"'):
         assert field in page
     homes = client.get("/complain/homes/", {"project": unit_a.building.project_id}).json()
     assert [(building["name"], building["units"]) for building in homes["buildings"]] == [
         (unit_a.building.name, [unit_a.number])
     ]
+
+
+def test_the_staff_form_offers_the_same_home_pickers(staff_client, unit_a):
+    """Staff pick the building and unit from the project's lists with the owners' script, fed by
+    the staff endpoint; the texts it shows come from the form's translated data- attributes."""
+    page = staff_client.get("/repairs/new/").content.decode()
+    assert 'id="repair-form"' in page and 'data-homes-url="/projects/homes/"' in page
+    assert "js/pickers.js" in page and "<script>" not in page and " style=" not in page
+    for hook in ("data-choose-building=", "data-choose-unit=", "data-not-listed=", "data-loading="):
+        assert hook in page
+    for field in ('id="id_project"', 'id="id_building"', 'id="id_unit_number"'):
+        assert field in page
+
+
+def test_the_staff_homes_are_the_users_projects_only(client, staff_client, staff_b, unit_a):
+    project_id = unit_a.building.project_id
+    homes = staff_client.get("/projects/homes/", {"project": project_id})
+    assert homes.status_code == 200
+    assert homes.json() == {"buildings": [{"name": unit_a.building.name, "units": [unit_a.number]}]}
+    assert staff_client.get("/projects/homes/", {"project": "x"}).status_code == 404
+    client.logout()
+    client.login(username=staff_b.username, password=PASSWORD)
+    assert client.get("/projects/homes/", {"project": project_id}).status_code == 404
+    client.logout()
+    signed_out = client.get("/projects/homes/", {"project": project_id})
+    assert signed_out.status_code == 302 and signed_out["Location"].startswith("/login/")
+
+
+def test_staff_still_type_the_building_and_unit_without_the_script(staff_client, unit_a, leak):
+    """「3号楼」 for 「3栋」: the text the form accepts without JavaScript still finds the unit."""
+    unit_a.building.name = "3栋"
+    unit_a.building.save()
+    response = staff_client.post(
+        "/repairs/new/",
+        {
+            "project": unit_a.building.project_id,
+            "building": "3号楼",
+            "unit_number": unit_a.number,
+            "defect_type": leak.pk,
+            "description": "卫生间天花板漏水",
+            "channel": "phone",
+        },
+    )
+    repair = RepairRequest.objects.get()
+    assert response.status_code == 302 and repair.unit == unit_a
