@@ -10,6 +10,7 @@ from core.exceptions import DomainError
 from customers import rules as customer_rules
 from organization import access
 from organization.models import Company, Project, Unit
+from organization.selectors import HomeNotFound, find_home
 
 from . import attachments, rules
 from .models import (
@@ -57,19 +58,19 @@ class ContactPhoneField(forms.CharField):
 
 
 class UnitByNumberMixin:
-    """Owners and staff name the unit as building + unit number within the chosen project."""
+    """Owners and staff name the unit as building + unit number within the chosen project, as people
+    write them (「3号楼」 finds 「3栋」; ``organization.selectors.find_home``)."""
 
     def resolve_unit(self, project: Project | None) -> Unit | None:
-        building, number = (
-            self.cleaned_data.get("building", "").strip(),
-            self.cleaned_data.get("unit_number", "").strip(),
-        )
-        if not (building or number) or project is None:
+        if project is None:
             return None
-        unit = Unit.objects.filter(building__project=project, building__name=building, number=number).first()
-        if unit is None:
-            self.add_error("unit_number", _("There is no such unit in this project."))
-        return unit
+        try:
+            return find_home(
+                project, self.cleaned_data.get("building", ""), self.cleaned_data.get("unit_number", "")
+            )
+        except HomeNotFound as error:
+            self.add_error(error.field, error.message)
+            return None
 
 
 class DefectTypeField(forms.ModelChoiceField):

@@ -9,8 +9,6 @@ public_project_homes``); without it they are these text fields, matched the same
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -18,8 +16,8 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from organization import rules as organization_rules
-from organization.models import Building, Project, Unit
+from organization.models import Project
+from organization.selectors import HomeNotFound, find_home
 
 from . import rules
 from .forms import ContactPhoneField, MultipleFileField
@@ -69,66 +67,6 @@ def project_choices() -> ProjectChoices:
     return ProjectChoices(
         groups=list(groups.items()), by_id={str(project.pk): project for project in projects}
     )
-
-
-# --- Buildings and units as owners write them -------------------------------------------------------
-
-_UNIT_SUFFIX = re.compile(r"(?:室|房|号)$")
-
-
-def unit_number_key(text: str) -> str:
-    """A unit number as stored: full-width digits as ASCII, no spaces, no 「室」 (「１５０２ 室」 → 1502)."""
-    plain = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return _UNIT_SUFFIX.sub("", plain).upper()
-
-
-class HomeNotFound(Exception):
-    def __init__(self, field: str, message):
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-def find_home(project: Project, building_text: str, unit_text: str) -> Unit | None:
-    """The unit an owner means, or None when they named none; ``HomeNotFound`` (with the field to
-    mark) when the project has no such building or unit. Two queries: the project's buildings (a few
-    dozen names), then the unit of the one that matches."""
-    building_text, unit_text = building_text.strip(), unit_text.strip()
-    if not building_text and not unit_text:
-        return None
-    if not unit_text or not building_text:
-        reference = organization_rules.parse_unit_reference(building_text or unit_text)
-        if reference is None:
-            if building_text:
-                raise HomeNotFound(
-                    "unit_number", _("Enter the unit number too, or leave the building empty.")
-                )
-            raise HomeNotFound("building", _("Enter the building too, or leave the unit number empty."))
-        building_key, number = reference
-    else:
-        building_key, number = organization_rules.building_key(building_text), unit_number_key(unit_text)
-    buildings = [
-        (pk, name)
-        for pk, name in Building.objects.filter(project=project).values_list("pk", "name")
-        if organization_rules.building_key(name) == building_key
-    ]
-    if not buildings:
-        raise HomeNotFound(
-            "building",
-            _("%(project)s has no building “%(building)s”. Check the number, or leave it empty.")
-            % {"project": project.name, "building": building_text or unit_text},
-        )
-    unit = (
-        Unit.objects.filter(building_id__in=[pk for pk, _name in buildings], number__iexact=number)
-        .select_related("building")
-        .first()
-    )
-    if unit is None:
-        raise HomeNotFound(
-            "unit_number",
-            _("Building %(building)s has no unit “%(unit)s”. Check the number, or leave it empty.")
-            % {"building": buildings[0][1], "unit": unit_text or number},
-        )
-    return unit
 
 
 # --- The forms ------------------------------------------------------------------------------------

@@ -49,6 +49,15 @@ def parse_unit_reference(text: str) -> tuple[str, str] | None:
     return match["building"].upper(), match["unit"]
 
 
+_UNIT_SUFFIX = re.compile(r"(?:室|房|号)$")
+
+
+def unit_number_key(text: str) -> str:
+    """A unit number as stored: full-width digits as ASCII, no spaces, no 「室」 (「１５０２ 室」 → 1502)."""
+    plain = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _UNIT_SUFFIX.sub("", plain).upper()
+
+
 # --- Working-day calendars -------------------------------------------------------------------------
 
 

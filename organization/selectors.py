@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .models import Building, CalendarDay, Company, Holding, Project, Region, Unit
 from .rules import CompanyCalendars, WorkingCalendar
 
@@ -148,3 +150,56 @@ def working_calendars(company_ids: Iterable[int | None] = ()) -> CompanyCalendar
 def working_calendar(company_id: int | None) -> WorkingCalendar:
     """One company's working-day calendar."""
     return working_calendars([company_id]).for_company(company_id)
+
+
+# --- The home a person names ---------------------------------------------------------------------
+
+
+class HomeNotFound(Exception):
+    def __init__(self, field: str, message):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def find_home(project: Project, building_text: str, unit_text: str) -> Unit | None:
+    """The unit a person means (an owner on a public form, staff typing what a caller says), or None
+    when they named none; ``HomeNotFound`` (with the field to
+    mark) when the project has no such building or unit. Two queries: the project's buildings (a few
+    dozen names), then the unit of the one that matches."""
+    building_text, unit_text = building_text.strip(), unit_text.strip()
+    if not building_text and not unit_text:
+        return None
+    if not unit_text or not building_text:
+        reference = rules.parse_unit_reference(building_text or unit_text)
+        if reference is None:
+            if building_text:
+                raise HomeNotFound(
+                    "unit_number", _("Enter the unit number too, or leave the building empty.")
+                )
+            raise HomeNotFound("building", _("Enter the building too, or leave the unit number empty."))
+        building_key, number = reference
+    else:
+        building_key, number = rules.building_key(building_text), rules.unit_number_key(unit_text)
+    buildings = [
+        (pk, name)
+        for pk, name in Building.objects.filter(project=project).values_list("pk", "name")
+        if rules.building_key(name) == building_key
+    ]
+    if not buildings:
+        raise HomeNotFound(
+            "building",
+            _("%(project)s has no building “%(building)s”. Check the number, or leave it empty.")
+            % {"project": project.name, "building": building_text or unit_text},
+        )
+    unit = (
+        Unit.objects.filter(building_id__in=[pk for pk, _name in buildings], number__iexact=number)
+        .select_related("building")
+        .first()
+    )
+    if unit is None:
+        raise HomeNotFound(
+            "unit_number",
+            _("Building %(building)s has no unit “%(unit)s”. Check the number, or leave it empty.")
+            % {"building": buildings[0][1], "unit": unit_text or number},
+        )
+    return unit

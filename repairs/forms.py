@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from complaints import rules as complaint_rules
 from complaints.forms import ContactPhoneField, MultipleFileField
 from complaints.models import Contractor, DefectType
-from complaints.public_forms import FILE_LIMITS, HomeNotFound, find_home, project_choices
+from complaints.public_forms import FILE_LIMITS, project_choices
 from organization.models import Project
+from organization.selectors import HomeNotFound, find_home
 
 from .models import Channel, RepairVisit
 

@@ -57,6 +57,18 @@ def test_staff_intake_records_the_first_responder(staff_client, project, staff_a
     )
 
 
+def test_staff_intake_reads_the_home_as_people_say_it(staff_client, project):
+    """Typed without the lists, 「3号楼 1201室」 is the unit 3栋 1201, as on the owner and repair forms."""
+    staff_client.post(
+        reverse("complaint-create"), intake_data(project, building="3号楼", unit_number="1201室")
+    )
+    assert Complaint.objects.get().unit.number == "1201"
+    page = staff_client.post(
+        reverse("complaint-create"), intake_data(project, building="8栋")
+    ).content.decode()
+    assert "没有“8栋”这栋楼" in page and Complaint.objects.count() == 1
+
+
 def test_staff_intake_offers_the_building_and_unit_pickers(staff_client):
     """The same lists as the repair form (static/js/pickers.js, fed by the staff /projects/homes/)."""
     page = staff_client.get(reverse("complaint-create")).content.decode()
@@ -72,7 +84,7 @@ def test_staff_intake_errors_are_translated_and_nothing_is_saved(staff_client, p
             project, unit_number="9999", received_at=future, complainant_count=0, contact_phone="123"
         ),
     ).content.decode()
-    assert "该项目中没有这个房屋" in page
+    assert "3栋 没有“9999”这个房号" in page
     assert "受理时间在未来" in page
     assert "请输入中国大陆手机号码" in page
     assert not Complaint.objects.exists()
