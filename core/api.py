@@ -4,6 +4,7 @@ import copy
 import operator
 
 from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -61,7 +62,9 @@ class RowsReadOnce(serializers.ListSerializer):
         if type(self.child).to_representation is not serializers.Serializer.to_representation:
             return super().to_representation(data)  # the row's own answer (masking, say) decides
         readers = self._readers()
-        rows = data.all() if hasattr(data, "all") else data
+        # As ListSerializer: a related manager's rows, else the rows given (a page, or a queryset
+        # whose cached rows stand; ``.all()`` on it would query again).
+        rows = data.all() if isinstance(data, models.manager.BaseManager) else data
         return [{name: read(row) for name, read in readers} for row in rows]
 
     def _readers(self):

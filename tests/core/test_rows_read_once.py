@@ -70,3 +70,11 @@ def test_a_row_answering_for_itself_is_asked(company_a):
 
     complaints = varied_complaints(company_a)
     assert Masking(complaints, many=True).data == [{"title": "***"}, {"title": "***"}]
+
+
+def test_rows_already_read_are_not_read_again(company_a, django_assert_num_queries):
+    varied_complaints(company_a)
+    complaints = Complaint.objects.order_by("pk")
+    list(complaints)  # read once, as a view that counted or checked them would
+    with django_assert_num_queries(0):
+        assert len(ComplaintSerializer(complaints, many=True).data) == 2
